@@ -1,0 +1,133 @@
+"""Command line: ``PYTHONPATH=tests python -m drs_emulator --host 127.0.0.1 --port 0 [options]``.
+
+Prints exactly one line when it is listening (``DRS emulator listening on http://127.0.0.1:PORT``) and stops
+cleanly on SIGTERM or SIGINT. See tests/drs_emulator/README.md for every option.
+"""
+
+import argparse
+import signal
+import sys
+import threading
+
+import yaml
+
+from drs_emulator import model
+from drs_emulator.faults import ERROR_STATUSES, FaultInjector
+from drs_emulator.server import EmulatorServer
+from drs_emulator.tls import TlsError, server_context
+
+
+def _rate(value):
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError("a rate must be between 0 and 1")
+    return number
+
+
+def _non_negative(value):
+    number = float(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return number
+
+
+def _positive(value):
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return number
+
+
+def build_parser():
+    """The argument parser (also used by the README's option table)."""
+    parser = argparse.ArgumentParser(prog="python -m drs_emulator", description="Local DRS v3 + IAM emulator for tests.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free port (default 0)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--fixture", metavar="FILE", help="YAML/JSON fixture with projects, users, keys and jobs")
+    source.add_argument("--jobs", type=int, metavar="N", help="generate a synthetic fleet of N jobs")
+    parser.add_argument("--speed", type=_non_negative, default=1.0, help="emulator clock speed factor; 0 freezes it (default 1.0)")
+    parser.add_argument("--max-jobs-per-call", type=int, default=10, help="jobs allowed per batch call; 0 = unlimited (default 10)")
+    parser.add_argument("--profile", choices=("otc", "hw"), default="otc", help="cloud profile for status codes (default otc)")
+    parser.add_argument("--token-ttl", type=_positive, default=86400, help="token lifetime in emulator seconds (default 86400)")
+    parser.add_argument("--tls-dir", metavar="DIR", help="serve HTTPS with a CA + server cert created in (or reused from) DIR")
+    parser.add_argument("--seed", type=int, default=0, help="seed for fault injection and --jobs generation (default 0)")
+    parser.add_argument("--verbose", action="store_true", help="log every request (no headers or bodies) to stderr")
+    faults = parser.add_argument_group("faults (all default to off)")
+    faults.add_argument("--latency-ms", type=_non_negative, default=0, help="fixed latency added to each DRS reply")
+    faults.add_argument("--jitter-ms", type=_non_negative, default=0, help="random extra latency, uniform 0..MS")
+    faults.add_argument("--spike-rate", type=_rate, default=0.0, help="share of requests that get a latency spike")
+    faults.add_argument("--spike-ms", type=_non_negative, default=0, help="length of a latency spike")
+    faults.add_argument("--error-rate", type=_rate, default=0.0, help="share of requests answered with --error-status")
+    faults.add_argument("--error-status", type=int, choices=ERROR_STATUSES, default=503, help="status of injected errors (default 503)")
+    faults.add_argument("--throttle-rate", type=_rate, default=0.0, help="share of requests answered 429 APIGW.0308")
+    faults.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on 429 (default 1)")
+    faults.add_argument("--too-frequent-rate", type=_rate, default=0.0, help="share of requests answered 400 DRS.M01503")
+    faults.add_argument("--busy-rate", type=_rate, default=0.0, help="share of jobs in action calls failing with DRS.M01504")
+    faults.add_argument("--reset-before-rate", type=_rate, default=0.0, help="share of connections reset before processing")
+    faults.add_argument("--reset-after-rate", type=_rate, default=0.0, help="share of connections reset after processing")
+    faults.add_argument("--fault-endpoints", metavar="NAMES", help="comma-separated endpoint names the fault rates apply to")
+    faults.add_argument("--faults-on-iam", action="store_true", help="apply faults to the IAM endpoints too")
+    return parser
+
+
+def fault_settings(args):
+    """The FaultInjector settings from parsed arguments."""
+    endpoints = [name.strip() for name in args.fault_endpoints.split(",") if name.strip()] if args.fault_endpoints else None
+    return {
+        "latency_ms": args.latency_ms, "jitter_ms": args.jitter_ms, "spike_rate": args.spike_rate, "spike_ms": args.spike_ms,
+        "error_rate": args.error_rate, "error_status": args.error_status, "throttle_rate": args.throttle_rate,
+        "retry_after": args.retry_after, "too_frequent_rate": args.too_frequent_rate, "busy_rate": args.busy_rate,
+        "reset_before_rate": args.reset_before_rate, "reset_after_rate": args.reset_after_rate, "token_ttl": args.token_ttl,
+        "endpoints": endpoints, "iam": args.faults_on_iam, "seed": args.seed,
+    }
+
+
+def build_state(args):
+    """The EmulatorState from --fixture / --jobs / the built-in default fixture."""
+    if args.fixture:
+        fixture = model.load_fixture_file(args.fixture)
+    elif args.jobs is not None:
+        fixture = model.generate_fixture(args.jobs, seed=args.seed)
+    else:
+        fixture = model.default_fixture()
+    clock = model.Clock(speed=args.speed)
+    return model.EmulatorState(fixture, clock, max_jobs_per_call=args.max_jobs_per_call, profile=args.profile)
+
+
+def build_server(args):
+    """Create the (bound, not yet serving) EmulatorServer for parsed arguments."""
+    state = build_state(args)
+    context = server_context(args.tls_dir) if args.tls_dir else None
+    return EmulatorServer((args.host, args.port), state, FaultInjector(fault_settings(args)), verbose=args.verbose, ssl_context=context)
+
+
+def main(argv=None):
+    """Run the emulator until SIGTERM / SIGINT; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        server = build_server(args)
+    except (TlsError, OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+        sys.stderr.write("drs_emulator: cannot start: %s\n" % error)
+        return 2
+    stop = threading.Event()
+
+    def request_stop(signum, frame):  # pylint: disable=unused-argument
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    worker = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="drs-emulator", daemon=True)
+    worker.start()
+    sys.stdout.write("DRS emulator listening on %s\n" % server.base_url)
+    sys.stdout.flush()
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    worker.join(5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

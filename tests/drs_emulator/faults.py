@@ -1,0 +1,257 @@
+"""Fault injection for the DRS emulator: latency, 5xx, throttling, "too frequent", busy jobs, connection resets.
+
+Every decision comes from one seeded ``random.Random`` so that a run with the same seed and the same
+sequence of requests injects the same faults. Faults apply to DRS endpoints (optionally filtered by
+endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API.
+"""
+
+import random
+import threading
+
+COUNTER_NAMES = ("error", "throttle", "too_frequent", "busy", "reset_before", "reset_after", "latency_spike")
+
+DEFAULT_SETTINGS = {
+    "latency_ms": 0,
+    "jitter_ms": 0,
+    "error_rate": 0.0,
+    "error_status": 503,
+    "throttle_rate": 0.0,
+    "retry_after": 1,
+    "too_frequent_rate": 0.0,
+    "busy_rate": 0.0,
+    "reset_before_rate": 0.0,
+    "reset_after_rate": 0.0,
+    "spike_rate": 0.0,
+    "spike_ms": 0,
+    "token_ttl": 86400,
+    "endpoints": None,
+    "iam": False,
+    "seed": 0,
+}
+
+RATE_KEYS = ("error_rate", "throttle_rate", "too_frequent_rate", "busy_rate", "reset_before_rate", "reset_after_rate", "spike_rate")
+MS_KEYS = ("latency_ms", "jitter_ms", "spike_ms")
+ERROR_STATUSES = (500, 502, 503, 504)
+
+THROTTLE_MSG = "The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 minute"
+TOO_FREQUENT = {"error_code": "DRS.M01503", "error_msg": "Operation too frequent. Try again later."}
+SERVICE_ABNORMAL = {"error_code": "DRS.M00004", "error_msg": "Service abnormal."}
+GATEWAY_ERRORS = {
+    502: ("APIGW.0202", "Backend unavailable."),
+    503: ("APIGW.0202", "Backend unavailable."),
+    504: ("APIGW.0203", "Backend timeout."),
+}
+
+
+def error_body(status, request_id):
+    """The reply body of an injected server error: DRS.M00004 for 500, an API-gateway body for 502/503/504."""
+    if status == 500:
+        return dict(SERVICE_ABNORMAL)
+    code, msg = GATEWAY_ERRORS[status]
+    return {"error_code": code, "error_msg": msg, "request_id": request_id}
+
+
+def throttle_body(request_id):
+    """The API gateway's 429 body."""
+    return {"error_msg": THROTTLE_MSG, "error_code": "APIGW.0308", "request_id": request_id}
+
+
+def _number(key, value, minimum=0.0, maximum=None):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("%s must be a number" % key)
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError("%s must be between %s and %s" % (key, minimum, "inf" if maximum is None else maximum))
+    return value
+
+
+def _validate_endpoints(value):
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("endpoints must be a list of endpoint names or null")
+    return list(value)
+
+
+def _validate_seed(value):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError("seed must be an integer or null")
+    return value
+
+
+def _validate_error_status(value):
+    if value not in ERROR_STATUSES:
+        raise ValueError("error_status must be one of %s" % (ERROR_STATUSES,))
+    return value
+
+
+def _validate_iam(value):
+    if not isinstance(value, bool):
+        raise ValueError("iam must be a boolean")
+    return value
+
+
+def validate(changes):
+    """Check and normalise a dict of fault settings; raise ValueError naming the first bad key."""
+    if not isinstance(changes, dict):
+        raise ValueError("fault settings must be a JSON object")
+    clean = {}
+    for key, value in changes.items():
+        if key in RATE_KEYS:
+            clean[key] = float(_number(key, value, 0.0, 1.0))
+        elif key in MS_KEYS:
+            clean[key] = _number(key, value)
+        elif key == "retry_after":
+            clean[key] = int(_number(key, value))
+        elif key == "token_ttl":
+            clean[key] = _number(key, value, minimum=1)
+        elif key == "error_status":
+            clean[key] = _validate_error_status(value)
+        elif key == "endpoints":
+            clean[key] = _validate_endpoints(value)
+        elif key == "iam":
+            clean[key] = _validate_iam(value)
+        elif key == "seed":
+            clean[key] = _validate_seed(value)
+        else:
+            raise ValueError("unknown fault setting %r" % key)
+    return clean
+
+
+class FaultPlan:
+    """What to do to one request: sleep ``delay`` seconds, then reset, reply with ``reply``, or process it.
+
+    ``reply`` is ``(status, body, headers)`` for a reply that replaces processing; ``busy_rate`` feeds the
+    per-job busy callback; ``reset_after`` closes the connection without a reply after processing.
+    """
+
+    def __init__(self):
+        self.delay = 0.0
+        self.reset_before = False
+        self.reply = None
+        self.busy_rate = 0.0
+        self.reset_after = False
+
+
+class FaultInjector:
+    """Holds the current fault settings, the seeded RNG and the injected-fault counters (thread-safe)."""
+
+    def __init__(self, settings=None):
+        self._lock = threading.Lock()
+        self._startup = dict(DEFAULT_SETTINGS)
+        self._startup.update(validate(settings or {}))
+        self._settings = dict(self._startup)
+        self._rng = random.Random(self._settings["seed"])
+        self._counters = dict.fromkeys(COUNTER_NAMES, 0)
+
+    def settings(self):
+        """A copy of the current settings."""
+        with self._lock:
+            result = dict(self._settings)
+        if result["endpoints"] is not None:
+            result["endpoints"] = list(result["endpoints"])
+        return result
+
+    @property
+    def token_ttl(self):
+        """Lifetime of newly issued tokens, in emulator seconds."""
+        return self._settings["token_ttl"]
+
+    def update(self, changes):
+        """Merge ``changes`` into the settings (``clear: true`` first resets every fault; token_ttl keeps its startup value)."""
+        changes = dict(changes or {})
+        clear = changes.pop("clear", False)
+        clean = validate(changes)
+        with self._lock:
+            if clear:
+                self._settings = dict(DEFAULT_SETTINGS)
+                self._settings["token_ttl"] = self._startup["token_ttl"]
+            self._settings.update(clean)
+            if clear or "seed" in clean:
+                self._rng = random.Random(self._settings["seed"])
+        return self.settings()
+
+    def restore(self):
+        """Back to the settings the emulator was started with (the CLI flags), re-seeding the RNG."""
+        with self._lock:
+            self._settings = dict(self._startup)
+            self._rng = random.Random(self._settings["seed"])
+
+    def counters(self):
+        """Injected faults so far, by kind."""
+        with self._lock:
+            return dict(self._counters)
+
+    def reset_counters(self):
+        """Zero the injected-fault counters."""
+        with self._lock:
+            self._counters = dict.fromkeys(COUNTER_NAMES, 0)
+
+    def _applies(self, endpoint, is_iam):
+        if is_iam and not self._settings["iam"]:
+            return False
+        endpoints = self._settings["endpoints"]
+        return endpoints is None or endpoint in endpoints
+
+    def _hit(self, rate):
+        return rate > 0 and self._rng.random() < rate
+
+    def _delay(self):
+        settings = self._settings
+        delay_ms = settings["latency_ms"]
+        if settings["jitter_ms"]:
+            delay_ms += self._rng.uniform(0, settings["jitter_ms"])
+        if self._hit(settings["spike_rate"]):
+            self._counters["latency_spike"] += 1
+            delay_ms += settings["spike_ms"]
+        return delay_ms / 1000.0
+
+    def _reply(self, request_id):
+        settings = self._settings
+        if self._hit(settings["throttle_rate"]):
+            self._counters["throttle"] += 1
+            return 429, throttle_body(request_id), {"Retry-After": str(settings["retry_after"])}
+        if self._hit(settings["error_rate"]):
+            self._counters["error"] += 1
+            status = settings["error_status"]
+            return status, error_body(status, request_id), {}
+        if self._hit(settings["too_frequent_rate"]):
+            self._counters["too_frequent"] += 1
+            return 400, dict(TOO_FREQUENT), {}
+        return None
+
+    def plan(self, endpoint, is_iam, request_id):
+        """Decide the faults for one request; None when no fault setting applies to it."""
+        with self._lock:
+            if not self._applies(endpoint, is_iam):
+                return None
+            plan = FaultPlan()
+            plan.delay = self._delay()
+            if self._hit(self._settings["reset_before_rate"]):
+                self._counters["reset_before"] += 1
+                plan.reset_before = True
+                return plan
+            plan.reply = self._reply(request_id)
+            if plan.reply is None:
+                plan.busy_rate = self._settings["busy_rate"]
+                if self._hit(self._settings["reset_after_rate"]):
+                    self._counters["reset_after"] += 1
+                    plan.reset_after = True
+            return plan
+
+    def busy_callback(self, plan):
+        """The ``busy(job_id)`` callable for drs_api.handle: True (job answers DRS.M01504) at ``busy_rate``."""
+        rate = plan.busy_rate if plan is not None else 0.0
+        if rate <= 0:
+            return _never_busy
+
+        def busy(job_id):  # pylint: disable=unused-argument
+            with self._lock:
+                hit = self._hit(rate)
+                if hit:
+                    self._counters["busy"] += 1
+            return hit
+        return busy
+
+
+def _never_busy(job_id):  # pylint: disable=unused-argument
+    return False

@@ -1,0 +1,246 @@
+"""Fault injection: exact replies, headers and counters for each fault, filters, seeding, CLI flags."""
+
+import pytest
+
+from drs_emulator.pytest_plugin import PROJECT_A_ID
+
+STATUS_PATH = "/v3/%s/jobs/batch-status" % PROJECT_A_ID
+UNKNOWN_JOB = "140b5236-88ad-43c8-811c-1268453jb999"
+PROBE = {"jobs": [UNKNOWN_JOB]}  # a valid batch-status body: 200 with a per-job DRS.M00289
+START_PATH = "/v3/%s/jobs/batch-starting" % PROJECT_A_ID
+NO_FAULTS = {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0, "latency_spike": 0}
+BUSY_MSG = "Another operation is being performed on the migration task or the migration task is abnormal. Try again later."
+
+
+def _startable(count):
+    """A fixture of ``count`` CONFIGURATION jobs whose pre-check already passed (so batch-starting starts them)."""
+    return {"jobs": [{
+        "id": "140b5236-88ad-43c8-811c-1268453jb1%02d" % index, "name": "fault-job-%d" % index, "project": "eu-de",
+        "type": "migration", "engine_type": "mysql", "task_mode": "FULL_INCR_TRANS", "status": "CONFIGURATION",
+        "precheck": {"outcome": "pass", "passed": True},
+    } for index in range(count)]}
+
+
+def _prepare(emulator, count=2):
+    emulator.load_jobs(_startable(count))
+    return [job["id"] for job in emulator.jobs()], {"X-Auth-Token": emulator.token()}
+
+
+def _injected(emulator, **expected):
+    counters = dict(NO_FAULTS)
+    counters.update(expected)
+    assert emulator.stats()["faults_injected"] == counters
+
+
+def _starts(emulator, job_id):
+    return emulator.stats()["jobs"].get(job_id, {}).get("starts", 0)
+
+
+def test_throttle_replies_429_with_retry_after_and_the_gateway_body(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(throttle_rate=1.0, retry_after=3)
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert response.status == 429
+    assert response.headers["retry-after"] == "3"
+    assert response.body == {"error_msg": "The throttling threshold has been reached: policy user over ratelimit,limit:200,time:1 minute",
+                             "error_code": "APIGW.0308", "request_id": response.headers["x-request-id"]}
+    assert _starts(emulator, ids[0]) == 0
+    _injected(emulator, throttle=1)
+
+
+def test_error_500_is_drs_service_abnormal(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    emulator.set_faults(error_rate=1.0, error_status=500)
+    response = emulator.request("POST", STATUS_PATH, PROBE, auth)
+    assert response.status == 500
+    assert response.body == {"error_code": "DRS.M00004", "error_msg": "Service abnormal."}
+    _injected(emulator, error=1)
+
+
+@pytest.mark.parametrize("status, code, message", [
+    (503, "APIGW.0202", "Backend unavailable."),
+    (502, "APIGW.0202", "Backend unavailable."),
+    (504, "APIGW.0203", "Backend timeout."),
+])
+def test_gateway_errors(drs_emulator_clean, status, code, message):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    emulator.set_faults(error_rate=1.0, error_status=status)
+    response = emulator.request("POST", STATUS_PATH, PROBE, auth)
+    assert response.status == status
+    assert response.body == {"error_code": code, "error_msg": message, "request_id": response.headers["x-request-id"]}
+    _injected(emulator, error=1)
+
+
+def test_default_error_status_is_503(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    assert emulator.set_faults(error_rate=1.0)["error_status"] == 503
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 503
+
+
+def test_too_frequent_is_400_drs_m01503(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(too_frequent_rate=1.0)
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert response.status == 400
+    assert response.body == {"error_code": "DRS.M01503", "error_msg": "Operation too frequent. Try again later."}
+    assert _starts(emulator, ids[0]) == 0
+    _injected(emulator, too_frequent=1)
+
+
+def test_busy_fails_each_job_with_drs_m01504_inside_a_2xx_reply(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(busy_rate=1.0)
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": job_id} for job_id in ids]}, auth)
+    assert response.status == 202
+    assert {item["id"]: (item["status"], item["error_code"], item["error_msg"]) for item in response.body["results"]} == {
+        job_id: ("failed", "DRS.M01504", BUSY_MSG) for job_id in ids}
+    assert [_starts(emulator, job_id) for job_id in ids] == [0, 0]
+    _injected(emulator, busy=2)
+    emulator.set_faults(busy_rate=0.0)
+    again = emulator.request("POST", START_PATH, {"jobs": [{"job_id": job_id} for job_id in ids]}, auth)
+    assert [item["status"] for item in again.body["results"]] == ["success", "success"]
+
+
+def test_reset_before_drops_the_connection_and_does_not_process(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(reset_before_rate=1.0)
+    with pytest.raises(ConnectionError):
+        emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert _starts(emulator, ids[0]) == 0
+    assert emulator.stats()["jobs"].get(ids[0], {}).get("start_requests", 0) == 0
+    assert emulator.stats()["requests"]["by_status"] == {"201": 1, "reset": 1}
+    _injected(emulator, reset_before=1)
+
+
+def test_reset_after_processes_then_drops_the_connection(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(reset_after_rate=1.0)
+    with pytest.raises(ConnectionError):
+        emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert _starts(emulator, ids[0]) == 1
+    assert _starts(emulator, ids[1]) == 0
+    _injected(emulator, reset_after=1)
+    emulator.set_faults(clear=True)
+    status = emulator.request("POST", STATUS_PATH, {"jobs": [ids[0]]}, auth)
+    assert status.body["results"][0]["status"] != "CONFIGURATION"
+
+
+def test_latency_and_spikes_delay_but_do_not_change_the_reply(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    settings = emulator.set_faults(latency_ms=5, jitter_ms=5, spike_rate=1.0, spike_ms=10)
+    assert (settings["latency_ms"], settings["jitter_ms"], settings["spike_rate"], settings["spike_ms"]) == (5, 5, 1.0, 10)
+    response = emulator.request("POST", STATUS_PATH, PROBE, auth)
+    assert response.status == 200
+    _injected(emulator, latency_spike=1)
+
+
+def test_endpoint_filter_limits_where_faults_apply(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(throttle_rate=1.0, endpoints=["batch-starting"])
+    assert emulator.request("POST", STATUS_PATH, {"jobs": ids}, auth).status == 200
+    assert emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth).status == 429
+    _injected(emulator, throttle=1)
+
+
+def test_faults_skip_iam_unless_asked(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(throttle_rate=1.0)
+    assert emulator.token()
+    _injected(emulator)
+    emulator.set_faults(iam=True, endpoints=["iam-tokens"])
+    response = emulator.request("POST", "/v3/auth/tokens", {"auth": {}})
+    assert response.status == 429
+    assert response.body["error_code"] == "APIGW.0308"
+    _injected(emulator, throttle=1)
+
+
+def test_admin_api_is_never_faulted(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(reset_before_rate=1.0, error_rate=1.0, latency_ms=0)
+    assert emulator.health()["status"] == "ok"
+    assert emulator.stats()["faults_injected"] == NO_FAULTS
+
+
+def test_authentication_runs_before_faults(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(throttle_rate=1.0)
+    response = emulator.request("POST", STATUS_PATH, PROBE)
+    assert response.status == 401
+    _injected(emulator)
+
+
+def test_same_seed_gives_the_same_fault_sequence(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    connection = emulator.connection()
+
+    def run():
+        return [emulator.request("POST", STATUS_PATH, PROBE, auth, connection=connection).status for _attempt in range(24)]
+
+    emulator.set_faults(seed=42, error_rate=0.5)
+    first = run()
+    emulator.set_faults(seed=42)
+    second = run()
+    emulator.set_faults(seed=7)
+    third = run()
+    connection.close()
+    assert first == second
+    assert set(first) == {200, 503}
+    assert third != first
+    assert emulator.stats()["faults_injected"]["error"] == first.count(503) * 2 + third.count(503)
+
+
+def test_clear_resets_every_fault(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, endpoints=["batch-status"], iam=True)
+    cleared = emulator.set_faults(clear=True)
+    assert cleared == {"latency_ms": 0, "jitter_ms": 0, "error_rate": 0.0, "error_status": 503, "throttle_rate": 0.0, "retry_after": 1,
+                       "too_frequent_rate": 0.0, "busy_rate": 0.0, "reset_before_rate": 0.0, "reset_after_rate": 0.0, "spike_rate": 0.0,
+                       "spike_ms": 0, "token_ttl": 86400, "endpoints": None, "iam": False, "seed": 0}
+    assert emulator.admin("GET", "faults") == cleared
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"error_rate": 2}, "error_rate must be between 0.0 and 1.0"),
+    ({"error_status": 418}, "error_status must be one of (500, 502, 503, 504)"),
+    ({"endpoints": "batch-status"}, "endpoints must be a list of endpoint names or null"),
+    ({"latency": 5}, "unknown fault setting 'latency'"),
+    ({"iam": "yes"}, "iam must be a boolean"),
+])
+def test_invalid_fault_settings_are_refused(drs_emulator_clean, body, message):
+    response = drs_emulator_clean.request("POST", "/_emulator/faults", body)
+    assert response.status == 400
+    assert response.body == {"error_code": "EMULATOR.400", "error_msg": message}
+
+
+@pytest.mark.drs_emulator("--throttle-rate", "1", "--retry-after", "7", "--fault-endpoints", "batch-status")
+def test_cli_flags_set_the_startup_faults(drs_emulator):
+    emulator = drs_emulator
+    auth = {"X-Auth-Token": emulator.token()}
+    response = emulator.request("POST", STATUS_PATH, PROBE, auth)
+    assert response.status == 429
+    assert response.headers["retry-after"] == "7"
+    assert emulator.request("POST", "/v3/%s/jobs" % PROJECT_A_ID, {}, auth).status != 429
+    emulator.set_faults(throttle_rate=0.0)
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 200
+    emulator.reset(jobs=False, stats=False, faults=True)
+    assert emulator.admin("GET", "faults")["throttle_rate"] == 1.0
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 429
+
+
+@pytest.mark.drs_emulator("--error-rate", "1", "--error-status", "500", "--reset-after-rate", "0", "--seed", "3")
+def test_cli_error_flags(drs_emulator):
+    response = drs_emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": drs_emulator.token()})
+    assert response.status == 500
+    assert response.body == {"error_code": "DRS.M00004", "error_msg": "Service abnormal."}
+    assert drs_emulator.admin("GET", "faults")["seed"] == 3
