@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloudops.drs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Time: retry backoff, ``Retry-After`` and the one waiter for a whole batch.
+
+All functions take ``sleep`` and ``monotonic`` (and a random source) as arguments so tests can run them with
+a fake clock. Nothing here ever sleeps past a deadline.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import email.utils
+import time
+
+from ansible_collections.cloudops.drs.plugins.module_utils._batch import dedupe
+
+# Retry backoff: full jitter, delay = uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (retry - 1))).
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 10.0
+# Polling: the interval grows by POLL_BACKOFF_FACTOR after every poll, up to POLL_MAX_FACTOR x poll_interval.
+POLL_BACKOFF_FACTOR = 1.5
+POLL_MAX_FACTOR = 4.0
+
+
+def backoff_delay(retry, rng, base=BACKOFF_BASE, cap=BACKOFF_CAP):
+    """Seconds to wait before retry number ``retry`` (1, 2, ...): capped exponential backoff with full jitter."""
+    ceiling = min(cap, base * (2 ** max(0, retry - 1)))
+    return rng.uniform(0, ceiling)
+
+
+def parse_retry_after(value, now=None):
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or ``None`` when absent or unreadable."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic):
+    """Poll until every id is done or the deadline is reached; returns ``(last_items, pending_ids)``.
+
+    * ``fetch(ids)`` returns a dict ``id -> item`` for the ids it is given; only ids not yet done are polled. An id
+      missing from a reply stays pending.
+    * ``is_done(item)`` says whether a job reached a final state (success or failure: the caller sorts them).
+    * ``deadline`` is one ``monotonic()`` time for the whole batch. The first poll happens at once; between polls the
+      waiter sleeps ``poll_interval``, growing x1.5 per poll up to 4 x ``poll_interval``, and never past the deadline:
+      the last sleep ends at the deadline and is followed by one final poll.
+    * ``last_items`` holds the last item seen for every id (done or not), in the order of ``ids``.
+    """
+    if deadline is None:
+        raise ValueError("wait_for needs a deadline")
+    ids = dedupe(ids)
+    pending = list(ids)
+    last = {}
+    interval = max(float(poll_interval), 0.01)
+    ceiling = max(float(poll_interval), 0.01) * POLL_MAX_FACTOR
+    while pending:
+        items = fetch(list(pending)) or {}
+        for job_id, item in items.items():
+            if job_id in pending or job_id in last:
+                last[job_id] = item
+        pending = [job_id for job_id in pending if not (job_id in items and is_done(items[job_id]))]
+        if not pending:
+            break
+        remaining = deadline - monotonic()
+        if remaining <= 0:
+            break
+        sleep(min(interval, remaining))
+        interval = min(interval * POLL_BACKOFF_FACTOR, ceiling)
+    return dict((job_id, last[job_id]) for job_id in ids if job_id in last), pending

@@ -1,0 +1,125 @@
+"""The batch waiter, the retry back-off and Retry-After parsing, all on a fake clock."""
+
+import email.utils
+import random
+
+import pytest
+
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, wait_for
+
+from drs_client_fakes import FakeClock, Harness, MaxJitter, job_id, reply
+
+A, B, C = job_id(1), job_id(2), job_id(3)
+
+
+class Fleet(object):
+    """Jobs that become done after a given number of polls; records which ids each poll asked for."""
+
+    def __init__(self, polls_until_done):
+        self.polls_until_done = dict(polls_until_done)
+        self.seen = dict((job, 0) for job in polls_until_done)
+        self.asked = []
+
+    def fetch(self, ids):
+        self.asked.append(list(ids))
+        items = {}
+        for job in ids:
+            self.seen[job] += 1
+            done = self.seen[job] >= self.polls_until_done[job]
+            items[job] = {"id": job, "status": "DONE" if done else "RUNNING", "poll": self.seen[job]}
+        return items
+
+
+def is_done(item):
+    return item["status"] == "DONE"
+
+
+def test_polls_only_pending_jobs_and_returns_the_last_item_of_each():
+    clock = FakeClock()
+    fleet = Fleet({A: 1, B: 3, C: 2})
+    last, pending = wait_for([A, B, C, A], fleet.fetch, is_done, clock.now + 600, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+
+    assert fleet.asked == [[A, B, C], [B, C], [B]]
+    assert pending == []
+    assert list(last) == [A, B, C]
+    assert [last[job]["poll"] for job in (A, B, C)] == [1, 3, 2]
+    assert clock.sleeps == [10, 15]
+
+
+def test_poll_interval_grows_by_half_up_to_four_times_the_interval():
+    clock = FakeClock()
+    fleet = Fleet({A: 8})
+    wait_for([A], fleet.fetch, is_done, clock.now + 10000, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert clock.sleeps == [10, 15, 22.5, 33.75, 40, 40, 40]
+
+
+def test_never_sleeps_past_the_deadline_and_polls_once_more_at_it():
+    clock = FakeClock()
+    fleet = Fleet({A: 100, B: 1})
+    deadline = clock.now + 30
+    last, pending = wait_for([A, B], fleet.fetch, is_done, deadline, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+
+    assert clock.sleeps == [10, 15, 5]  # the last sleep ends exactly at the deadline
+    assert clock.now == deadline
+    assert len(fleet.asked) == 4  # a final poll at the deadline
+    assert pending == [A]
+    assert last[A]["status"] == "RUNNING" and last[B]["status"] == "DONE"
+
+
+def test_a_job_missing_from_a_reply_stays_pending():
+    clock = FakeClock()
+    last, pending = wait_for([A], lambda ids: {}, is_done, clock.now + 5, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert (last, pending) == ({}, [A])
+    assert clock.sleeps == [5]
+
+
+def test_a_deadline_already_passed_polls_once_without_sleeping():
+    clock = FakeClock()
+    fleet = Fleet({A: 5})
+    last, pending = wait_for([A], fleet.fetch, is_done, clock.now - 1, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert clock.sleeps == [] and pending == [A] and last[A]["poll"] == 1
+
+
+def test_wait_needs_a_deadline():
+    with pytest.raises(ValueError):
+        wait_for([A], lambda ids: {}, is_done, None, 10)
+
+
+def test_client_wait_uses_the_client_clock_and_can_poll_a_read_call():
+    h = Harness()
+    polls = []
+
+    def status(call):
+        polls.append(call.job_ids)
+        state = "STARTJOBING" if len(polls) < 3 else "FULL_TRANSFER_STARTED"
+        return reply(200, {"count": len(call.job_ids), "results": [{"id": job, "status": state} for job in call.job_ids]})
+
+    h.api.route("POST", "/jobs/batch-status", status)
+    deadline = h.client.deadline_in(300)
+    last, pending = h.client.wait([A, B], lambda ids: h.client.batch_status(ids, deadline=deadline)[0],
+                                  lambda item: item["status"] != "STARTJOBING", deadline, 5)
+    assert pending == [] and [last[job]["status"] for job in (A, B)] == ["FULL_TRANSFER_STARTED"] * 2
+    assert h.clock.sleeps == [5, 7.5]
+    assert h.client.deadline_in(10) == h.clock.now + 10
+
+
+def test_backoff_is_capped_exponential_with_full_jitter():
+    assert [backoff_delay(n, MaxJitter()) for n in range(1, 9)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    rng = random.Random(7)
+    for retry in range(1, 10):
+        assert 0 <= backoff_delay(retry, rng) <= min(10.0, 0.5 * 2 ** (retry - 1))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("7", 7.0),
+    ("1.5", 1.5),
+    (" 0 ", 0.0),
+    ("-3", 0.0),
+    (email.utils.formatdate(1700000042, usegmt=True), 42.0),
+    (email.utils.formatdate(1699999000, usegmt=True), 0.0),
+    ("soon", None),
+    ("", None),
+    (None, None),
+])
+def test_parse_retry_after(value, expected):
+    assert parse_retry_after(value, now=1700000000.0) == expected
