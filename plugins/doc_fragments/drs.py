@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The auth and connection options of every cloudops.drs module (argument spec: module_utils/_base.py).
+    DOCUMENTATION = r'''
+options:
+  auth_token:
+    description:
+      - An IAM token (the C(X-Subject-Token) of C(POST /v3/auth/tokens)), scoped to the project that owns the jobs.
+      - Highest precedence of all auth methods.
+      - If not set, the environment variable E(OS_AUTH_TOKEN) is used.
+    type: str
+  access_key:
+    description:
+      - Access key ID (AK) for signing requests with C(SDK-HMAC-SHA256). Used together with O(secret_key).
+      - If not set, E(OS_ACCESS_KEY) or E(HUAWEICLOUD_SDK_AK) is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that belongs to O(access_key).
+      - If not set, E(OS_SECRET_KEY) or E(HUAWEICLOUD_SDK_SK) is used.
+    type: str
+  security_token:
+    description:
+      - Security token of a temporary AK/SK pair; sent as C(X-Security-Token).
+      - If not set, E(OS_SECURITY_TOKEN) is used.
+    type: str
+  username:
+    description:
+      - IAM user name for password authentication. Used with O(password), O(domain_name) and a project
+        (O(project_name) or O(project_id)); the module trades them for a project-scoped IAM token.
+      - If not set, E(OS_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - Password of O(username).
+      - If not set, E(OS_PASSWORD) is used.
+    type: str
+  domain_name:
+    description:
+      - Name of the IAM domain (the account, for example C(OTC00000000001000000001)) that O(username) belongs to.
+      - If not set, E(OS_USER_DOMAIN_NAME) or E(OS_DOMAIN_NAME) is used.
+    type: str
+  project_name:
+    description:
+      - Name of the project that owns the DRS jobs, for example C(eu-de). Looked up in IAM when O(project_id) is not known.
+      - If not set, E(OS_PROJECT_NAME) is used.
+    type: str
+  project_id:
+    description:
+      - ID of the project that owns the DRS jobs (32 hexadecimal characters).
+      - If not set, E(OS_PROJECT_ID) or E(HUAWEICLOUD_SDK_PROJECT_ID) is used; with token auth it is taken from the token.
+    type: str
+  auth_url:
+    description:
+      - IAM endpoint, for example V(https://iam.eu-de.otc.t-systems.com/v3).
+      - If not set, E(OS_AUTH_URL) is used.
+    type: str
+  region:
+    description:
+      - Region of the DRS endpoint, for example V(eu-de). Used to pick the catalog entry or the regional endpoint
+        template when O(endpoint) is not set.
+      - If not set, E(OS_REGION_NAME) is used.
+    type: str
+  cloud:
+    description:
+      - Name of an entry in C(clouds.yaml), or a dict in the same shape as such an entry (C(auth), C(region_name), ...).
+      - C(clouds.yaml) is searched in the standard places (the current directory, C(~/.config/openstack),
+        C(/etc/openstack)) and in the file named by E(OS_CLIENT_CONFIG_FILE).
+      - Lowest precedence of all auth methods; options set on the task override the values it provides.
+      - Secrets inside a dict value (keys such as C(password) or C(secret_key)) are hidden from the module output.
+      - If not set, E(OS_CLOUD) is used.
+    type: raw
+  endpoint:
+    description:
+      - DRS endpoint URL, for example V(https://drs.eu-de.otc.t-systems.com). Requests go to C({endpoint}/v3/{project_id}/jobs/...).
+      - If not set, the C(drs) entry of the token catalog is used, else C(https://drs.{region}.otc.t-systems.com)
+        (Open Telekom Cloud) or C(https://drs.{region}.myhuaweicloud.com) (Huawei Cloud).
+    type: str
+  validate_certs:
+    description:
+      - Verify the TLS certificates of IAM and DRS.
+      - Set to V(false) only for test systems.
+    type: bool
+    default: true
+  ca_cert:
+    description:
+      - Path to a PEM file of CA certificates to verify the servers with.
+    type: path
+  client_cert:
+    description:
+      - Path to a PEM client certificate for mutual TLS.
+    type: path
+  client_key:
+    description:
+      - Path to the private key of O(client_cert), when it is not in the same file.
+    type: path
+  api_timeout:
+    description:
+      - Timeout in seconds of one HTTP request (connect and read).
+      - This is not the time the module waits for jobs; see O(ignore:wait_timeout) of the module.
+    type: int
+    default: 30
+  batch_size:
+    description:
+      - Jobs per DRS batch call, V(1) to V(10). Longer job lists are split into calls of this size.
+    type: int
+    default: 10
+  max_concurrency:
+    description:
+      - How many batch calls run at the same time, V(1) to V(32).
+    type: int
+    default: 8
+notes:
+  - "Authentication, in this order of precedence: O(auth_token); O(access_key) and O(secret_key) (with O(security_token)
+    for temporary keys); O(username), O(password), O(domain_name) and O(project_name) or O(project_id); O(cloud).
+    The first method whose options are complete is used. An option set on the task always wins over its environment variable."
+  - "Environment variables are read on the host that runs the module (normally the controller, with C(delegate_to: localhost)
+    or a C(localhost) play)."
+  - Every DRS batch call takes at most 10 jobs; the modules split longer lists and merge the results by job id.
+  - Transient errors (connection errors, HTTP 429, 502, 503, 504, C(APIGW.0308), C(DRS.M01503)) are retried with a
+    capped, jittered exponential backoff that never runs past the module's deadline.
+'''
+
+    # Standard attribute descriptions, used together with the module's own support levels.
+    ATTRIBUTES = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in C(check_mode) and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+      - This assumes that the system controlled/queried by the module has not changed in a relevant way.
+'''
+
+    # For modules that never change anything; use together with ATTRIBUTES.
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - This action does not modify state.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  idempotent:
+    support: full
+    details:
+      - This action does not modify state.
+'''
+
+    ACTIONGROUP_DRS = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/cloudops.drs.drs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - cloudops.drs.drs
+'''

@@ -1,0 +1,255 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: drs_batch_info
+short_description: Read status, details and progress of many DRS jobs at once
+version_added: 1.0.0
+description:
+  - Reads Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with the batch query APIs,
+    ten jobs per call, and returns one merged dict per job.
+  - Without O(jobs) it lists every job of the project (migration, synchronization and disaster recovery, all pages).
+  - Passwords, certificate keys, tokens and other secrets in the replies are removed.
+  - Never changes anything.
+author:
+  - cloudops DRS maintainers (@cloudops)
+requirements:
+  - requests
+options:
+  jobs:
+    description:
+      - IDs of the jobs to read, for example V(140b5236-88ad-43c8-811c-1268453jb101).
+      - Omit to read every job of the project. An empty list is an error.
+      - A job that does not exist is listed in RV(not_found), not in RV(jobs).
+      - Duplicate IDs are read once (with a warning).
+    type: list
+    elements: str
+  include:
+    description:
+      - What to read for each job. Each facet but V(status) adds a key of the same name to every job.
+      - V(status) is the job status; it is always returned as RV(jobs[].status) (from the job details, or from
+        the job list when O(jobs) is omitted), so listing it costs no request.
+      - V(detail) is the job configuration (C(batch-detail)) with every secret removed.
+      - V(progress) is the full-migration progress and incremental delay (C(batch-progress)).
+      - V(precheck) is the latest pre-check result (C(batch-precheck-result)).
+      - V(rpo_rto) is the RPO and RTO of disaster-recovery jobs (C(batch-rpo-and-rto)).
+      - V(struct_process) is the initialization progress of disaster-recovery jobs (C(batch-struct-process)).
+      - An empty list returns only RV(jobs[].id), RV(jobs[].name) and RV(jobs[].status).
+    type: list
+    elements: str
+    choices: [status, detail, progress, precheck, rpo_rto, struct_process]
+    default: [status, progress]
+extends_documentation_fragment:
+  - cloudops.drs.drs
+  - cloudops.drs.drs.attributes
+  - cloudops.drs.drs.info_module
+  - cloudops.drs.drs.actiongroup_drs
+seealso:
+  - module: cloudops.drs.drs_batch_precheck
+  - module: cloudops.drs.drs_batch_start
+'''
+
+EXAMPLES = r'''
+- name: Report on a DRS fleet
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudops.drs.drs:
+      cloud: otc-prod
+  tasks:
+    - name: Read status and progress of the migration jobs
+      cloudops.drs.drs_batch_info:
+        jobs:
+          - 140b5236-88ad-43c8-811c-1268453jb101
+          - 9a470239-2308-4bb5-a6bc-1040402fjb21
+      register: fleet
+
+    - name: Show the jobs that are not yet in incremental replication
+      ansible.builtin.debug:
+        msg: "{{ fleet.jobs | rejectattr('status', 'equalto', 'INCRE_TRANSFER_STARTED') | map(attribute='name') | list }}"
+
+    - name: Every job of the project, with configuration and the last pre-check
+      cloudops.drs.drs_batch_info:
+        include: [detail, precheck]
+      register: everything
+
+    - name: RPO and RTO of the disaster-recovery jobs, authenticated with AK/SK from the environment
+      cloudops.drs.drs_batch_info:
+        jobs: "{{ dr_job_ids }}"
+        include: [status, rpo_rto, struct_process]
+        region: eu-de
+      environment:
+        OS_ACCESS_KEY: "{{ vault_drs_ak }}"
+        OS_SECRET_KEY: "{{ vault_drs_sk }}"
+        OS_PROJECT_ID: 054ba152d480d55b2f5dc0069e7ddef0
+'''
+
+RETURN = r'''
+jobs:
+  description:
+    - One dict per job found, in the order of O(jobs) (or of the job list when O(jobs) is omitted).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: Job name.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
+    status:
+      description: Job status, for example C(CONFIGURATION), C(FULL_TRANSFER_STARTED) or C(INCRE_TRANSFER_STARTED).
+      returned: always
+      type: str
+      sample: INCRE_TRANSFER_STARTED
+    detail:
+      description:
+        - The job details as C(batch-detail) returns them (endpoints, task type, direction, C(failed_reason), ...),
+          with every key that holds a password, key, token or other secret removed at any depth.
+        - V(null) when DRS returned no details for the job.
+      returned: when O(include) contains V(detail)
+      type: dict
+      sample: {"id": "140b5236-88ad-43c8-811c-1268453jb101", "name": "orders-mysql-migration", "status": "CONFIGURATION",
+               "task_type": "FULL_INCR_TRANS", "db_use_type": "migration",
+               "source_endpoint": {"db_type": "mysql", "ip": "192.168.0.10", "db_port": 3306, "db_user": "drs"}}
+    progress:
+      description:
+        - The C(batch-progress) reply for the job (C(progress) without C(%), C(incre_trans_delay) in seconds,
+          C(transfer_status), C(progress_map), ...). V(null) when DRS returned nothing for the job.
+      returned: when O(include) contains V(progress)
+      type: dict
+      sample: {"job_id": "140b5236-88ad-43c8-811c-1268453jb101", "progress": "100", "incre_trans_delay": "0",
+               "task_mode": "FULL_INCR_TRANS", "transfer_status": "INCRE_TRANSFER_STARTED", "remaining_time": "0",
+               "progress_map": {"data": {"completed": "100%", "remaining_time": null}}}
+    precheck:
+      description:
+        - The C(batch-precheck-result) reply for the job (C(result), C(process), C(total_passed_rate), C(precheck_result) items).
+          V(null) when DRS returned nothing for the job.
+      returned: when O(include) contains V(precheck)
+      type: dict
+      sample: {"precheck_id": "140b5236-88ad-43c8-811c-1268453jb101", "result": true, "process": "100%",
+               "total_passed_rate": "100%", "precheck_result": []}
+    rpo_rto:
+      description:
+        - The C(batch-rpo-and-rto) reply for the job (C(rpo_info) and C(rto_info), each with C(delay) in milliseconds).
+          V(null) when DRS returned nothing for the job.
+      returned: when O(include) contains V(rpo_rto)
+      type: dict
+      sample: {"job_id": "8d0e8e36-a618-490d-8a46-8c61ac9jb502",
+               "rpo_info": {"delay": "0", "time": "2020-12-18 15:47:05", "check_point": "mysql-bin.000514:197", "gtid_set": "NA"},
+               "rto_info": {"delay": "0", "time": "2020-12-18 15:47:05", "check_point": "mysql-bin.000514:197", "gtid_set": "NA"}}
+    struct_process:
+      description:
+        - The C(batch-struct-process) reply for the job (C(struct_process.result) items with C(type), C(status),
+          C(src_count), C(dst_count)). V(null) when DRS returned nothing for the job.
+      returned: when O(include) contains V(struct_process)
+      type: dict
+      sample: {"job_id": "8d0e8e36-a618-490d-8a46-8c61ac9jb502",
+               "struct_process": {"create_time": "1608429670521",
+                                  "result": [{"type": "database", "status": 2, "src_count": 1, "dst_count": 1}]}}
+not_found:
+  description: IDs from O(jobs) that DRS does not know (or that were deleted).
+  returned: always
+  type: list
+  elements: str
+  sample: [0a5b8c1d-1111-4222-8333-4444444jb999]
+elapsed:
+  description: Seconds the module ran.
+  returned: always
+  type: float
+  sample: 0.412
+error:
+  description: Details of the request that failed (C(status), C(error_code), C(error_msg), C(request_id), C(method), C(url)).
+  returned: when an API request failed
+  type: dict
+  sample: {"status": 403, "error_code": "DRS.M00102", "error_msg": "Insufficient permissions.", "request_id": "0123456789abcdef0123456789abcdef",
+           "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-detail"}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudops.drs.plugins.module_utils._base import INFO_FACETS, DrsModuleBase, redact_secrets
+
+
+class DrsBatchInfo(DrsModuleBase):
+    """Read jobs with the batch query APIs and merge the facets per job."""
+
+    # facet -> client read call; ``status`` needs no call (details and the job list carry it)
+    FACET_READERS = {
+        'detail': 'batch_detail',
+        'progress': 'batch_progress',
+        'precheck': 'batch_precheck_result',
+        'rpo_rto': 'batch_rpo_rto',
+        'struct_process': 'batch_struct_process',
+    }
+
+    def __init__(self, module):
+        self.jobs = []
+        self.not_found = []
+        super().__init__(module)
+
+    @classmethod
+    def define_module(cls):
+        return AnsibleModule(
+            argument_spec=dict(
+                jobs=dict(type='list', elements='str'),
+                include=dict(type='list', elements='str', choices=list(INFO_FACETS), default=['status', 'progress']),
+                **cls.base_module_arguments()
+            ),
+            supports_check_mode=True,
+        )
+
+    def run(self):
+        include = self.options.include
+        if self.options.jobs is None:
+            found = []
+            for item in self.client.list_jobs():   # a dual-active parent lists its forward and backward tasks
+                found.append(item)
+                found.extend(child for child in item.get('children') or [] if isinstance(child, dict) and child.get('id'))
+            details = None
+        else:
+            details, self.not_found = self.client.batch_detail(self.options.job_ids)
+            found = [details[job_id] for job_id in self.options.job_ids if job_id in details]
+        ids = [item['id'] for item in found]
+        facets = {}
+        for facet in include:
+            reader = self.FACET_READERS.get(facet)
+            if not reader or not ids:
+                continue
+            if facet == 'detail' and details is not None:
+                facets[facet] = details
+                continue
+            items, gone = getattr(self.client, reader)(ids)
+            facets[facet] = items
+            self.not_found.extend(job_id for job_id in gone if job_id not in self.not_found)
+        for item in found:
+            if item['id'] in self.not_found:
+                continue
+            job = {'id': item['id'], 'name': item.get('name'), 'status': item.get('status')}
+            for facet in include:
+                if facet in self.FACET_READERS:
+                    job[facet] = redact_secrets(facets.get(facet, {}).get(item['id']))
+            self.jobs.append(job)
+
+    def get_result(self):
+        return dict(changed=False, jobs=self.jobs, not_found=self.not_found, elapsed=self.elapsed())
+
+
+def main():
+    DrsBatchInfo(DrsBatchInfo.define_module()).execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,547 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: drs_batch_precheck
+short_description: Pre-check many DRS jobs at once and wait for the results
+version_added: 1.0.0
+description:
+  - Runs the pre-check of Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with
+    C(batch-precheck), ten jobs per call, and polls C(batch-precheck-result) until every pre-check is done.
+  - Reads the status and the latest pre-check result of every job first. A job whose pre-check already passed is not
+    checked again (unless O(force)); a job whose pre-check is still running is waited for, not submitted again; a job
+    in a state that does not allow the pre-check (for example a running job with O(mode=forStartJob)) is skipped
+    with the reason in RV(jobs[].skipped_reason).
+  - The parent task of a dual-active disaster-recovery pair is skipped (DRS pre-checks its forward and backward
+    tasks); so is a backward task whose forward task already replicates (C(INCRE_TRANSFER_STARTED)), which needs
+    no pre-check.
+  - After returning every result, the module fails when the pre-check of any job failed (or a job was not found, or
+    DRS refused to pre-check it), with a message that names each failed job and its failed check items.
+author:
+  - cloudops DRS maintainers (@cloudops)
+requirements:
+  - requests
+options:
+  jobs:
+    description:
+      - The jobs to pre-check. Each element is a job ID, or a dict with the key C(id) and optionally C(mode)
+        (overrides O(mode) for that job).
+      - Duplicate IDs are pre-checked once (with a warning).
+    type: list
+    elements: raw
+    required: true
+  mode:
+    description:
+      - The pre-check mode. V(forStartJob) before the first start of a job in C(CONFIGURATION).
+        V(forRetryJob) for a job in incremental replication whose objects were edited, or before a retry after a failure.
+    type: str
+    choices: [forStartJob, forRetryJob]
+    default: forStartJob
+  force:
+    description:
+      - Pre-check jobs again even when their last pre-check passed.
+      - A pre-check that is still running is never submitted again; it is waited for.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the pre-check of every submitted job reached C(100%), or O(wait_timeout) passed.
+      - With V(false) the module returns right after submitting; RV(jobs[].passed) is then V(null) for submitted jobs.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds the whole run may take, reads, retries and waiting included. Jobs still running then are listed in
+        RV(pending_jobs) and the module fails.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two polls of the pre-check results at first; the interval grows (up to four times) while waiting.
+    type: int
+    default: 10
+  alarm_is_failure:
+    description:
+      - Treat check items with the result C(ALARM) as failures.
+      - By default, like DRS itself, an C(ALARM) item does not fail the pre-check; it is listed in RV(jobs[].alarm_items).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - cloudops.drs.drs
+  - cloudops.drs.drs.attributes
+  - cloudops.drs.drs.actiongroup_drs
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the jobs and reports in RV(jobs[].submitted) which would be submitted, but submits nothing.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+    details:
+      - A job whose pre-check passed is not pre-checked again unless O(force=true).
+seealso:
+  - module: cloudops.drs.drs_batch_start
+  - module: cloudops.drs.drs_batch_info
+'''
+
+EXAMPLES = r'''
+- name: Pre-check and start a migration wave
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudops.drs.drs:
+      auth_url: https://iam.eu-de.otc.t-systems.com/v3
+      username: drs-automation
+      password: "{{ vault_drs_password }}"
+      domain_name: OTC00000000001000000001
+      project_name: eu-de
+  vars:
+    wave_1:
+      - 140b5236-88ad-43c8-811c-1268453jb101
+      - 9a470239-2308-4bb5-a6bc-1040402fjb21
+      - 8d0e8e36-a618-490d-8a46-8c61ac9jb502
+  tasks:
+    - name: Pre-check every job of the wave (fails, after checking all, if any pre-check fails)
+      cloudops.drs.drs_batch_precheck:
+        jobs: "{{ wave_1 }}"
+        wait_timeout: 1200
+      register: precheck
+
+    - name: Start the jobs whose pre-check passed
+      cloudops.drs.drs_batch_start:
+        jobs: "{{ precheck.passed_jobs }}"
+
+- name: Look at the failed items without stopping the play
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Pre-check, treating ALARM items as failures
+      cloudops.drs.drs_batch_precheck:
+        cloud: otc-prod
+        jobs:
+          - 140b5236-88ad-43c8-811c-1268453jb101
+          - id: 9a470239-2308-4bb5-a6bc-1040402fjb21
+            mode: forRetryJob
+        alarm_is_failure: true
+      register: precheck
+      ignore_errors: true
+
+    - name: Show what failed
+      ansible.builtin.debug:
+        msg: "{{ item.id }}: {{ item.failed_items | map(attribute='item') | join(', ') }}"
+      loop: "{{ precheck.jobs | selectattr('passed', 'false') }}"
+
+    - name: Submit only, do not wait
+      cloudops.drs.drs_batch_precheck:
+        cloud: otc-prod
+        jobs: "{{ more_job_ids }}"
+        wait: false
+'''
+
+RETURN = r'''
+jobs:
+  description: One dict per job, in the order of O(jobs).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: Job name; V(null) when the job was not found.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
+    status:
+      description: Job status when the module read it; V(null) when the job was not found.
+      returned: always
+      type: str
+      sample: CONFIGURATION
+    submitted:
+      description:
+        - Whether this run submitted a pre-check for the job (in check mode, whether it would).
+      returned: always
+      type: bool
+      sample: true
+    passed:
+      description:
+        - V(true) when the latest pre-check of the job passed, V(false) when it failed (or the job could not be
+          pre-checked, see RV(jobs[].error)), V(null) when unknown (skipped without a result, not waited for, still running).
+      returned: always
+      type: bool
+      sample: true
+    process:
+      description: Progress of the latest pre-check, as DRS reports it; V(null) when unknown.
+      returned: always
+      type: str
+      sample: 100%
+    total_passed_rate:
+      description: Share of passed check items of the latest pre-check; V(null) when unknown.
+      returned: always
+      type: str
+      sample: 100%
+    failed_items:
+      description: Check items with the result C(FAILED) (with O(alarm_is_failure=true) these decide RV(jobs[].passed) together with RV(jobs[].alarm_items)).
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        item:
+          description: Check item ID.
+          returned: always
+          type: str
+          sample: dstDbDiskSize
+        group:
+          description: Check group.
+          returned: always
+          type: str
+          sample: db_disk_size
+        reason:
+          description: Why it failed (C(failed_reason)).
+          returned: always
+          type: str
+          sample: DST_DISK_TOO_SMALL
+        raw_message:
+          description: The raw error message (C(raw_error_msg)).
+          returned: always
+          type: str
+          sample: The destination disk is smaller than 1.5 times the source data.
+    alarm_items:
+      description: Check items with the result C(ALARM), in the same shape as RV(jobs[].failed_items).
+      returned: always
+      type: list
+      elements: dict
+      contains:
+        item:
+          description: Check item ID.
+          returned: always
+          type: str
+          sample: srcDbBinlogExpireLogsDays
+        group:
+          description: Check group.
+          returned: always
+          type: str
+          sample: db_params
+        reason:
+          description: Why DRS raised the alarm (C(failed_reason)).
+          returned: always
+          type: str
+          sample: BINLOG_EXPIRE_TOO_SHORT
+        raw_message:
+          description: The raw message (C(raw_error_msg)).
+          returned: always
+          type: str
+          sample: ""
+    skipped_reason:
+      description: Why the job was not submitted; V(null) when it was submitted or is waited for.
+      returned: always
+      type: str
+      sample: pre-check already passed
+    error:
+      description:
+        - Why the job could not be pre-checked (not found, refused by DRS); V(null) otherwise.
+      returned: always
+      type: dict
+      sample: {"error_code": "DRS.M00304", "error_msg": "This API cannot be called in the current task status."}
+      contains:
+        error_code:
+          description: DRS error code; V(null) when there is none (for example a job that was not found).
+          returned: always
+          type: str
+          sample: DRS.M00304
+        error_msg:
+          description: Error message.
+          returned: always
+          type: str
+          sample: This API cannot be called in the current task status.
+passed_jobs:
+  description: IDs of the jobs whose latest pre-check passed (submitted now or earlier).
+  returned: always
+  type: list
+  elements: str
+  sample: [140b5236-88ad-43c8-811c-1268453jb101]
+failed_jobs:
+  description: IDs of the jobs whose pre-check failed or that could not be pre-checked.
+  returned: always
+  type: list
+  elements: str
+  sample: [9a470239-2308-4bb5-a6bc-1040402fjb21]
+skipped_jobs:
+  description: IDs of the jobs that were not submitted, each with a RV(jobs[].skipped_reason).
+  returned: always
+  type: list
+  elements: str
+  sample: [8d0e8e36-a618-490d-8a46-8c61ac9jb502]
+pending_jobs:
+  description: IDs of the jobs whose pre-check had not finished when O(wait_timeout) ran out (then the module fails).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+elapsed:
+  description: Seconds the module ran.
+  returned: always
+  type: float
+  sample: 42.137
+retries:
+  description: How many HTTP requests the client retried, by cause.
+  returned: always
+  type: dict
+  sample: {"throttled": 1, "server_error": 0, "connection": 0, "busy": 2, "reauth": 0}
+  contains:
+    throttled:
+      description: Retries after HTTP 429, C(APIGW.0308) or C(DRS.M01503).
+      returned: always
+      type: int
+      sample: 1
+    server_error:
+      description: Retries after HTTP 502, 503 or 504.
+      returned: always
+      type: int
+      sample: 0
+    connection:
+      description: Retries after a connection error.
+      returned: always
+      type: int
+      sample: 0
+    busy:
+      description: Jobs re-sent after DRS answered C(DRS.M01504) (another operation is running on the job).
+      returned: always
+      type: int
+      sample: 2
+    reauth:
+      description: Requests repeated after a new IAM token was fetched on HTTP 401.
+      returned: always
+      type: int
+      sample: 0
+error:
+  description: Details of the request that failed (C(status), C(error_code), C(error_msg), C(request_id), C(method), C(url)).
+  returned: when an API request failed or timed out
+  type: dict
+  sample: {"status": 503, "error_code": null, "error_msg": null, "request_id": "0123456789abcdef0123456789abcdef",
+           "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-precheck"}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudops.drs.plugins.module_utils._base import (
+    PRECHECK_DONE, PRECHECK_MODES, DrsModuleBase, describe_pending, is_true, job_error, job_label, not_found_error, precheck_state)
+
+# Job states in which DRS accepts a pre-check, per mode (reference: drs-api.md 6.2).
+PRECHECK_ALLOWED = {
+    'forStartJob': ('CONFIGURATION',),
+    'forRetryJob': ('INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', 'START_JOB_FAILED'),
+}
+
+
+def _item(entry):
+    return {
+        'item': entry.get('item'),
+        'group': entry.get('group'),
+        'reason': entry.get('failed_reason'),
+        'raw_message': entry.get('raw_error_msg'),
+    }
+
+
+class DrsBatchPrecheck(DrsModuleBase):
+    """Decide per job whether to submit a pre-check, submit, wait, and report."""
+
+    job_keys = ('mode',)
+
+    def __init__(self, module):
+        self.jobs = {}            # id -> the per-job result (insertion order = order of the jobs option)
+        self.pending = []
+        self.changed = False
+        super().__init__(module)
+
+    @classmethod
+    def define_module(cls):
+        return AnsibleModule(
+            argument_spec=dict(
+                jobs=dict(type='list', elements='raw', required=True),
+                mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
+                force=dict(type='bool', default=False),
+                wait=dict(type='bool', default=True),
+                wait_timeout=dict(type='int', default=1800),
+                poll_interval=dict(type='int', default=10),
+                alarm_is_failure=dict(type='bool', default=False),
+                **cls.base_module_arguments()
+            ),
+            supports_check_mode=True,
+        )
+
+    # -- per-job state ------------------------------------------------------------------------------------------
+
+    def _job(self, job_id):
+        return self.jobs.setdefault(job_id, {
+            'id': job_id, 'name': None, 'status': None, 'submitted': False, 'passed': None, 'process': None,
+            'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None,
+        })
+
+    def _apply_result(self, job, result):
+        """Copy a batch-precheck-result item into the job's result."""
+        if not result:
+            return
+        error = job_error(result)
+        if error:
+            job['error'] = error
+            job['passed'] = False
+            return
+        job['process'] = result.get('process')
+        job['total_passed_rate'] = result.get('total_passed_rate')
+        entries = result.get('precheck_result') or []
+        job['failed_items'] = [_item(entry) for entry in entries if str(entry.get('result')).upper() == 'FAILED']
+        job['alarm_items'] = [_item(entry) for entry in entries if str(entry.get('result')).upper() == 'ALARM']
+        if job['process'] == PRECHECK_DONE:
+            passed = is_true(result.get('result')) and not job['failed_items']
+            job['passed'] = passed and not (self.params['alarm_is_failure'] and job['alarm_items'])
+
+    # -- the run ----------------------------------------------------------------------------------------------
+
+    def run(self):
+        deadline = self.client.deadline_in(self.params['wait_timeout'])
+        modes = dict((job['id'], job['mode']) for job in self.options.jobs)
+        ids = self.options.job_ids
+        for job_id in ids:
+            self._job(job_id)
+
+        details, not_found = self.client.batch_detail(ids, deadline=deadline)
+        for job_id in not_found:
+            self.jobs[job_id]['error'] = not_found_error(job_id)
+        pairs = self.read_dr_pairs(details, deadline)
+        candidates = []
+        for job_id in ids:
+            if job_id not in details:
+                continue
+            job = self.jobs[job_id]
+            job['name'] = details[job_id].get('name')
+            job['status'] = details[job_id].get('status')
+            reason = self._skip_reason(job, modes[job_id], pairs)
+            if reason:
+                job['skipped_reason'] = reason
+            else:
+                candidates.append(job_id)
+
+        existing = {}
+        if candidates:
+            existing, _gone = self.client.batch_precheck_result(candidates, deadline=deadline)
+        submit, watch = [], []
+        for job_id in candidates:
+            job, result = self.jobs[job_id], existing.get(job_id)
+            state = precheck_state(result)
+            if state == 'running':
+                self._apply_result(job, result)    # never submitted twice: wait for the one that runs
+                watch.append(job_id)
+                continue
+            if state == 'done':
+                self._apply_result(job, result)
+                if job['passed'] and not self.params['force']:
+                    job['skipped_reason'] = 'pre-check already passed'
+                    continue
+            submit.append(job_id)
+
+        self._submit(submit, modes, deadline)
+        watch.extend(job_id for job_id in submit if self.jobs[job_id]['submitted'])
+        if watch and self.params['wait'] and not self.module.check_mode:
+            last, self.pending = self.client.wait(
+                watch,
+                fetch=lambda some: self.client.batch_precheck_result(some, deadline=deadline)[0],
+                is_done=lambda item: precheck_state(item) != 'running',
+                deadline=deadline,
+                poll_interval=self.params['poll_interval'],
+            )
+            for job_id in watch:
+                self._apply_result(self.jobs[job_id], last.get(job_id))
+        self.failure = self._failure_message()
+
+    def _skip_reason(self, job, mode, pairs):
+        role = pairs.role(job['id'])
+        if role == 'parent':
+            return 'parent task of a dual-active DR pair: DRS pre-checks its forward and backward tasks'
+        if role == 'backward' and mode == 'forStartJob' and pairs.forward_status(job['id']) == 'INCRE_TRANSFER_STARTED':
+            return 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
+        if job['status'] not in PRECHECK_ALLOWED[mode]:
+            return 'status %s does not allow a %s pre-check' % (job['status'], mode)
+        return None
+
+    def _submit(self, submit, modes, deadline):
+        if not submit:
+            return
+        if self.module.check_mode:
+            for job_id in submit:
+                self.jobs[job_id]['submitted'] = True
+            self.changed = True
+            return
+        replies = self.client.batch_precheck([(job_id, modes[job_id]) for job_id in submit], deadline=deadline)
+        for job_id in submit:
+            job, reply = self.jobs[job_id], replies.get(job_id)
+            # a new pre-check replaces whatever the last one said
+            job.update(passed=None, process=None, total_passed_rate=None, failed_items=[], alarm_items=[], error=None)
+            if reply is None:
+                job['error'] = {'error_code': None, 'error_msg': 'DRS sent no reply for this job.'}
+            elif reply.get('status') == 'failed' or job_error(reply):
+                job['error'] = job_error(reply) or {'error_code': None, 'error_msg': 'DRS refused the pre-check.'}
+            else:
+                job['submitted'] = True
+                self.changed = True
+            if job['error']:
+                job['passed'] = False
+
+    def record_timeout(self, pending, last_seen):
+        self.pending = [job_id for job_id in pending if job_id in self.jobs]
+        for job_id, item in last_seen.items():
+            if job_id in self.jobs and precheck_state(item):
+                self._apply_result(self.jobs[job_id], item)
+
+    def _failure_message(self):
+        parts = []
+        for job in self.jobs.values():
+            if job['error']:
+                parts.append('%s: %s' % (job_label(job), job['error']['error_msg'] or job['error']['error_code']))
+            elif job['passed'] is False:
+                items = list(job['failed_items'])
+                if self.params['alarm_is_failure']:
+                    items.extend(job['alarm_items'])
+                described = ', '.join('%s [%s] %s' % (i['item'], i['group'], i['reason'] or 'no reason given') for i in items)
+                parts.append('%s: %s' % (job_label(job), described or 'result false, total passed rate %s' % job['total_passed_rate']))
+        messages = []
+        if parts:
+            messages.append('Pre-check failed for %d of %d job(s): %s.' % (len(parts), len(self.jobs), '; '.join(parts).rstrip('.')))
+        if self.pending:
+            last_seen = dict((job_id, {'process': self.jobs[job_id]['process']}) for job_id in self.pending)
+            messages.append('Timed out after %d s waiting for the pre-check of %d job(s). %s' % (
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen)))
+        return ' '.join(messages) or None
+
+    def get_result(self):
+        jobs = list(self.jobs.values())
+        return dict(
+            changed=self.changed,
+            jobs=jobs,
+            passed_jobs=[job['id'] for job in jobs if job['passed'] is True],
+            failed_jobs=[job['id'] for job in jobs if job['passed'] is False or job['error']],
+            skipped_jobs=[job['id'] for job in jobs if job['skipped_reason']],
+            pending_jobs=list(self.pending),
+            elapsed=self.elapsed(),
+            retries=self.retries(),
+        )
+
+
+def main():
+    DrsBatchPrecheck(DrsBatchPrecheck.define_module()).execute()
+
+
+if __name__ == '__main__':
+    main()

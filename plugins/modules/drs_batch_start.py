@@ -1,0 +1,593 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: drs_batch_start
+short_description: Start many DRS jobs at once, now or at a scheduled time
+version_added: 1.0.0
+description:
+  - Starts Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with C(batch-starting),
+    ten jobs per call, and waits until they run.
+  - Reads the status of every job first. Only jobs in C(CONFIGURATION) whose pre-check passed are started. Jobs that
+    are already starting, scheduled, running or paused are reported unchanged in RV(skipped_jobs). Jobs in a failed
+    state, in any other state, or without a passed pre-check are failures, with the reason (DRS's C(failed_reason)
+    where there is one).
+  - "Dual-active disaster recovery: the forward task is started first. The backward task is started only once its
+    forward task is C(INCRE_TRANSFER_STARTED) with RPO and RTO under O(rpo_rto_max) seconds; the module waits for that
+    within O(wait_timeout). The parent task is never started (DRS does not allow it)."
+  - After an ambiguous failure of a start request (a timeout or a reset connection after sending) the module reads
+    the job status again instead of re-sending, so no job is ever started twice.
+  - After returning every result, the module fails when any job could not be started, naming each and why.
+author:
+  - cloudops DRS maintainers (@cloudops)
+requirements:
+  - requests
+options:
+  jobs:
+    description:
+      - The jobs to start. Each element is a job ID, or a dict with the key C(id) and optionally C(start_time)
+        (overrides O(start_time) for that job).
+      - Duplicate IDs are started once (with a warning).
+    type: list
+    elements: raw
+    required: true
+  start_time:
+    description:
+      - Schedule the start instead of starting at once. An ISO 8601 date and time such as V(2030-01-31T22:00:00Z) or
+        V(2030-01-31T23:00:00+01:00) (without a time zone it is read as UTC), or epoch milliseconds such as V(1896127200000).
+      - Must be in the future. Scheduled jobs go to C(WAITING_FOR_START).
+    type: raw
+  require_precheck:
+    description:
+      - Start a job only when its latest pre-check passed (see M(cloudops.drs.drs_batch_precheck)).
+      - With V(false) the module does not read pre-check results; DRS itself may still refuse to start a job
+        without a passed pre-check.
+      - The backward task of a dual-active pair never needs one (DRS skips its pre-check once the forward task replicates).
+    type: bool
+    default: true
+  wait:
+    description:
+      - Wait until every started job runs (C(FULL_TRANSFER_STARTED), C(FULL_TRANSFER_COMPLETE) or
+        C(INCRE_TRANSFER_STARTED)), or for scheduled jobs reached C(WAITING_FOR_START), or O(wait_timeout) passed.
+      - With V(false) the module returns right after the start requests. A dual-active backward task whose forward task
+        is not ready yet is then left in RV(pending_jobs), to be started by a later run.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds the whole run may take, reads, retries and waiting included. Jobs still pending then are listed in
+        RV(pending_jobs) and the module fails.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two status polls at first; the interval grows (up to four times) while waiting.
+    type: int
+    default: 10
+  rpo_rto_max:
+    description:
+      - Dual-active disaster recovery only. Both the RPO and the RTO of the forward task must be below this many seconds
+        before the backward task is started.
+    type: int
+    default: 60
+extends_documentation_fragment:
+  - cloudops.drs.drs
+  - cloudops.drs.drs.attributes
+  - cloudops.drs.drs.actiongroup_drs
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the jobs and their pre-check results and reports which jobs would be started, but sends no start.
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the status of every job before and after the run (in check mode, the predicted status).
+  idempotent:
+    support: full
+    details:
+      - Jobs already starting, scheduled or running are reported unchanged and not started again.
+seealso:
+  - module: cloudops.drs.drs_batch_precheck
+  - module: cloudops.drs.drs_batch_info
+'''
+
+EXAMPLES = r'''
+- name: Start a migration wave
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudops.drs.drs:
+      cloud: otc-prod
+  tasks:
+    - name: Pre-check the wave
+      cloudops.drs.drs_batch_precheck:
+        jobs: "{{ wave_1 }}"
+
+    - name: Start the wave and wait until every job runs
+      cloudops.drs.drs_batch_start:
+        jobs: "{{ wave_1 }}"
+        wait_timeout: 3600
+      register: started
+
+    - name: Show what happened
+      ansible.builtin.debug:
+        msg: "started {{ started.started_jobs | length }}, already running {{ started.skipped_jobs | length }}"
+
+- name: Schedule the cut-over of two jobs for the maintenance window
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Start at 22:00 UTC, one job an hour later
+      cloudops.drs.drs_batch_start:
+        access_key: "{{ vault_drs_ak }}"
+        secret_key: "{{ vault_drs_sk }}"
+        project_id: 054ba152d480d55b2f5dc0069e7ddef0
+        region: eu-de
+        start_time: "2030-01-31T22:00:00Z"
+        jobs:
+          - 140b5236-88ad-43c8-811c-1268453jb101
+          - id: 9a470239-2308-4bb5-a6bc-1040402fjb21
+            start_time: "2030-01-31T23:00:00Z"
+
+- name: Dual-active disaster recovery
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Start the forward task, then the backward task once RPO and RTO are under 30 s
+      cloudops.drs.drs_batch_start:
+        cloud: otc-prod
+        jobs:
+          - 3c1f0a6e-5b2d-4e8f-9a7b-6c5d4e3fjb201   # forward
+          - 3c1f0a6e-5b2d-4e8f-9a7b-6c5d4e3fjb202   # backward
+        rpo_rto_max: 30
+        wait_timeout: 7200
+'''
+
+RETURN = r'''
+jobs:
+  description: One dict per job, in the order of O(jobs).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: Job name; V(null) when the job was not found.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
+    status_before:
+      description: Job status before the run; V(null) when the job was not found.
+      returned: always
+      type: str
+      sample: CONFIGURATION
+    status_after:
+      description: Job status at the end of the run (in check mode, the predicted status); V(null) when the job was not found.
+      returned: always
+      type: str
+      sample: FULL_TRANSFER_STARTED
+    started:
+      description: Whether this run started (or scheduled) the job; in check mode, whether it would.
+      returned: always
+      type: bool
+      sample: true
+    scheduled_start:
+      description: The scheduled start time this run sent for the job, in ISO 8601 UTC; V(null) for an immediate start.
+      returned: always
+      type: str
+      sample: "2030-01-31T22:00:00Z"
+    skipped_reason:
+      description: Why the job was left alone (already started, scheduled or running, or waiting for its forward task); V(null) otherwise.
+      returned: always
+      type: str
+      sample: already INCRE_TRANSFER_STARTED
+    error:
+      description: Why the job could not be started; V(null) when it could.
+      returned: always
+      type: dict
+      sample: {"error_code": null, "error_msg": "status START_JOB_FAILED does not allow a start: source database unreachable"}
+      contains:
+        error_code:
+          description: DRS error code; V(null) when the module found the problem itself.
+          returned: always
+          type: str
+          sample: DRS.M00304
+        error_msg:
+          description: Error message.
+          returned: always
+          type: str
+          sample: no passed pre-check (run cloudops.drs.drs_batch_precheck first)
+started_jobs:
+  description: IDs of the jobs this run started or scheduled (in check mode, would start).
+  returned: always
+  type: list
+  elements: str
+  sample: [140b5236-88ad-43c8-811c-1268453jb101]
+skipped_jobs:
+  description: IDs of the jobs left alone, each with a RV(jobs[].skipped_reason).
+  returned: always
+  type: list
+  elements: str
+  sample: [9a470239-2308-4bb5-a6bc-1040402fjb21]
+failed_jobs:
+  description: IDs of the jobs that could not be started (or failed to start), each with a RV(jobs[].error).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+pending_jobs:
+  description:
+    - IDs of the jobs that had not reached their target state when O(wait_timeout) ran out (then the module fails),
+      or, with O(wait=false), backward tasks whose forward task was not ready yet.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+diff:
+  description: Status of every job found, before and after the run.
+  returned: always
+  type: dict
+  sample: {"before": {"140b5236-88ad-43c8-811c-1268453jb101": "CONFIGURATION"},
+           "after": {"140b5236-88ad-43c8-811c-1268453jb101": "FULL_TRANSFER_STARTED"}}
+  contains:
+    before:
+      description: Job ID to status before the run.
+      returned: always
+      type: dict
+      sample: {"140b5236-88ad-43c8-811c-1268453jb101": "CONFIGURATION"}
+    after:
+      description: Job ID to status after the run (predicted in check mode).
+      returned: always
+      type: dict
+      sample: {"140b5236-88ad-43c8-811c-1268453jb101": "FULL_TRANSFER_STARTED"}
+elapsed:
+  description: Seconds the module ran.
+  returned: always
+  type: float
+  sample: 95.021
+retries:
+  description: How many HTTP requests the client retried, by cause.
+  returned: always
+  type: dict
+  sample: {"throttled": 0, "server_error": 1, "connection": 0, "busy": 0, "reauth": 0}
+  contains:
+    throttled:
+      description: Retries after HTTP 429, C(APIGW.0308) or C(DRS.M01503).
+      returned: always
+      type: int
+      sample: 0
+    server_error:
+      description: Retries after HTTP 502, 503 or 504.
+      returned: always
+      type: int
+      sample: 1
+    connection:
+      description: Retries after a connection error.
+      returned: always
+      type: int
+      sample: 0
+    busy:
+      description: Jobs re-sent after DRS answered C(DRS.M01504) (another operation is running on the job).
+      returned: always
+      type: int
+      sample: 0
+    reauth:
+      description: Requests repeated after a new IAM token was fetched on HTTP 401.
+      returned: always
+      type: int
+      sample: 0
+error:
+  description: Details of the request that failed (C(status), C(error_code), C(error_msg), C(request_id), C(method), C(url)).
+  returned: when an API request failed or timed out
+  type: dict
+  sample: {"status": 400, "error_code": "DRS.M00304", "error_msg": "This API cannot be called in the current task status.",
+           "request_id": "0123456789abcdef0123456789abcdef", "method": "POST",
+           "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-starting"}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudops.drs.plugins.module_utils._base import (
+    DrsModuleBase, describe_pending, format_epoch_ms, is_true, job_error, job_label, not_found_error, precheck_state)
+
+RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
+# found in one of these, a job is reported unchanged
+ALREADY_STARTED = ('STARTJOBING', 'WAITING_FOR_START', 'PAUSING') + RUNNING
+# while waiting, a job in one of these is not done yet (per kind of start)
+WAIT_PENDING = {
+    'now': ('CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START'),
+    'scheduled': ('CONFIGURATION', 'STARTJOBING'),
+}
+FORWARD_READY = 'INCRE_TRANSFER_STARTED'
+
+
+def _delay_ms(info):
+    try:
+        delay = int(float((info or {}).get('delay')))
+    except (TypeError, ValueError):
+        return None
+    return delay if delay >= 0 else None  # DRS sends -1 outside the incremental phase
+
+
+class DrsBatchStart(DrsModuleBase):
+    """Decide per job whether to start it, start forward tasks before backward ones, wait, and report."""
+
+    job_keys = ('start_time',)
+
+    def __init__(self, module):
+        self.jobs = {}            # id -> the per-job result (insertion order = order of the jobs option)
+        self.pending = []
+        self.changed = False
+        self.timed_out = False
+        super().__init__(module)
+
+    @classmethod
+    def define_module(cls):
+        return AnsibleModule(
+            argument_spec=dict(
+                jobs=dict(type='list', elements='raw', required=True),
+                start_time=dict(type='raw'),
+                require_precheck=dict(type='bool', default=True),
+                wait=dict(type='bool', default=True),
+                wait_timeout=dict(type='int', default=1800),
+                poll_interval=dict(type='int', default=10),
+                rpo_rto_max=dict(type='int', default=60),
+                **cls.base_module_arguments()
+            ),
+            supports_check_mode=True,
+        )
+
+    def _job(self, job_id):
+        return self.jobs.setdefault(job_id, {
+            'id': job_id, 'name': None, 'status_before': None, 'status_after': None, 'started': False,
+            'scheduled_start': None, 'skipped_reason': None, 'error': None,
+        })
+
+    def _fail_job(self, job_id, message, code=None):
+        self.jobs[job_id]['error'] = {'error_code': code, 'error_msg': message}
+
+    # -- the run ----------------------------------------------------------------------------------------------
+
+    def run(self):
+        self.deadline = self.client.deadline_in(self.params['wait_timeout'])
+        start_times = dict((job['id'], job['start_time']) for job in self.options.jobs)
+        ids = self.options.job_ids
+        for job_id in ids:
+            self._job(job_id)
+
+        details, not_found = self.client.batch_detail(ids, deadline=self.deadline)
+        for job_id in not_found:
+            self.jobs[job_id]['error'] = not_found_error(job_id)
+        pairs = self.read_dr_pairs(details, self.deadline)
+        candidates, watch = [], []
+        for job_id in ids:
+            if job_id not in details:
+                continue
+            job, detail = self.jobs[job_id], details[job_id]
+            job['name'] = detail.get('name')
+            job['status_before'] = job['status_after'] = status = detail.get('status')
+            if pairs.role(job_id) == 'parent':
+                self._fail_job(job_id, 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
+            elif status in ALREADY_STARTED:
+                job['skipped_reason'] = 'already %s' % status
+                if status == 'STARTJOBING':
+                    watch.append(job_id)
+            elif status != 'CONFIGURATION':
+                reason = detail.get('failed_reason') or detail.get('error_msg')
+                self._fail_job(job_id, 'status %s does not allow a start%s' % (status, ': %s' % reason if reason else ''))
+            else:
+                candidates.append(job_id)
+
+        backward = [job_id for job_id in candidates if pairs.role(job_id) == 'backward']
+        direct = [job_id for job_id in candidates if job_id not in backward]
+        if self.params['require_precheck']:
+            direct = self._with_passed_precheck(direct)
+
+        started = self._start(direct, start_times)
+        started += self._start_backward(backward, pairs, start_times)
+        watch += started
+        if self.module.check_mode:
+            pass
+        elif self.params['wait'] and watch:
+            self._wait_running(watch, start_times)
+        elif started:
+            statuses, _gone = self.client.batch_status(started, deadline=self.deadline)
+            for job_id in started:
+                self.jobs[job_id]['status_after'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status_after']
+        self.failure = self._failure_message()
+
+    def _with_passed_precheck(self, ids):
+        """The ids whose latest pre-check passed; the others become per-job failures."""
+        if not ids:
+            return []
+        results, _gone = self.client.batch_precheck_result(ids, deadline=self.deadline)
+        passed = []
+        for job_id in ids:
+            result = results.get(job_id)
+            state = precheck_state(result)
+            if state is None:
+                self._fail_job(job_id, 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)')
+            elif state == 'running':
+                self._fail_job(job_id, 'the pre-check is still running (%s); wait for it to pass' % result['process'])
+            elif not is_true(result.get('result')):
+                self._fail_job(job_id, 'the last pre-check failed (total passed rate %s); fix it and pre-check again'
+                               % result.get('total_passed_rate'))
+            else:
+                passed.append(job_id)
+        return passed
+
+    def _start(self, ids, start_times):
+        """Start ``ids`` (or pretend to in check mode); returns the ids DRS accepted."""
+        if not ids:
+            return []
+        for job_id in ids:
+            if start_times[job_id]:
+                self.jobs[job_id]['scheduled_start'] = format_epoch_ms(start_times[job_id])
+        if self.module.check_mode:
+            for job_id in ids:
+                self.jobs[job_id].update(started=True, status_after='WAITING_FOR_START' if start_times[job_id] else 'STARTJOBING')
+            self.changed = True
+            return list(ids)
+        replies = self.client.batch_start([(job_id, start_times[job_id]) for job_id in ids],
+                                          deadline=self.deadline, reconcile=self._reconcile)
+        accepted = []
+        for job_id in ids:
+            reply = replies.get(job_id)
+            if reply is None:
+                self._fail_job(job_id, 'DRS sent no reply for this job')
+            elif reply.get('status') == 'failed' or job_error(reply):
+                error = job_error(reply) or {'error_code': None, 'error_msg': 'DRS refused the start'}
+                self.jobs[job_id]['error'] = error
+            else:
+                self.jobs[job_id]['started'] = True
+                accepted.append(job_id)
+        if accepted:
+            self.changed = True
+        return accepted
+
+    def _reconcile(self, ids):
+        """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION)."""
+        statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
+        return set(job_id for job_id, item in statuses.items() if item.get('status') not in (None, 'CONFIGURATION'))
+
+    def _start_backward(self, backward, pairs, start_times):
+        """Start each backward task once its forward task replicates with RPO and RTO under rpo_rto_max."""
+        if not backward:
+            return []
+        forward_of = dict((job_id, pairs.forward_of(job_id)) for job_id in backward)
+        for job_id, forward_id in forward_of.items():
+            if forward_id is None:
+                self._fail_job(job_id, 'backward task of a dual-active DR pair whose forward task is unknown')
+        backward = [job_id for job_id in backward if forward_of[job_id]]
+        if self.module.check_mode:
+            return self._start(backward, start_times)
+        forwards = sorted(set(forward_of[job_id] for job_id in backward))
+        if self.params['wait']:
+            last, waiting = self.client.wait(forwards, fetch=self._forward_state, is_done=self._forward_done,
+                                             deadline=self.deadline, poll_interval=self.params['poll_interval'])
+        else:
+            last = self._forward_state(forwards)
+            waiting = [forward_id for forward_id in forwards if not self._forward_done(last.get(forward_id))]
+        ready = []
+        for job_id in backward:
+            forward_id = forward_of[job_id]
+            state = last.get(forward_id) or {}
+            if forward_id not in waiting and state.get('status') == FORWARD_READY:
+                ready.append(job_id)
+            elif forward_id not in waiting:
+                self._fail_job(job_id, 'forward task %s is %s, not %s' % (forward_id, state.get('status'), FORWARD_READY))
+            else:
+                self.jobs[job_id]['skipped_reason'] = 'waiting for forward task %s (%s) to reach %s with RPO and RTO under %d s' % (
+                    forward_id, self._describe_forward(state), FORWARD_READY, self.params['rpo_rto_max'])
+                self.pending.append(job_id)
+                self.timed_out = self.timed_out or self.params['wait']
+        return self._start(ready, start_times)
+
+    def _forward_state(self, forwards):
+        """id -> {'status', 'rpo_ms', 'rto_ms'} of forward tasks (RPO/RTO read only for replicating ones)."""
+        statuses, _gone = self.client.batch_status(forwards, deadline=self.deadline)
+        state = dict((job_id, {'id': job_id, 'status': item.get('status'), 'rpo_ms': None, 'rto_ms': None})
+                     for job_id, item in statuses.items())
+        replicating = [job_id for job_id, item in state.items() if item['status'] == FORWARD_READY]
+        if replicating:
+            delays, _gone = self.client.batch_rpo_rto(replicating, deadline=self.deadline)
+            for job_id, item in delays.items():
+                state[job_id].update(rpo_ms=_delay_ms(item.get('rpo_info')), rto_ms=_delay_ms(item.get('rto_info')))
+        return state
+
+    def _forward_done(self, state):
+        """Done waiting for a forward task: it is ready, or it can no longer become ready."""
+        state = state or {}
+        status = state.get('status')
+        if status == FORWARD_READY:
+            limit = self.params['rpo_rto_max'] * 1000
+            return state['rpo_ms'] is not None and state['rto_ms'] is not None and state['rpo_ms'] < limit and state['rto_ms'] < limit
+        return status not in (None, 'CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START', 'FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE')
+
+    @staticmethod
+    def _describe_forward(state):
+        if state.get('status') == FORWARD_READY and state.get('rpo_ms') is not None:
+            return '%s, RPO %.1f s, RTO %.1f s' % (state['status'], state['rpo_ms'] / 1000.0, (state.get('rto_ms') or 0) / 1000.0)
+        return state.get('status') or 'status unknown'
+
+    def _wait_running(self, watch, start_times):
+        def is_done(item):
+            kind = 'scheduled' if start_times.get(item.get('id')) else 'now'
+            return item.get('status') not in WAIT_PENDING[kind]
+
+        last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
+                                         is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'])
+        for job_id, item in last.items():
+            self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
+        if pending:
+            self.pending.extend(job_id for job_id in pending if job_id not in self.pending)
+            self.timed_out = True
+        failed = [job_id for job_id in watch if job_id not in pending and self.jobs[job_id]['status_after'] not in
+                  RUNNING + ('WAITING_FOR_START',)]
+        if failed:
+            details, _gone = self.client.batch_detail(failed, deadline=self.deadline)
+            for job_id in failed:
+                detail = details.get(job_id) or {}
+                reason = detail.get('failed_reason') or detail.get('error_msg')
+                self._fail_job(job_id, 'start failed: %s%s' % (self.jobs[job_id]['status_after'], ' (%s)' % reason if reason else ''))
+
+    def record_timeout(self, pending, last_seen):
+        for job_id in pending:
+            if job_id in self.jobs and job_id not in self.pending:
+                self.pending.append(job_id)
+        for job_id, item in last_seen.items():
+            if job_id in self.jobs and (item or {}).get('status'):
+                self.jobs[job_id]['status_after'] = item['status']
+
+    def _failure_message(self):
+        failed = [job for job in self.jobs.values() if job['error']]
+        messages = []
+        if failed:
+            by_reason = {}  # jobs grouped by reason, so a fleet with one problem reads as one line
+            for job in failed:
+                by_reason.setdefault(job['error']['error_msg'] or job['error']['error_code'], []).append(job_label(job))
+            messages.append('Could not start %d of %d job(s): %s.' % (len(failed), len(self.jobs), '; '.join(
+                '%s: %s' % (reason, ', '.join(labels)) for reason, labels in by_reason.items())))
+        if self.timed_out and self.pending:
+            # a backward task waits for its forward task: its skipped_reason says how far that one got
+            last_seen = dict((job_id, {'status': self.jobs[job_id]['skipped_reason'] or self.jobs[job_id]['status_after']})
+                             for job_id in self.pending)
+            messages.append('Timed out after %d s waiting for %d job(s). %s' % (
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen)))
+        return ' '.join(messages) or None
+
+    def get_result(self):
+        jobs = list(self.jobs.values())
+        found = [job for job in jobs if job['status_before'] is not None]
+        return dict(
+            changed=self.changed,
+            jobs=jobs,
+            started_jobs=[job['id'] for job in jobs if job['started']],
+            skipped_jobs=[job['id'] for job in jobs if job['skipped_reason'] and not job['started']],
+            failed_jobs=[job['id'] for job in jobs if job['error']],
+            pending_jobs=list(self.pending),
+            diff=dict(before=dict((job['id'], job['status_before']) for job in found),
+                      after=dict((job['id'], job['status_after']) for job in found)),
+            elapsed=self.elapsed(),
+            retries=self.retries(),
+        )
+
+
+def main():
+    DrsBatchStart(DrsBatchStart.define_module()).execute()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,256 @@
+"""drs_batch_start against a scripted DRS client: what it starts, leaves alone, waits for and reports."""
+
+import calendar
+import time
+
+from ansible_collections.cloudops.drs.plugins.modules import drs_batch_start as module
+from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
+    MUTATING, FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module)
+
+NO_PRECHECK = 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)'
+
+
+def job_result(result, job_id):
+    return next(job for job in result['jobs'] if job['id'] == job_id)
+
+
+def future_ms(days=30):
+    return (int(time.time()) + days * 86400) * 1000
+
+
+def test_start_starts_prechecked_jobs_and_waits_until_they_run():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='alarm', target='FULL_TRANSFER_COMPLETE'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert drs.called('batch_start') == [[jid(1), jid(2)]]
+    assert drs.starts == {jid(1): 1, jid(2): 1}
+    assert result['started_jobs'] == [jid(1), jid(2)]
+    assert job_result(result, jid(1)) == {'id': jid(1), 'name': 'job-001', 'status_before': 'CONFIGURATION',
+                                          'status_after': 'INCRE_TRANSFER_STARTED', 'started': True, 'scheduled_start': None,
+                                          'skipped_reason': None, 'error': None}
+    assert result['diff'] == {'before': {jid(1): 'CONFIGURATION', jid(2): 'CONFIGURATION'},
+                              'after': {jid(1): 'INCRE_TRANSFER_STARTED', jid(2): 'FULL_TRANSFER_COMPLETE'}}
+    assert_matches_return_doc(module, result)
+
+
+def test_start_reads_status_and_precheck_results_before_starting():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    run_module(module, {'jobs': [jid(1)]}, drs)
+    assert drs.methods()[:4] == ['connect', 'batch_detail', 'batch_precheck_result', 'batch_start']
+
+
+def test_second_run_is_unchanged_and_sends_no_start():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    drs.calls = []
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert result['changed'] is False
+    assert not [name for name in drs.methods() if name in MUTATING]
+    assert result['skipped_jobs'] == [jid(1), jid(2)]
+    assert job_result(result, jid(1))['skipped_reason'] == 'already INCRE_TRANSFER_STARTED'
+    assert result['diff']['before'] == result['diff']['after']
+    assert drs.starts == {jid(1): 1, jid(2): 1}
+    assert_matches_return_doc(module, result)
+
+
+def test_check_mode_sends_no_start_and_predicts_the_status():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), status='FULL_TRANSFER_STARTED'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs, check_mode=True)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert not [name for name in drs.methods() if name in MUTATING]
+    assert drs.jobs[jid(1)].status == 'CONFIGURATION'
+    assert result['started_jobs'] == [jid(1)]
+    assert result['diff'] == {'before': {jid(1): 'CONFIGURATION', jid(2): 'FULL_TRANSFER_STARTED'},
+                              'after': {jid(1): 'STARTJOBING', jid(2): 'FULL_TRANSFER_STARTED'}}
+    assert_matches_return_doc(module, result)
+
+
+def test_jobs_already_starting_scheduled_or_running_are_reported_unchanged():
+    statuses = ['STARTJOBING', 'WAITING_FOR_START', 'FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED', 'PAUSING']
+    drs = FakeDrs(*[FakeJob(jid(index), status=status) for index, status in enumerate(statuses)])
+    ids = [jid(index) for index in range(len(statuses))]
+    result = run_module(module, {'jobs': ids}, drs)
+    assert 'failed' not in result
+    assert result['changed'] is False
+    assert result['skipped_jobs'] == ids
+    assert [job['skipped_reason'] for job in result['jobs']] == ['already %s' % status for status in statuses]
+    assert drs.called('batch_start') == [] and drs.called('batch_precheck_result') == []
+    # the job that was starting already is followed until it runs
+    assert job_result(result, jid(0))['status_after'] == 'INCRE_TRANSFER_STARTED'
+
+
+def test_jobs_without_a_passed_precheck_or_in_a_failed_state_are_failures():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck='fail'), FakeJob(jid(3), precheck='running'),
+                  FakeJob(jid(4), status='START_JOB_FAILED', failed_reason='The source database is unreachable.'),
+                  FakeJob(jid(5), precheck='pass'))
+    ids = [jid(number) for number in range(1, 6)]
+    result = run_module(module, {'jobs': ids}, drs)
+    assert result['failed'] is True
+    assert result['failed_jobs'] == ids[:4]
+    assert result['started_jobs'] == [jid(5)]
+    assert drs.called('batch_start') == [[jid(5)]]
+    reasons = [job_result(result, job_id)['error']['error_msg'] for job_id in ids[:4]]
+    assert reasons == [NO_PRECHECK,
+                       'the last pre-check failed (total passed rate 66%); fix it and pre-check again',
+                       'the pre-check is still running (50%); wait for it to pass',
+                       'status START_JOB_FAILED does not allow a start: The source database is unreachable.']
+    assert result['msg'] == (
+        'Could not start 4 of 5 job(s): %s: %s (job-001); the last pre-check failed (total passed rate 66%%); fix it and pre-check '
+        'again: %s (job-002); the pre-check is still running (50%%); wait for it to pass: %s (job-003); status START_JOB_FAILED '
+        'does not allow a start: The source database is unreachable.: %s (job-004).' % (NO_PRECHECK, jid(1), jid(2), jid(3), jid(4)))
+    assert_matches_return_doc(module, result)
+
+
+def test_failure_message_groups_jobs_with_the_same_reason():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2)))
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert result['msg'] == 'Could not start 2 of 2 job(s): %s: %s (job-001), %s (job-002).' % (NO_PRECHECK, jid(1), jid(2))
+
+
+def test_require_precheck_false_starts_without_reading_precheck_results():
+    drs = FakeDrs(FakeJob(jid(1)))
+    result = run_module(module, {'jobs': [jid(1)], 'require_precheck': False}, drs)
+    assert drs.called('batch_precheck_result') == []
+    assert result['started_jobs'] == [jid(1)]
+
+
+def test_scheduled_start_sends_epoch_ms_and_waits_for_waiting_for_start():
+    when = future_ms()
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1), {'id': jid(2), 'start_time': when + 3600000}],
+                                 'start_time': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(when // 1000))}, drs)
+    assert 'failed' not in result
+    assert drs.jobs[jid(1)].start_time == str(when)
+    assert drs.jobs[jid(2)].start_time == str(when + 3600000)
+    assert [job['status_after'] for job in result['jobs']] == ['WAITING_FOR_START', 'WAITING_FOR_START']
+    assert job_result(result, jid(1))['scheduled_start'] == time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(when // 1000))
+    assert_matches_return_doc(module, result)
+
+
+def test_start_job_failed_after_the_start_is_a_failure_with_the_reason():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass', start_outcome='fail', name='reporting'))
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['started_jobs'] == [jid(1)] and result['failed_jobs'] == [jid(1)]
+    assert job_result(result, jid(1))['status_after'] == 'START_JOB_FAILED'
+    assert result['msg'] == ('Could not start 1 of 1 job(s): start failed: START_JOB_FAILED (The source database is unreachable.): '
+                             '%s (reporting).' % jid(1))
+    assert_matches_return_doc(module, result)
+
+
+def test_ambiguous_start_is_reconciled_by_reading_the_status_never_sent_twice():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    drs.lose_start_reply.add(jid(1))
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert 'failed' not in result
+    assert drs.starts == {jid(1): 1, jid(2): 1}
+    assert drs.called('batch_start') == [[jid(1), jid(2)]]
+    assert drs.calls[drs.methods().index('batch_start') + 1] == ('batch_status', [jid(1)])   # the reconcile read
+    assert result['started_jobs'] == [jid(1), jid(2)]
+
+
+def test_refused_start_is_a_failure_with_the_drs_error():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.refuse[jid(1)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert job_result(result, jid(1))['error'] == {'error_code': 'DRS.M00304',
+                                                   'error_msg': 'This API cannot be called in the current task status.'}
+
+
+def test_unknown_job_and_parent_task_are_failures():
+    parent = jid(500)
+    drs = FakeDrs(FakeJob(parent, role='parent', detail={'multi_write': True}))
+    result = run_module(module, {'jobs': [parent, jid(9)]}, drs)
+    assert result['failed'] is True
+    assert result['failed_jobs'] == [parent, jid(9)]
+    assert job_result(result, parent)['error']['error_msg'] == (
+        'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
+    assert job_result(result, jid(9))['status_before'] is None
+    assert result['diff'] == {'before': {parent: 'CONFIGURATION'}, 'after': {parent: 'CONFIGURATION'}}
+    assert_matches_return_doc(module, result)
+
+
+def dual_active(forward_status='CONFIGURATION', rpo_ms=None):
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    return FakeDrs(FakeJob(parent, role='parent', detail={'multi_write': True}),
+                   FakeJob(forward, role='forward', parent_id=parent, precheck='pass', status=forward_status,
+                           rpo_ms=rpo_ms or [120000, 90000, 59000, 20000]),
+                   FakeJob(backward, role='backward', parent_id=parent))
+
+
+def test_dual_active_starts_the_backward_task_only_when_the_forward_task_is_ready():
+    drs = dual_active()
+    result = run_module(module, {'jobs': [jid(502), jid(501)], 'rpo_rto_max': 30}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_start') == [[jid(501)], [jid(502)]]
+    # the backward start came after the forward task replicated with RPO and RTO under 30 s
+    last_delay = [ids for name, ids in drs.calls if name == 'batch_rpo_rto']
+    assert last_delay and drs.jobs[jid(501)].rpo_ms[0] < 30000
+    assert result['started_jobs'] == [jid(502), jid(501)]
+    assert [job['status_after'] for job in result['jobs']] == ['INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_STARTED']
+    assert drs.starts[jid(502)] == 1 and drs.starts[jid(500)] == 0
+
+
+def test_dual_active_backward_alone_finds_its_forward_task_in_the_job_list():
+    drs = dual_active(forward_status='INCRE_TRANSFER_STARTED', rpo_ms=[1000])
+    result = run_module(module, {'jobs': [jid(502)]}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_start') == [[jid(502)]]
+    assert drs.called('batch_precheck_result') == []       # a backward task needs no pre-check
+
+
+def test_dual_active_without_wait_leaves_the_backward_task_pending():
+    drs = dual_active(forward_status='FULL_TRANSFER_STARTED')
+    result = run_module(module, {'jobs': [jid(502)], 'wait': False}, drs)
+    assert 'failed' not in result
+    assert result['changed'] is False
+    assert result['pending_jobs'] == [jid(502)]
+    assert job_result(result, jid(502))['skipped_reason'] == (
+        'waiting for forward task %s (FULL_TRANSFER_STARTED) to reach INCRE_TRANSFER_STARTED with RPO and RTO under 60 s' % jid(501))
+    assert drs.called('batch_start') == []
+    assert_matches_return_doc(module, result)
+
+
+def test_timeout_names_pending_jobs_and_their_last_status():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), start_ticks=1000)
+    result = run_module(module, {'jobs': [jid(1)], 'wait_timeout': 30, 'poll_interval': 10}, drs)
+    assert result['failed'] is True
+    assert result['pending_jobs'] == [jid(1)]
+    assert result['msg'] == 'Timed out after 30 s waiting for 1 job(s). Still pending: %s (STARTJOBING).' % jid(1)
+    assert result['started_jobs'] == [jid(1)]
+    assert_matches_return_doc(module, result)
+
+
+def test_dual_active_timeout_waiting_for_the_forward_task_fails():
+    drs = dual_active(forward_status='INCRE_TRANSFER_STARTED', rpo_ms=[120000])
+    result = run_module(module, {'jobs': [jid(502)], 'wait_timeout': 20, 'poll_interval': 5}, drs)
+    assert result['failed'] is True
+    assert result['pending_jobs'] == [jid(502)]
+    assert drs.called('batch_start') == []
+    reason = ('waiting for forward task %s (INCRE_TRANSFER_STARTED, RPO 120.0 s, RTO 120.0 s) to reach INCRE_TRANSFER_STARTED '
+              'with RPO and RTO under 60 s' % jid(501))
+    assert job_result(result, jid(502))['skipped_reason'] == reason
+    assert result['msg'] == 'Timed out after 20 s waiting for 1 job(s). Still pending: %s (%s).' % (jid(502), reason)
+    assert_matches_return_doc(module, result)
+
+
+def test_start_time_true_is_rejected_with_the_value_given():
+    drs = FakeDrs(FakeJob(jid(1)))
+    result = run_module(module, {'jobs': [jid(1)], 'start_time': True}, drs)
+    assert result['msg'] == ('start_time: True is neither an ISO 8601 date and time (for example 2030-01-31T22:00:00Z) '
+                             'nor epoch milliseconds.')
+    assert drs.calls == []
+
+
+def test_scheduled_start_time_in_the_past_per_job_is_rejected_before_any_request():
+    drs = FakeDrs(FakeJob(jid(1)))
+    past = calendar.timegm((2020, 5, 1, 0, 0, 0)) * 1000
+    result = run_module(module, {'jobs': [{'id': jid(1), 'start_time': past}]}, drs)
+    assert result['failed'] is True
+    assert result['msg'].startswith('jobs[0].start_time 2020-05-01T00:00:00Z is in the past (now is ')
+    assert drs.calls == []
