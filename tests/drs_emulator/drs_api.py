@@ -10,6 +10,7 @@ normal 2xx reply. Field names follow the real API exactly (``id`` vs ``job_id``,
 import hashlib
 import json
 import math
+import re
 
 from drs_emulator import model
 from drs_emulator.model import Refusal
@@ -50,6 +51,9 @@ STATUS_PAGE_DEFAULT = 5
 LIST_PAGE_DEFAULT = 10
 PAGE_MAX = 100
 SECRET_KEYS = ("db_password", "ssl_cert_password", "ssl_cert_key")
+# start_time: ASCII digits only (str.isdigit() would also take "²"), at most the largest Java long.
+_EPOCH_MS_RE = re.compile(r"[0-9]{1,19}")
+START_TIME_MAX = 2 ** 63 - 1
 
 
 class ApiError(Exception):
@@ -124,7 +128,7 @@ def _parse_body(body):
             body = None
     try:
         request = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         request = None
     if not isinstance(request, dict):
         raise ApiError(400, "DRS.M00200", "Parameter error. The request body must be a JSON object.")
@@ -147,7 +151,7 @@ def _jobs_field(state, request):
 
 
 def _check_job_id(job_id):
-    if not isinstance(job_id, str) or not model.JOB_ID_RE.match(job_id):
+    if not model.is_job_id(job_id):
         raise _invalid("job_id", "The job ID must comply with the UUID rule.")
 
 
@@ -196,10 +200,12 @@ def _check_start_time(state, entry):  # pylint: disable=unused-argument
 
 
 def _parse_start_time(value):
-    """Epoch milliseconds (string, or a JSON number) -> emulator seconds; empty means now (None)."""
+    """Epoch milliseconds (ASCII digits, or a JSON integer) -> emulator seconds; empty means now (None)."""
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, str) and not value.isdigit()):
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _EPOCH_MS_RE.fullmatch(value) or int(value) > START_TIME_MAX:
         raise _invalid("start_time", "Use epoch milliseconds as a string, for example 1608188903063.")
     return int(value) / 1000.0
 
@@ -519,8 +525,8 @@ def _detail_item(call, job, now):  # pylint: disable=unused-argument
         "master_az": "", "slave_az": "", "node_role": "", "is_open_fast_clean": False,
     })
     if state.profile == "hw":
+        # No "children": in QueryJobResp it lists sub-tasks whose EIP binding failed ({id, name}), never emulated.
         item["tags"] = []
-        item["children"] = [child for child in (job.forward_id, job.backward_id) if child]
     return item
 
 
@@ -548,7 +554,7 @@ def _list_filters(request):
     if db_use_type not in model.DB_USE_TYPES:
         raise _invalid("db_use_type", "Valid values: %s." % ", ".join(model.DB_USE_TYPES))
     status = request.get("status")
-    if status not in (None, "") and status not in model.ALL_STATUSES:
+    if status not in (None, "") and (not isinstance(status, str) or status not in model.ALL_STATUSES):
         raise _invalid("status")
     for name in ("name", "engine_type", "net_type"):
         if request.get(name) is not None and not isinstance(request.get(name), str):

@@ -28,6 +28,12 @@ DOMAIN_ID = "d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5"
 
 JOB_ID_RE = re.compile(r"^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$")
 
+
+def is_job_id(value):
+    """True for a 36-character DRS job id. ``fullmatch``: ``$`` alone would also accept a trailing newline."""
+    return isinstance(value, str) and JOB_ID_RE.fullmatch(value) is not None
+
+
 # Values the emulator puts into batch-detail endpoints, so that tests can prove the collection strips them.
 DETAIL_SECRETS = {
     "db_password": "Emu-Db-Passw0rd!",
@@ -584,7 +590,7 @@ def normalize_job(job, projects, defaults, index=0):
     where = "job %s" % (job.get("id") if isinstance(job, dict) else index)
     _check_keys(job, _JOB_KEYS, where)
     job_id = job.get("id")
-    if not isinstance(job_id, str) or not JOB_ID_RE.match(job_id):
+    if not is_job_id(job_id):
         raise ValueError("%s: id must match %s" % (where, JOB_ID_RE.pattern))
     if not job.get("name"):
         raise ValueError("%s: name is required" % where)

@@ -148,10 +148,15 @@ def test_detail_with_one_unknown_job_among_known_ones_is_400_with_all_items():
     assert reply["results"][1] == {"id": NL, "error_code": "DRS.M00289", "error_message": "The task does not exist."}
 
 
-def test_hw_detail_has_children_and_tags():
-    state = new_state(profile="hw")
-    item = call(state, "/jobs/batch-detail", {"jobs": [MIG]})[1]["results"][0]
-    assert (item["tags"], item["children"], item["node_num"]) == ([], [], 1)
+def test_hw_detail_has_tags_and_no_children():
+    # QueryJobResp.children lists sub-tasks whose EIP binding failed, as {id, name} objects; none fail here,
+    # and a dual-active parent does not list its forward and backward tasks there.
+    state = new_state(profile="hw", jobs=JOBS + [
+        {"id": "55555555-6666-4777-8888-9999999jb500", "name": "dual-dr", "type": "cloudDataGuard", "dr": {"role": "parent"}},
+        {"id": "55555555-6666-4777-8888-9999999jb501", "name": "dual-dr-forward", "type": "cloudDataGuard",
+         "dr": {"role": "forward", "parent": "55555555-6666-4777-8888-9999999jb500"}}])
+    items = call(state, "/jobs/batch-detail", {"jobs": [MIG, "55555555-6666-4777-8888-9999999jb500"]})[1]["results"]
+    assert [(item["tags"], item["node_num"], "children" in item) for item in items] == [([], 1, False), ([], 1, False)]
 
 
 # --- batch-progress --------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_endpoint_names_for_stats():
         "batch-rpo-and-rto", "batch-struct-process", "list-jobs", "batch-jobs", "batch-pause-task", "batch-retry-task"}
 
 
-@pytest.mark.parametrize("body", [b"", b"{not json", b"[1, 2]", b"\xff\xfe", b"null"])
+@pytest.mark.parametrize("body", [b"", b"{not json", b"[1, 2]", b"\xff\xfe", b"null", b'{"jobs": ' + b"[" * 100000])
 def test_a_body_that_is_not_a_json_object_is_m00200(body):
     assert_error(call(new_state(), "/jobs/batch-status", body), 400, "DRS.M00200",
                  "Parameter error. The request body must be a JSON object.")
@@ -62,7 +62,7 @@ def test_missing_or_empty_jobs_is_m00201(path, body):
     assert_error(call(new_state(), path, body), 400, "DRS.M00201", "The jobs parameter is empty.")
 
 
-@pytest.mark.parametrize("bad", ["not-a-job-id", "44444444-5555-4666-8777-8888888JB001", JOB + "0", 12345, {"id": JOB}])
+@pytest.mark.parametrize("bad", ["not-a-job-id", "44444444-5555-4666-8777-8888888JB001", JOB + "0", JOB + "\n", 12345, {"id": JOB}])
 def test_malformed_ids_are_m00202(bad):
     assert_error(call(new_state(), "/jobs/batch-status", {"jobs": [bad]}), 400, "DRS.M00202",
                  "The value of job_id is invalid. The job ID must comply with the UUID rule.")
@@ -115,6 +115,11 @@ def test_limit_zero_means_unlimited():
     ("/jobs/batch-starting", "POST", {"start_time": "tomorrow"}, "DRS.M00202",
      "The value of start_time is invalid. Use epoch milliseconds as a string, for example 1608188903063."),
     ("/jobs/batch-starting", "POST", {"start_time": 1.5}, "DRS.M00202", None),
+    ("/jobs/batch-starting", "POST", {"start_time": "\u00b2"}, "DRS.M00202", None),
+    ("/jobs/batch-starting", "POST", {"start_time": "\u0661\u0666\u0660\u0668"}, "DRS.M00202", None),
+    ("/jobs/batch-starting", "POST", {"start_time": -5}, "DRS.M00202", None),
+    ("/jobs/batch-starting", "POST", {"start_time": 2 ** 63}, "DRS.M00202", None),
+    ("/jobs/batch-starting", "POST", {"start_time": "1" * 400}, "DRS.M00202", None),
     ("/jobs/batch-retry-task", "POST", {"is_sync_re_edit": "yes"}, "DRS.M00202", None),
 ])
 def test_invalid_action_fields(path, method, item, code, msg):
@@ -164,6 +169,8 @@ def test_cur_page_beyond_the_page_count_names_both():
     ({"db_use_type": "migration", "cur_page": 0}, "DRS.M00210", None),
     ({"db_use_type": "migration", "cur_page": "1"}, "DRS.M00210", None),
     ({"db_use_type": "migration", "status": "RUNNING"}, "DRS.M00202", "The value of status is invalid."),
+    ({"db_use_type": "migration", "status": ["CONFIGURATION"]}, "DRS.M00202", "The value of status is invalid."),
+    ({"db_use_type": "migration", "status": {}}, "DRS.M00202", "The value of status is invalid."),
     ({"db_use_type": "migration", "name": 5}, "DRS.M00202", None),
 ])
 def test_list_jobs_validation(body, code, msg):

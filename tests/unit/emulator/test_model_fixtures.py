@@ -97,6 +97,7 @@ def test_job_defaults_follow_the_type():
 
 @pytest.mark.parametrize("bad,message", [
     ({"id": "not-a-job-id", "name": "x"}, "id must match"),
+    ({"id": JOB_1 + "\n", "name": "x"}, "id must match"),
     ({"id": JOB_1}, "name is required"),
     (job(colour="red"), "unknown key(s) colour"),
     (job(project="eu-ch2"), "unknown project 'eu-ch2'"),
