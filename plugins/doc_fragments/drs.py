@@ -88,7 +88,8 @@ options:
   validate_certs:
     description:
       - Verify the TLS certificates of IAM and DRS.
-      - Set to V(false) only for test systems.
+      - Set to V(false) only for test systems; the module then warns (so does C(verify=false) in a clouds.yaml entry).
+        For a private CA use O(ca_cert) instead.
     type: bool
     default: true
   ca_cert:

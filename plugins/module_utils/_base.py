@@ -21,28 +21,15 @@ import calendar
 import os
 import re
 import time
-import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.cloudops.drs.plugins.module_utils._auth import resolve_auth
+from ansible_collections.cloudops.drs.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, RETRY_REASONS, DrsClient
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError, DrsError, DrsTimeoutError
 
-REQUESTS_IMPORT_ERROR = None
-try:
-    import requests  # noqa: F401, pylint: disable=unused-import
-except ImportError:
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-CLIENT_IMPORT_ERROR = None
-try:
-    from ansible_collections.cloudops.drs.plugins.module_utils._auth import resolve_auth
-    from ansible_collections.cloudops.drs.plugins.module_utils._client import DrsClient
-except ImportError:
-    CLIENT_IMPORT_ERROR = traceback.format_exc()
-    resolve_auth = DrsClient = None
-
-
-JOB_ID_RE = re.compile(r'^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$')
+JOB_ID_RE = re.compile(r'[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}')
 JOB_ID_EXAMPLE = '140b5236-88ad-43c8-811c-1268453jb101'
 PRECHECK_MODES = ('forStartJob', 'forRetryJob')
 INFO_FACETS = ('status', 'detail', 'progress', 'precheck', 'rpo_rto', 'struct_process')
@@ -54,8 +41,6 @@ RANGES = {
 }
 POSITIVE_SECONDS = ('api_timeout', 'wait_timeout', 'poll_interval', 'rpo_rto_max')
 
-RETRY_KINDS = ('throttled', 'server_error', 'connection', 'busy', 'reauth')
-
 # The one secret rule: a key is secret when its lower-case name is listed here, ends in ``_key`` (ssl_cert_key,
 # secret_key, ...) or contains one of the parts.
 SECRET_KEY_NAMES = frozenset(('sk', 'sslcertkey'))
@@ -66,6 +51,8 @@ ISO_8601_RE = re.compile(
     r'(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?'
     r'\s*(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?$'
 )
+INSECURE_WARNING = ('TLS certificates are not verified (validate_certs: false, or verify: false in clouds.yaml): '
+                    'anyone on the network path can read and change the requests. Use ca_cert for a private CA instead.')
 EARLIEST_EPOCH_MS = 100000000000  # 1973-03-03: smaller numbers are almost certainly epoch seconds
 
 
@@ -238,7 +225,7 @@ def _validate_jobs(params, job_keys, now_ms, errors, warnings):
             allowed = 'a job id or a dict with the key%s %s' % ('s' if job_keys else '', ', '.join(('id',) + tuple(job_keys)))
             errors.append('%s: expected %s, got %s.' % (where, allowed if job_keys else 'a job id string', type(entry).__name__))
             continue
-        if not isinstance(job_id, str) or not JOB_ID_RE.match(job_id):
+        if not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id):
             bad_ids.append('%s %r' % (where, job_id))
             continue
         if entry and not job_keys:
@@ -314,8 +301,6 @@ class DrsModuleBase(object):
         self.module.no_log_values.update(_secret_values(self.params.get('cloud')))
         if REQUESTS_IMPORT_ERROR:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        if CLIENT_IMPORT_ERROR:
-            module.fail_json(msg='Cannot load the cloudops.drs client.', exception=CLIENT_IMPORT_ERROR)
         try:
             self.options = validate_options(self.params, self.job_keys)
         except DrsConfigError as exc:
@@ -341,6 +326,16 @@ class DrsModuleBase(object):
     def record_timeout(self, pending, last_seen):
         """Hook: remember which jobs a deadline left pending (``last_seen``: id -> last item seen)."""
 
+    def read_jobs(self, ids, deadline):
+        """Details of ``ids`` and their dual-active roles; a job DRS does not know gets its per-job ``error``.
+
+        Returns ``(details, pairs)``: ``details`` maps id -> batch-detail item of every job found.
+        """
+        details, not_found = self.client.batch_detail(ids, deadline=deadline)
+        for job_id in not_found:
+            self.jobs[job_id]['error'] = not_found_error(job_id)
+        return details, self.read_dr_pairs(details, deadline)
+
     def read_dr_pairs(self, details, deadline):
         """DrPairs for ``details``; a backward task's forward task that was not asked for is found in the job list."""
         pairs = DrPairs(details)
@@ -354,6 +349,8 @@ class DrsModuleBase(object):
         auth = resolve_auth(params, os.environ)
         # secrets read from clouds.yaml or the environment are hidden from the module output too
         self.module.no_log_values.update(auth.secret_values())
+        if not params['validate_certs'] or auth.verify is False:
+            self.module.warn(INSECURE_WARNING)
         return DrsClient(
             auth,
             validate_certs=params['validate_certs'],
@@ -399,7 +396,7 @@ class DrsModuleBase(object):
     def retries(self):
         stats = getattr(self.client, 'stats', None) or {}
         retried = stats.get('retried') or {}
-        counts = dict((kind, 0) for kind in RETRY_KINDS)
+        counts = dict((kind, 0) for kind in RETRY_REASONS)
         counts.update(retried)
         return counts
 
@@ -500,3 +497,12 @@ def job_error(item):
 
 def not_found_error(job_id):
     return {'error_code': None, 'error_msg': 'DRS job %s was not found in this project.' % job_id}
+
+
+def action_error(reply, action):
+    """The per-job ``error`` of a batch-precheck or batch-starting reply item; None when DRS accepted the job."""
+    if reply is None:
+        return {'error_code': None, 'error_msg': 'DRS sent no reply for this job'}
+    if reply.get('status') == 'failed' or job_error(reply):
+        return job_error(reply) or {'error_code': None, 'error_msg': 'DRS refused the %s' % action}
+    return None

@@ -75,7 +75,10 @@ from ansible_collections.cloudops.drs.plugins.module_utils._waiter import (
     wait_for,
 )
 
-__all__ = ("DrsClient", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "BACKOFF_BASE", "BACKOFF_CAP", "MAX_ATTEMPTS")
+__all__ = ("DrsClient", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "BACKOFF_BASE", "BACKOFF_CAP", "MAX_ATTEMPTS", "COLLECTION_VERSION")
+
+# The collection version, sent in every User-Agent; a unit test keeps it equal to galaxy.yml's version.
+COLLECTION_VERSION = "1.0.0"
 
 # At most this many attempts per HTTP request (the first one included).
 MAX_ATTEMPTS = 8
@@ -234,7 +237,7 @@ class DrsClient(object):
     """
 
     def __init__(self, auth, validate_certs=True, ca_cert=None, client_cert=None, client_key=None,
-                 api_timeout=30, batch_size=10, max_concurrency=8, user_agent_version="1.0.0",
+                 api_timeout=30, batch_size=10, max_concurrency=8, user_agent_version=COLLECTION_VERSION,
                  sleep=time.sleep, monotonic=time.monotonic, session=None):
         if session is None and not HAS_REQUESTS:
             raise DrsConfigError("the Python library 'requests' is required (pip install requests)")

@@ -223,20 +223,13 @@ class DrsBatchInfo(DrsModuleBase):
             details, self.not_found = self.client.batch_detail(self.options.job_ids)
             found = [details[job_id] for job_id in self.options.job_ids if job_id in details]
         ids = [item['id'] for item in found]
-        facets = {}
+        facets = {'detail': details} if details is not None else {}
         for facet in include:
             reader = self.FACET_READERS.get(facet)
-            if not reader or not ids:
-                continue
-            if facet == 'detail' and details is not None:
-                facets[facet] = details
-                continue
-            items, gone = getattr(self.client, reader)(ids)
-            facets[facet] = items
-            self.not_found.extend(job_id for job_id in gone if job_id not in self.not_found)
+            if reader and ids and facet not in facets:
+                # not_found is decided by the details (or the job list): a facet without the job stays null
+                facets[facet] = getattr(self.client, reader)(ids)[0]
         for item in found:
-            if item['id'] in self.not_found:
-                continue
             job = {'id': item['id'], 'name': item.get('name'), 'status': item.get('status')}
             for facet in include:
                 if facet in self.FACET_READERS:

@@ -337,7 +337,7 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudops.drs.plugins.module_utils._base import (
-    PRECHECK_DONE, PRECHECK_MODES, DrsModuleBase, describe_pending, is_true, job_error, job_label, not_found_error, precheck_state)
+    PRECHECK_DONE, PRECHECK_MODES, DrsModuleBase, action_error, describe_pending, is_true, job_error, job_label, precheck_state)
 
 # Job states in which DRS accepts a pre-check, per mode (reference: drs-api.md 6.2).
 PRECHECK_ALLOWED = {
@@ -417,10 +417,7 @@ class DrsBatchPrecheck(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
 
-        details, not_found = self.client.batch_detail(ids, deadline=deadline)
-        for job_id in not_found:
-            self.jobs[job_id]['error'] = not_found_error(job_id)
-        pairs = self.read_dr_pairs(details, deadline)
+        details, pairs = self.read_jobs(ids, deadline)
         candidates = []
         for job_id in ids:
             if job_id not in details:
@@ -479,6 +476,9 @@ class DrsBatchPrecheck(DrsModuleBase):
     def _submit(self, submit, modes, deadline):
         if not submit:
             return
+        for job_id in submit:
+            # a new pre-check replaces whatever the last one said (in check mode too: its outcome is unknown)
+            self.jobs[job_id].update(passed=None, process=None, total_passed_rate=None, failed_items=[], alarm_items=[], error=None)
         if self.module.check_mode:
             for job_id in submit:
                 self.jobs[job_id]['submitted'] = True
@@ -486,18 +486,13 @@ class DrsBatchPrecheck(DrsModuleBase):
             return
         replies = self.client.batch_precheck([(job_id, modes[job_id]) for job_id in submit], deadline=deadline)
         for job_id in submit:
-            job, reply = self.jobs[job_id], replies.get(job_id)
-            # a new pre-check replaces whatever the last one said
-            job.update(passed=None, process=None, total_passed_rate=None, failed_items=[], alarm_items=[], error=None)
-            if reply is None:
-                job['error'] = {'error_code': None, 'error_msg': 'DRS sent no reply for this job.'}
-            elif reply.get('status') == 'failed' or job_error(reply):
-                job['error'] = job_error(reply) or {'error_code': None, 'error_msg': 'DRS refused the pre-check.'}
+            job = self.jobs[job_id]
+            job['error'] = action_error(replies.get(job_id), 'pre-check')
+            if job['error']:
+                job['passed'] = False
             else:
                 job['submitted'] = True
                 self.changed = True
-            if job['error']:
-                job['passed'] = False
 
     def record_timeout(self, pending, last_seen):
         self.pending = [job_id for job_id in pending if job_id in self.jobs]

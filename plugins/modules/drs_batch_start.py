@@ -300,7 +300,7 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudops.drs.plugins.module_utils._base import (
-    DrsModuleBase, describe_pending, format_epoch_ms, is_true, job_error, job_label, not_found_error, precheck_state)
+    DrsModuleBase, action_error, describe_pending, format_epoch_ms, is_true, job_label, precheck_state)
 
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 # found in one of these, a job is reported unchanged
@@ -331,6 +331,7 @@ class DrsBatchStart(DrsModuleBase):
         self.pending = []
         self.changed = False
         self.timed_out = False
+        self.deadline = None      # one monotonic deadline for the whole run, set when it starts
         super().__init__(module)
 
     @classmethod
@@ -367,10 +368,7 @@ class DrsBatchStart(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
 
-        details, not_found = self.client.batch_detail(ids, deadline=self.deadline)
-        for job_id in not_found:
-            self.jobs[job_id]['error'] = not_found_error(job_id)
-        pairs = self.read_dr_pairs(details, self.deadline)
+        details, pairs = self.read_jobs(ids, self.deadline)
         candidates, watch = [], []
         for job_id in ids:
             if job_id not in details:
@@ -444,13 +442,8 @@ class DrsBatchStart(DrsModuleBase):
                                           deadline=self.deadline, reconcile=self._reconcile)
         accepted = []
         for job_id in ids:
-            reply = replies.get(job_id)
-            if reply is None:
-                self._fail_job(job_id, 'DRS sent no reply for this job')
-            elif reply.get('status') == 'failed' or job_error(reply):
-                error = job_error(reply) or {'error_code': None, 'error_msg': 'DRS refused the start'}
-                self.jobs[job_id]['error'] = error
-            else:
+            self.jobs[job_id]['error'] = action_error(replies.get(job_id), 'start')
+            if not self.jobs[job_id]['error']:
                 self.jobs[job_id]['started'] = True
                 accepted.append(job_id)
         if accepted:
@@ -468,9 +461,10 @@ class DrsBatchStart(DrsModuleBase):
             return []
         forward_of = dict((job_id, pairs.forward_of(job_id)) for job_id in backward)
         for job_id, forward_id in forward_of.items():
-            if forward_id is None:
-                self._fail_job(job_id, 'backward task of a dual-active DR pair whose forward task is unknown')
-        backward = [job_id for job_id in backward if forward_of[job_id]]
+            problem = self._dead_forward(forward_id, pairs.forward_status(job_id))
+            if problem:
+                self._fail_job(job_id, 'backward task of a dual-active DR pair whose forward task %s' % problem)
+        backward = [job_id for job_id in backward if not self.jobs[job_id]['error']]
         if self.module.check_mode:
             return self._start(backward, start_times)
         forwards = sorted(set(forward_of[job_id] for job_id in backward))
@@ -494,6 +488,17 @@ class DrsBatchStart(DrsModuleBase):
                 self.pending.append(job_id)
                 self.timed_out = self.timed_out or self.params['wait']
         return self._start(ready, start_times)
+
+    def _dead_forward(self, forward_id, status_before):
+        """Why waiting for a forward task is pointless (unknown, not started by this run, refused), or None."""
+        if forward_id is None:
+            return 'is unknown'
+        forward = self.jobs.get(forward_id)
+        if forward is not None and forward['error']:
+            return '%s could not be started' % forward_id
+        if status_before == 'CONFIGURATION' and not (forward and forward['started']):
+            return '%s is CONFIGURATION: list it in jobs so that it is started first' % forward_id
+        return None
 
     def _forward_state(self, forwards):
         """id -> {'status', 'rpo_ms', 'rto_ms'} of forward tasks (RPO/RTO read only for replicating ones)."""

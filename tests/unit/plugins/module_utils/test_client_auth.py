@@ -1,6 +1,11 @@
 """DrsClient authentication: IAM password tokens (cache, refresh, one re-auth on 401), auth_token, AK/SK signing."""
 
+import os
+
 import pytest
+import yaml
+
+from ansible_collections.cloudops.drs.plugins.module_utils._client import COLLECTION_VERSION
 
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsConfigError
 
@@ -300,3 +305,16 @@ def test_user_agent_carries_the_collection_version():
     h.api.route("POST", "/jobs/batch-status", status_results)
     h.client.batch_status([JOB])
     assert h.calls[0].headers["User-Agent"] == "cloudops.drs/2.3.4"
+
+
+def test_collection_version_constant_equals_the_galaxy_yml_version():
+    galaxy = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy.yml")
+    with open(galaxy) as handle:
+        assert COLLECTION_VERSION == str(yaml.safe_load(handle)["version"])
+
+
+def test_user_agent_defaults_to_the_collection_version():
+    h = Harness(token_auth())
+    h.api.route("POST", "/jobs/batch-status", status_results)
+    h.client.batch_status([JOB])
+    assert h.calls[0].headers["User-Agent"] == "cloudops.drs/%s" % COLLECTION_VERSION

@@ -199,3 +199,21 @@ def test_list_jobs_pages_through_the_project(emu):
     client = client_for(emu, project_name="eu-de", **USER)
     listed = client.list_jobs()
     assert sorted(job["id"] for job in listed) == sorted(ids)
+
+
+def test_tls_checks_the_certificate_unless_validate_certs_is_false(tmp_path):
+    with RunningEmulator("--jobs", "3", tls_dir=tmp_path / "tls") as tls_emu:
+        assert tls_emu.url.startswith("https://")
+        params = {"auth_url": tls_emu.url + "/v3", "access_key": KEY_A[0], "secret_key": KEY_A[1],
+                  "project_id": PROJECT_A, "endpoint": tls_emu.url}
+        ids = [job["id"] for job in tls_emu.jobs()]
+
+        with pytest.raises(DrsApiError) as refused:
+            DrsClient(resolve_auth(params, {})).batch_status(ids)
+        assert "set ca_cert" in str(refused.value)
+
+        insecure, not_found = DrsClient(resolve_auth(params, {}), validate_certs=False).batch_status(ids)
+        assert (list(insecure), not_found) == (ids, [])
+
+        trusted, not_found = DrsClient(resolve_auth(params, {}), ca_cert=tls_emu.ca_file).batch_status(ids)
+        assert (list(trusted), not_found) == (ids, [])

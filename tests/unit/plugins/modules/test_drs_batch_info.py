@@ -84,3 +84,15 @@ def test_info_api_error_fails_with_error_details():
     assert result['error']['error_code'] == 'DRS.M00004'
     assert result['jobs'] == [] and result['not_found'] == []
     assert_matches_return_doc(module, result)
+
+
+def test_info_keeps_a_found_job_whose_facet_reply_does_not_mention_it():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), status='INCRE_TRANSFER_STARTED'))
+    drs.omit['batch_rpo_rto'] = {jid(1)}
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'include': ['status', 'rpo_rto']}, drs)
+    assert 'failed' not in result
+    assert result['not_found'] == []
+    assert [(job['id'], job['status']) for job in result['jobs']] == [(jid(1), 'CONFIGURATION'), (jid(2), 'INCRE_TRANSFER_STARTED')]
+    assert result['jobs'][0]['rpo_rto'] is None
+    assert result['jobs'][1]['rpo_rto']['rpo_info']['delay'] == '0'
+    assert_matches_return_doc(module, result)

@@ -66,6 +66,19 @@ def test_check_mode_submits_nothing_and_says_what_it_would_submit():
     assert_matches_return_doc(module, result)
 
 
+def test_check_mode_does_not_report_the_old_failure_of_a_job_it_would_pre_check_again():
+    drs = FakeDrs(FakeJob(jid(1), precheck='fail'))
+    result = run_module(module, {'jobs': [jid(1)]}, drs, check_mode=True)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert not [name for name in drs.methods() if name in MUTATING]
+    assert job_result(result, jid(1)) == {
+        'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'submitted': True, 'passed': None, 'process': None,
+        'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None}
+    assert result['failed_jobs'] == [] and result['passed_jobs'] == []
+    assert_matches_return_doc(module, result)
+
+
 def test_check_mode_reports_no_change_when_every_precheck_passed():
     drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
     result = run_module(module, {'jobs': [jid(1)]}, drs, check_mode=True)

@@ -3,6 +3,7 @@
 import calendar
 import time
 
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_start as module
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
     MUTATING, FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module)
@@ -204,6 +205,30 @@ def test_dual_active_backward_alone_finds_its_forward_task_in_the_job_list():
     assert drs.called('batch_precheck_result') == []       # a backward task needs no pre-check
 
 
+def test_dual_active_backward_fails_at_once_when_its_forward_task_is_refused():
+    drs = dual_active()
+    drs.refuse[jid(501)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    result = run_module(module, {'jobs': [jid(501), jid(502)], 'wait_timeout': 600}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_start') == [[jid(501)]]
+    assert job_result(result, jid(502))['error'] == {
+        'error_code': None, 'error_msg': 'backward task of a dual-active DR pair whose forward task %s could not be started' % jid(501)}
+    assert result['failed_jobs'] == [jid(501), jid(502)] and result['pending_jobs'] == []
+    assert drs.clock == 1000.0       # nothing was waited for
+    assert_matches_return_doc(module, result)
+
+
+def test_dual_active_backward_alone_fails_at_once_while_its_forward_task_is_not_started():
+    drs = dual_active(forward_status='CONFIGURATION')
+    result = run_module(module, {'jobs': [jid(502)], 'wait_timeout': 600}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_start') == []
+    assert job_result(result, jid(502))['error']['error_msg'] == (
+        'backward task of a dual-active DR pair whose forward task %s is CONFIGURATION: list it in jobs so that it is '
+        'started first' % jid(501))
+    assert drs.clock == 1000.0
+
+
 def test_dual_active_without_wait_leaves_the_backward_task_pending():
     drs = dual_active(forward_status='FULL_TRANSFER_STARTED')
     result = run_module(module, {'jobs': [jid(502)], 'wait': False}, drs)
@@ -254,3 +279,29 @@ def test_scheduled_start_time_in_the_past_per_job_is_rejected_before_any_request
     assert result['failed'] is True
     assert result['msg'].startswith('jobs[0].start_time 2020-05-01T00:00:00Z is in the past (now is ')
     assert drs.calls == []
+
+
+def test_api_error_during_the_start_fails_with_the_error_details_and_the_documented_keys():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.raise_on['batch_start'] = DrsApiError(
+        'POST batch-starting failed: HTTP 403 DRS.M00102 Insufficient permissions.', status=403, error_code='DRS.M00102',
+        error_msg='Insufficient permissions.', request_id='0' * 32, method='POST', url='https://drs.example.test/v3/p/jobs/batch-starting')
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == 'POST batch-starting failed: HTTP 403 DRS.M00102 Insufficient permissions.'
+    assert result['error']['error_code'] == 'DRS.M00102' and result['error']['status'] == 403
+    assert result['diff'] == {'before': {jid(1): 'CONFIGURATION'}, 'after': {jid(1): 'CONFIGURATION'}}
+    assert result['started_jobs'] == [] and result['changed'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_client_timeout_while_waiting_names_the_pending_jobs_with_the_documented_keys():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.raise_on['batch_status'] = DrsTimeoutError(
+        'The deadline passed while retrying POST batch-status.', pending=[jid(1)], last_seen={jid(1): {'id': jid(1), 'status': 'STARTJOBING'}})
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == 'The deadline passed while retrying POST batch-status. Still pending: %s (STARTJOBING).' % jid(1)
+    assert result['pending_jobs'] == [jid(1)] and result['started_jobs'] == [jid(1)] and result['changed'] is True
+    assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
+    assert_matches_return_doc(module, result)

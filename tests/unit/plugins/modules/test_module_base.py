@@ -13,7 +13,8 @@ from ansible_collections.cloudops.drs.plugins.module_utils._base import (
     common_argument_spec, format_epoch_ms, parse_start_time, redact_secrets, validate_options)
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_info, drs_batch_precheck, drs_batch_start
-from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import FakeDrs, FakeJob, jid, run_module
+from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
+    FakeDrs, FakeJob, jid, run_module, warning_texts)
 
 NOW_MS = calendar.timegm((2030, 1, 1, 0, 0, 0)) * 1000
 ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, '
@@ -35,6 +36,10 @@ def test_validation_rejects_an_empty_job_list():
 def test_validation_names_every_malformed_job_id_with_its_position():
     message = problems({'jobs': [jid(1), 'not-a-job', '140B5236-88AD-43C8-811C-1268453JB101']})
     assert message == ("Invalid job ids: jobs[1] 'not-a-job', jobs[2] '140B5236-88AD-43C8-811C-1268453JB101'. " + ID_HELP)
+
+
+def test_validation_rejects_a_job_id_with_a_trailing_newline():
+    assert problems({'jobs': [jid(1) + '\n']}) == "Invalid job id: jobs[0] '%s\\n'. " % jid(1) + ID_HELP
 
 
 def test_validation_checks_dict_entries_and_their_keys():
@@ -208,3 +213,42 @@ def test_secrets_inside_a_cloud_dict_are_hidden_from_the_output():
     text = json.dumps(result)
     assert 'Cl0ud-Pa55w0rd' not in text and 'Cl0ud-SK-value' not in text
     assert result['invocation']['module_args']['cloud']['auth']['username'] == 'drs-automation'
+
+
+# -- TLS ---------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('args', [
+    {'validate_certs': False},
+    {'cloud': {'auth': {'auth_url': 'https://iam.example.test/v3', 'token': 'cloud-token-value'}, 'verify': False,
+               'region_name': 'eu-de'}},
+], ids=['validate_certs', 'clouds_yaml_verify'])
+def test_disabled_certificate_checks_work_and_warn(monkeypatch, args):
+    drs = FakeDrs(FakeJob(jid(1)))
+    client = mock.Mock(return_value=drs)
+    monkeypatch.setattr(_base, 'DrsClient', client)
+    params = {'jobs': [jid(1)], 'project_id': '054ba152d480d55b2f5dc0069e7ddef0', 'endpoint': 'https://drs.example.test'}
+    params.update(args)
+    if 'cloud' not in args:
+        params['auth_token'] = 'test-token-value-0001'
+    result = run_module(drs_batch_info, params, drs, auth=False, real_build_client=True)
+    assert 'failed' not in result
+    assert warning_texts(result) == [_base.INSECURE_WARNING]
+    assert client.call_args.kwargs['validate_certs'] is (args.get('validate_certs', True))
+    assert client.call_args.args[0].verify is (False if 'cloud' in args else None)
+
+
+def test_certificate_checks_are_on_by_default_without_a_warning(monkeypatch):
+    drs = FakeDrs(FakeJob(jid(1)))
+    monkeypatch.setattr(_base, 'DrsClient', mock.Mock(return_value=drs))
+    result = run_module(drs_batch_info, {'jobs': [jid(1)]}, drs, real_build_client=True)
+    assert 'failed' not in result
+    assert warning_texts(result) == []
+
+
+def test_missing_requests_library_fails_with_the_install_hint(monkeypatch):
+    drs = FakeDrs(FakeJob(jid(1)))
+    monkeypatch.setattr(_base, 'REQUESTS_IMPORT_ERROR', 'Traceback (most recent call last): ModuleNotFoundError')
+    result = run_module(drs_batch_info, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert 'Failed to import the required Python library (requests)' in result['msg']
+    assert drs.built == 0 and drs.calls == []

@@ -72,6 +72,7 @@ def run_module(module, args, drs, check_mode=False, auth=True, real_build_client
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(set_module_args(args))
+        stack.enter_context(_fresh_warnings())
         stack.enter_context(mock.patch.object(sys, 'stdout', stdout))
         if not real_build_client:
             stack.enter_context(mock.patch.object(_base.DrsModuleBase, 'build_client', build_client))
@@ -82,6 +83,28 @@ def run_module(module, args, drs, check_mode=False, auth=True, real_build_client
     lines = [line for line in stdout.getvalue().splitlines() if line.strip().startswith('{')]
     assert lines, 'the module printed no JSON: %r' % stdout.getvalue()
     return json.loads(lines[-1])
+
+
+@contextlib.contextmanager
+def _fresh_warnings():
+    """Module warnings are process-global in ansible-core: give each run its own (a list on 2.17/2.18, a dict on 2.19)."""
+    from ansible.module_utils.common import warnings
+    saved = warnings._global_warnings
+    warnings._global_warnings = type(saved)()
+    try:
+        yield
+    finally:
+        warnings._global_warnings = saved
+
+
+def warning_texts(result):
+    """The warning messages of a module result (plain strings on 2.17/2.18, summary dicts on 2.19)."""
+    texts = []
+    for warning in result.get('warnings') or []:
+        if isinstance(warning, dict):
+            warning = (warning.get('event') or {}).get('msg', warning.get('msg'))
+        texts.append(warning)
+    return texts
 
 
 # -- RETURN documentation ------------------------------------------------------------------------------------------
@@ -184,6 +207,7 @@ class FakeDrs(object):
         self.refuse = {}                # job id -> (error_code, error_msg) for action calls
         self.lose_start_reply = set()   # job ids whose start is applied but whose reply is lost (ambiguous)
         self.raise_on = {}              # method -> exception to raise when it is called
+        self.omit = {}                  # read method -> job ids its reply does not mention (the client: not_found)
         self.stats = {'requests': 0, 'retries': 0,
                       'retried': {'throttled': 0, 'server_error': 0, 'connection': 0, 'busy': 0, 'reauth': 0}}
         self.project_id = PROJECT_ID
@@ -244,7 +268,7 @@ class FakeDrs(object):
         items, not_found = {}, []
         for job_id in ids:
             job = self.jobs.get(job_id)
-            if job is None:
+            if job is None or job_id in self.omit.get(method, ()):
                 not_found.append(job_id)
             else:
                 item = view(job)
