@@ -1,0 +1,207 @@
+"""The playbooks cloudops.drs.precheck_and_start and cloudops.drs.status run through ansible-runner (the
+engine AWX uses) against a DRS emulator: the set_stats summary is in the runner's artifacts, the JUnit
+file parses with a JUnit library and counts the right failures, the Markdown lists every job, a second
+run on a started fleet reports no change, and no secret reaches the output.
+"""
+
+import os
+import re
+import sys
+
+import pytest
+import yaml
+from junitparser import Failure, JUnitXml, Skipped
+
+import ansible_runner
+
+from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, PROJECT_A_ID, USER_NAME, USER_PASSWORD,
+                                        RunningEmulator)
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTION_DIR = os.path.dirname(TESTS_DIR)
+FIXTURES = os.path.join(TESTS_DIR, 'drs_emulator', 'fixtures')
+
+MIXED = ['b2200000-0000-4000-8000-0000000jb00%d' % n for n in (1, 2, 3, 4)] + \
+        ['b2200000-0000-4000-8000-0000000jb01%d' % n for n in (1, 2)]
+ALL_PASS = ['a1100000-0000-4000-8000-0000000jb00%d' % n for n in (1, 2, 3, 4)]
+
+
+@pytest.fixture(scope='module')
+def collections_path(tmp_path_factory):
+    """A directory holding ansible_collections/cloudops/drs: the laid-out tree, or a symlink to the repository."""
+    parent = os.path.dirname(os.path.dirname(COLLECTION_DIR))
+    if os.path.basename(parent) == 'ansible_collections':
+        return os.path.dirname(parent)
+    root = tmp_path_factory.mktemp('collections')
+    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
+    os.symlink(COLLECTION_DIR, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
+    return str(root)
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    with RunningEmulator('--speed', '60') as emu:
+        yield emu
+
+
+def load(emulator, fixture):
+    with open(os.path.join(FIXTURES, fixture), encoding='utf-8') as handle:
+        emulator.load_jobs({'fixture': yaml.safe_load(handle)})
+    emulator.reset(jobs=False, stats=True, faults=True)
+
+
+def run_playbook(playbook, emulator, collections_path, tmp_path, extravars, auth=None, verbosity=0):
+    """Run ``cloudops.drs.<playbook>`` with ansible-runner, as AWX does; return the runner."""
+    private = tmp_path / ('runner-%s-%d' % (playbook, len(os.listdir(str(tmp_path)))))
+    private.mkdir()
+    variables = {
+        'drs_auth': auth or {'auth_url': emulator.url + '/v3', 'endpoint': emulator.url, 'username': USER_NAME,
+                             'password': USER_PASSWORD, 'domain_name': DOMAIN_NAME},
+        'drs_project_name': 'eu-de',
+        'drs_poll_interval': 1,
+    }
+    variables.update(extravars)
+    # ansible-playbook of the Python that runs the tests (a venv's bin need not be on PATH)
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')])
+    runner = ansible_runner.run(
+        private_data_dir=str(private),
+        playbook='cloudops.drs.%s' % playbook,
+        extravars=variables,
+        envvars={'ANSIBLE_COLLECTIONS_PATH': collections_path, 'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'PATH': path},
+        verbosity=verbosity,
+        quiet=True,
+    )
+    return runner
+
+
+def artifact_data(runner):
+    """The set_stats data of the run, from the playbook_on_stats event ansible-runner wrote to its artifacts."""
+    stats_events = [event for event in runner.events if event['event'] == 'playbook_on_stats']
+    assert len(stats_events) == 1
+    return stats_events[0]['event_data']['artifact_data']
+
+
+def stdout(runner):
+    with open(runner.stdout.name, encoding='utf-8') as handle:
+        return handle.read()
+
+
+def markdown_rows(path):
+    with open(path, encoding='utf-8') as handle:
+        lines = handle.read().splitlines()
+    return [line for line in lines if line.startswith('| ') and not line.startswith('| Job |')]
+
+
+@pytest.fixture(scope='module')
+def mixed_run(emulator, collections_path, tmp_path_factory):
+    """The mixed fleet (two jobs fail precheck) run with drs_start_passed_subset: true."""
+    load(emulator, 'role_some_fail.yml')
+    tmp_path = tmp_path_factory.mktemp('mixed')
+    reports = tmp_path / 'reports'
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_jobs': MIXED, 'drs_start_passed_subset': True, 'drs_report_dir': str(reports)})
+    return runner, str(reports), emulator.stats()
+
+
+def test_subset_run_fails_the_play_for_the_jobs_that_failed_precheck(mixed_run):
+    runner, dummy, stats = mixed_run
+    assert runner.status == 'failed'
+    assert runner.rc == 2
+    assert [stats['jobs'][job]['starts'] for job in MIXED] == [1, 1, 1, 0, 0, 0]
+    assert '2 of 6 jobs failed precheck or start; the others were handled.' in stdout(runner)
+
+
+def test_set_stats_summary_is_in_the_runner_artifacts(mixed_run):
+    runner, reports, dummy = mixed_run
+    summary = artifact_data(runner)['drs_precheck_and_start']['localhost']
+    assert summary['total'] == 6
+    assert summary['ok'] is False
+    assert summary['problem_jobs'] == [MIXED[3], MIXED[4]]
+    assert summary['jobs']['precheck_failed'] == [MIXED[3], MIXED[4]]
+    assert summary['jobs']['start_started'] == MIXED[:3]
+    assert summary['jobs']['start_not_started'] == [MIXED[3], MIXED[4]]
+    assert summary['jobs']['start_blocked'] == [MIXED[5]]
+    assert summary['counts']['precheck_passed'] == 4
+    assert summary['counts']['start_started'] == 3
+    assert summary['counts']['problems'] == 2
+    assert summary['status'][MIXED[3]] == 'CONFIGURATION'
+    assert summary['status'][MIXED[0]] in ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
+    assert summary['report_files'] == {'markdown': reports + '/precheck_and_start-localhost.md',
+                                       'junit': reports + '/precheck_and_start-localhost.xml'}
+    assert summary['context']['project'] == 'eu-de'
+
+
+def test_junit_report_parses_and_counts_one_failure_per_job_that_failed_precheck(mixed_run):
+    dummy, reports, dummy = mixed_run
+    xml = JUnitXml.fromfile(os.path.join(reports, 'precheck_and_start-localhost.xml'))
+    suites = dict((suite.name, suite) for suite in xml)
+    precheck = suites['cloudops.drs.precheck_and_start.localhost precheck']
+    start = suites['cloudops.drs.precheck_and_start.localhost start']
+    assert (precheck.tests, precheck.failures, precheck.errors, precheck.skipped) == (6, 2, 0, 0)
+    assert (start.tests, start.failures, start.errors, start.skipped) == (6, 0, 0, 3)
+    failures = dict((case.name, case.result[0]) for case in precheck if case.result)
+    assert sorted(failures) == ['role-mixed-dr-forward (%s)' % MIXED[4], 'role-mixed-legacy-crm (%s)' % MIXED[3]]
+    crm = failures['role-mixed-legacy-crm (%s)' % MIXED[3]]
+    assert isinstance(crm, Failure)
+    assert 'srcDbBinlogIsOff (SRC_DB_BINLOG_IS_OFF: The binlog of the source database is disabled (log_bin=OFF) <check> & "fix".)' in crm.message
+    assert 'dstDbPrivilegesIsEnough (DST_DB_PRIVILEGES_NOT_ENOUGH: The destination user lacks CREATE | ALTER.)' in crm.message
+    skipped = dict((case.name, case.result[0]) for case in start if case.result)
+    assert isinstance(skipped['role-mixed-dr-backward (%s)' % MIXED[5]], Skipped)
+    assert skipped['role-mixed-dr-backward (%s)' % MIXED[5]].message == \
+        'not started: the other task of its dual-active DR pair failed precheck'
+
+
+def test_markdown_report_lists_every_job(mixed_run):
+    dummy, reports, dummy = mixed_run
+    rows = markdown_rows(os.path.join(reports, 'precheck_and_start-localhost.md'))
+    assert [re.search(r'`([0-9a-z-]{36})`', row).group(1) for row in rows] == MIXED
+    assert rows[3].startswith('| role-mixed-legacy-crm | `%s` | **failed** | 33%% | FAILED: `srcDbBinlogIsOff`, `dstDbPrivilegesIsEnough` |'
+                              % MIXED[3])
+    assert rows[5].endswith('| CONFIGURATION | CONFIGURATION | blocked | 0% |')
+
+
+def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    first = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    second = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    assert (first.status, second.status) == ('successful', 'successful')
+    assert first.stats['changed'] == {'localhost': 2}
+    assert second.stats['changed'] == {}
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
+    assert artifact_data(second)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == ALL_PASS
+
+
+def test_no_secret_reaches_the_output_even_at_high_verbosity(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    auth = {'endpoint': emulator.url, 'access_key': ACCESS_KEY_A[0], 'secret_key': ACCESS_KEY_A[1], 'project_id': PROJECT_A_ID}
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS[:2]}, auth=auth,
+                          verbosity=3)
+    assert runner.status == 'successful'
+    assert emulator.stats()['requests']['by_auth'].get('aksk', 0) > 0
+    events = os.path.join(runner.config.artifact_dir, 'job_events')
+    texts = [stdout(runner)]
+    for name in os.listdir(events):
+        with open(os.path.join(events, name), encoding='utf-8') as handle:
+            texts.append(handle.read())
+    assert ACCESS_KEY_A[0] in texts[0]  # the key id is no secret; it shows that the auth options were printed at all
+    assert not [text for text in texts if ACCESS_KEY_A[1] in text]
+
+
+def test_status_playbook_reports_every_job_and_leaves_its_summary_in_the_artifacts(emulator, collections_path, tmp_path):
+    load(emulator, 'role_status.yml')
+    reports = str(tmp_path / 'reports')
+    runner = run_playbook('status', emulator, collections_path, tmp_path,
+                          {'drs_report_dir': reports, 'drs_status_fail_on_problems': False})
+    assert runner.status == 'successful'
+    summary = artifact_data(runner)['drs_status_report']['localhost']
+    ids = ['f6600000-0000-4000-8000-0000000jb00%d' % n for n in range(1, 6)]
+    assert sorted(summary['status']) == ids
+    assert summary['jobs']['rpo_rto_exceeded'] == [ids[4]]
+    assert summary['jobs']['status_incre_transfer_failed'] == [ids[2]]
+    assert summary['problem_jobs'] == [ids[2], ids[4]]
+    xml = JUnitXml.fromfile(os.path.join(reports, 'status_report-localhost.xml'))
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (10, 2, 0, 3)
+    rows = markdown_rows(os.path.join(reports, 'status_report-localhost.md'))
+    assert sorted(re.search(r'`([0-9a-z-]{36})`', row).group(1) for row in rows) == ids
+    assert set(emulator.stats()['requests']['by_endpoint']) <= {
+        'iam-tokens', 'iam-projects', 'list-jobs', 'batch-detail', 'batch-progress', 'batch-rpo-and-rto', 'batch-struct-process'}
