@@ -1,0 +1,194 @@
+"""Every module's EXAMPLES run against the DRS emulator, so the examples cannot rot.
+
+The EXAMPLES block of each module is loaded as a playbook and changed only where it names a real cloud:
+every play gets ``auth_url`` and ``endpoint`` of the emulator in ``module_defaults`` for
+``group/cloudops.drs.drs`` (and the emulator's user where the example names one; and a 1 s
+``poll_interval`` for the modules that wait, as the emulator's clock runs fast), ``cloud: otc-prod``
+resolves through a clouds.yaml that points at the emulator, and the variables an example leaves to the
+reader (vault passwords, job id lists) come as extra vars. The job ids in the examples are those of the
+emulator's demo fleet (tests/drs_emulator/fixtures/demo.yml). The play then runs through ansible-runner
+and must succeed; the one task that shows a failing pre-check must fail, and only that one.
+"""
+
+import ast
+import copy
+import os
+
+import pytest
+import yaml
+
+import ansible_runner
+
+from conftest import COLLECTION_DIR, TESTS_DIR, tool_environment
+from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, USER_NAME, USER_PASSWORD, RunningEmulator)
+
+MODULES = ('drs_batch_info', 'drs_batch_precheck', 'drs_batch_start')
+DEMO_FIXTURE = os.path.join(TESTS_DIR, 'drs_emulator', 'fixtures', 'demo.yml')
+GROUP = 'group/cloudops.drs.drs'
+
+ORDERS = '140b5236-88ad-43c8-811c-1268453jb101'
+CUSTOMERS = '3f6c2a91-5b7e-4d10-9c2f-7a8e4b1jb102'
+INVENTORY = '5a9d7e24-0c3b-4f6a-8e1d-2b4c6f8jb103'
+BILLING_ALARM = '7b2e9f13-4a6d-4c8b-b0e5-9d1f3a5jb104'
+CATALOG_ALARM = '9c4f1b35-6e8a-4d2c-a1f7-0e3b5d7jb105'
+REPORTING = '4e1b8d59-2a7c-4f9e-b3d6-6a8c0f2jb107'
+PAYMENTS_RUNNING = '6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108'
+SESSIONS_DR = '8d0e8e36-a618-490d-8a46-8c61ac9jb502'
+ANALYTICS_DR = '0ea5c5a0-e1b5-4421-80a9-7c9ff27jb502'
+LEDGER_FORWARD = 'c1a7e3f5-9b2d-4e6a-8f0c-2d4e6a8jb501'
+LEDGER_BACKWARD = 'c1a7e3f5-9b2d-4e6a-8f0c-2d4e6a8jb503'
+
+# What each example leaves to the reader.
+EXTRA_VARS = {
+    'vault_drs_password': USER_PASSWORD,
+    'vault_drs_ak': ACCESS_KEY_A[0],
+    'vault_drs_sk': ACCESS_KEY_A[1],
+    'dr_job_ids': [SESSIONS_DR, ANALYTICS_DR],
+    'more_job_ids': [CATALOG_ALARM],
+    'wave_1': [CUSTOMERS, INVENTORY],
+}
+
+
+def module_examples(module):
+    """The EXAMPLES of a module, parsed as YAML (read from the source; the module is not imported)."""
+    with open(os.path.join(COLLECTION_DIR, 'plugins', 'modules', module + '.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ['EXAMPLES']:
+            return yaml.safe_load(node.value.value)
+    raise AssertionError('%s has no EXAMPLES' % module)
+
+
+def pointed_at(plays, emulator):
+    """A copy of the example plays whose connection settings point at the emulator."""
+    plays = copy.deepcopy(plays)
+    for play in plays:
+        defaults = play.setdefault('module_defaults', {}).setdefault(GROUP, {})
+        defaults.update(auth_url=emulator.url + '/v3', endpoint=emulator.url)
+        if 'username' in defaults:
+            defaults['username'] = USER_NAME
+        # the emulator's clock runs fast; poll it every second instead of every 10 s (timing only)
+        for waiting in ('cloudops.drs.drs_batch_precheck', 'cloudops.drs.drs_batch_start'):
+            play['module_defaults'].setdefault(waiting, {}).setdefault('poll_interval', 1)
+    return plays
+
+
+def demo_fleet(forward_prechecked=False):
+    with open(DEMO_FIXTURE, encoding='utf-8') as handle:
+        fleet = yaml.safe_load(handle)
+    if forward_prechecked:
+        # The dual-active example starts the forward task directly: it was pre-checked before.
+        for job in fleet['jobs']:
+            if job['id'] == LEDGER_FORWARD:
+                job['precheck'] = {'outcome': 'pass', 'passed': True}
+    return fleet
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    with RunningEmulator('--speed', '100') as emu:
+        yield emu
+
+
+@pytest.fixture()
+def clean_environment(monkeypatch):
+    """No DRS credentials from the shell that runs the tests (ansible-runner passes os.environ on)."""
+    for name in list(os.environ):
+        if name.startswith(('OS_', 'HUAWEICLOUD_')):
+            monkeypatch.delenv(name)
+
+
+def run_examples(module, emulator, collections_path, tmp_path):
+    """Run the module's EXAMPLES against the emulator with ansible-runner; return (runner, events by task name)."""
+    clouds = tmp_path / 'clouds.yaml'
+    clouds.write_text(yaml.safe_dump({'clouds': {'otc-prod': {
+        'region_name': 'eu-de', 'drs_endpoint_override': emulator.url,
+        'auth': {'auth_url': emulator.url + '/v3', 'username': USER_NAME, 'password': USER_PASSWORD,
+                 'user_domain_name': DOMAIN_NAME, 'project_name': 'eu-de'}}}}))
+    private = tmp_path / 'runner'
+    (private / 'project').mkdir(parents=True)
+    plays = module_examples(module)
+    (private / 'project' / 'examples.yml').write_text(yaml.safe_dump(pointed_at(plays, emulator), sort_keys=False))
+    # extra vars beat play vars: pass only what the example does not define itself
+    defined = set(name for play in plays for name in (play.get('vars') or {}))
+    extravars = dict((name, value) for name, value in EXTRA_VARS.items() if name not in defined)
+    env = tool_environment(ANSIBLE_COLLECTIONS_PATH=collections_path, OS_CLIENT_CONFIG_FILE=str(clouds))
+    runner = ansible_runner.run(private_data_dir=str(private), playbook='examples.yml', extravars=extravars,
+                                envvars=dict((key, env[key]) for key in ('ANSIBLE_COLLECTIONS_PATH', 'OS_CLIENT_CONFIG_FILE',
+                                                                         'ANSIBLE_PYTHON_INTERPRETER', 'PATH', 'ANSIBLE_NOCOLOR')),
+                                quiet=True)
+    results = {}
+    for event in runner.events:
+        if event['event'] in ('runner_on_ok', 'runner_on_failed', 'runner_on_skipped'):
+            results.setdefault(event['event_data']['task'], []).append(event)
+    return runner, results
+
+
+def only(results, task):
+    assert len(results[task]) == 1, results[task]
+    return results[task][0]
+
+
+def stdout_of(runner):
+    with open(runner.stdout.name, encoding='utf-8') as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_examples_use_module_defaults_of_the_action_group(module):
+    plays = module_examples(module)
+    assert GROUP in plays[0].get('module_defaults', {}), 'the first example play of %s should set %s' % (module, GROUP)
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_example_job_ids_exist_in_the_demo_fleet(module):
+    ids = set(job['id'] for job in demo_fleet()['jobs'])
+    text = yaml.safe_dump(module_examples(module))
+    named = set(word.strip("'\",") for word in text.split() if word.strip("'\",").count('-') == 4 and 'jb' in word)
+    assert named and named <= ids, named - ids
+
+
+def test_drs_batch_info_examples_run(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_info', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    fleet = only(results, 'Read status and progress of the migration jobs')['event_data']['res']
+    assert [job['id'] for job in fleet['jobs']] == [ORDERS, CUSTOMERS]
+    everything = only(results, 'Every job of the project, with configuration and the last pre-check')['event_data']['res']
+    assert {ORDERS, SESSIONS_DR, LEDGER_FORWARD} <= set(job['id'] for job in everything['jobs'])
+    dr = only(results, 'RPO and RTO of the disaster-recovery jobs, authenticated with AK/SK from the environment')
+    assert [job['id'] for job in dr['event_data']['res']['jobs']] == [SESSIONS_DR, ANALYTICS_DR]
+    # the last play really signed its requests with the access key from the task's environment
+    assert emulator.stats()['requests']['by_auth'].get('aksk', 0) > 0
+
+
+def test_drs_batch_precheck_examples_run_and_only_the_alarm_example_fails(emulator, collections_path, tmp_path,
+                                                                          clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_precheck', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    failed = [name for name, events in results.items() if any(event['event'] == 'runner_on_failed' for event in events)]
+    assert failed == ['Pre-check, treating ALARM items as failures']
+    alarm = only(results, 'Pre-check, treating ALARM items as failures')
+    assert alarm['event_data']['ignore_errors'] is True
+    assert alarm['event_data']['res']['failed_jobs'] == [BILLING_ALARM]
+    assert alarm['event_data']['res']['passed_jobs'] == [PAYMENTS_RUNNING]
+    started = only(results, 'Start the jobs whose pre-check passed')['event_data']['res']
+    assert sorted(started['started_jobs']) == sorted([ORDERS, CUSTOMERS, INVENTORY])
+    submitted = only(results, 'Submit only, do not wait')['event_data']['res']
+    assert [job['id'] for job in submitted['jobs']] == [CATALOG_ALARM]
+    assert emulator.stats()['jobs'][CATALOG_ALARM]['prechecks'] == 1
+
+
+def test_drs_batch_start_examples_run(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet(forward_prechecked=True))
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_start', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    started = only(results, 'Start the wave and wait until every job runs')['event_data']['res']
+    assert sorted(started['started_jobs']) == sorted([CUSTOMERS, INVENTORY])
+    statuses = dict((job['id'], job['status']) for job in emulator.jobs())
+    assert statuses[ORDERS] == statuses[REPORTING] == 'WAITING_FOR_START'
+    assert statuses[LEDGER_FORWARD] == statuses[LEDGER_BACKWARD] == 'INCRE_TRANSFER_STARTED'
