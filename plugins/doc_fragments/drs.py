@@ -82,7 +82,9 @@ options:
   endpoint:
     description:
       - DRS endpoint URL, for example V(https://drs.eu-de.otc.t-systems.com). Requests go to C({endpoint}/v3/{project_id}/jobs/...).
-      - If not set, the C(drs) entry of the token catalog is used, else C(https://drs.{region}.otc.t-systems.com)
+      - If not set, E(OS_DRS_ENDPOINT_OVERRIDE) is used (the environment counterpart of the C(drs_endpoint_override)
+        key of a C(clouds.yaml) entry).
+      - Without either, the C(drs) entry of the token catalog is used, else C(https://drs.{region}.otc.t-systems.com)
         (Open Telekom Cloud) or C(https://drs.{region}.myhuaweicloud.com) (Huawei Cloud).
     type: str
   validate_certs:

@@ -60,6 +60,8 @@ ENV_FALLBACKS = {
     "auth_url": ("OS_AUTH_URL",),
     "region": ("OS_REGION_NAME",),
     "cloud": ("OS_CLOUD",),
+    # The clouds.yaml key drs_endpoint_override, spelled the way openstacksdk maps OS_* variables onto such keys.
+    "endpoint": ("OS_DRS_ENDPOINT_OVERRIDE",),
 }
 
 SECRET_OPTION_NAMES = ("auth_token", "secret_key", "security_token", "password")

@@ -68,7 +68,7 @@ EXAMPLES = r'''
       cloudops.drs.drs_batch_info:
         jobs:
           - 140b5236-88ad-43c8-811c-1268453jb101
-          - 9a470239-2308-4bb5-a6bc-1040402fjb21
+          - 3f6c2a91-5b7e-4d10-9c2f-7a8e4b1jb102
       register: fleet
 
     - name: Show the jobs that are not yet in incremental replication
@@ -80,6 +80,12 @@ EXAMPLES = r'''
         include: [detail, precheck]
       register: everything
 
+# Environment variables count only when no credentials are set on the task or in module_defaults
+# (a cloud there would win), so this play has no module_defaults.
+- name: Report on the disaster-recovery jobs
+  hosts: localhost
+  gather_facts: false
+  tasks:
     - name: RPO and RTO of the disaster-recovery jobs, authenticated with AK/SK from the environment
       cloudops.drs.drs_batch_info:
         jobs: "{{ dr_job_ids }}"
@@ -183,6 +189,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudops.drs.plugins.module_utils._base import INFO_FACETS, DrsModuleBase, redact_secrets
 
 
+def _job_fields(item):
+    """The fields of a detail (or job list) item that every job of the result carries."""
+    return {'id': item['id'], 'name': item.get('name'), 'status': item.get('status'), 'error_code': item.get('error_code')}
+
+
 class DrsBatchInfo(DrsModuleBase):
     """Read jobs with the batch query APIs and merge the facets per job."""
 
@@ -220,8 +231,12 @@ class DrsBatchInfo(DrsModuleBase):
                 found.extend(child for child in item.get('children') or [] if isinstance(child, dict) and child.get('id'))
             details = None
         else:
-            details, self.not_found = self.client.batch_detail(self.options.job_ids)
-            found = [details[job_id] for job_id in self.options.job_ids if job_id in details]
+            # without the detail facet only id, name and status of each detail are kept, as its chunk arrives:
+            # on 10 000 jobs the full details would take most of the module's memory
+            keep = None if 'detail' in include else _job_fields
+            details, self.not_found = self.client.batch_detail(self.options.job_ids, keep=keep)
+            found = [_job_fields(details[job_id]) for job_id in self.options.job_ids if job_id in details]
+            details = details if keep is None else None
         ids = [item['id'] for item in found]
         facets = {'detail': details} if details is not None else {}
         for facet in include:
@@ -233,7 +248,8 @@ class DrsBatchInfo(DrsModuleBase):
             job = {'id': item['id'], 'name': item.get('name'), 'status': item.get('status')}
             for facet in include:
                 if facet in self.FACET_READERS:
-                    job[facet] = redact_secrets(facets.get(facet, {}).get(item['id']))
+                    # pop: each reply item is dropped once its redacted copy is in the result (memory)
+                    job[facet] = redact_secrets(facets.get(facet, {}).pop(item['id'], None))
             self.jobs.append(job)
 
     def get_result(self):

@@ -107,8 +107,8 @@ EXAMPLES = r'''
   vars:
     wave_1:
       - 140b5236-88ad-43c8-811c-1268453jb101
-      - 9a470239-2308-4bb5-a6bc-1040402fjb21
-      - 8d0e8e36-a618-490d-8a46-8c61ac9jb502
+      - 3f6c2a91-5b7e-4d10-9c2f-7a8e4b1jb102
+      - 5a9d7e24-0c3b-4f6a-8e1d-2b4c6f8jb103
   tasks:
     - name: Pre-check every job of the wave (fails, after checking all, if any pre-check fails)
       cloudops.drs.drs_batch_precheck:
@@ -128,8 +128,8 @@ EXAMPLES = r'''
       cloudops.drs.drs_batch_precheck:
         cloud: otc-prod
         jobs:
-          - 140b5236-88ad-43c8-811c-1268453jb101
-          - id: 9a470239-2308-4bb5-a6bc-1040402fjb21
+          - 7b2e9f13-4a6d-4c8b-b0e5-9d1f3a5jb104
+          - id: 6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108
             mode: forRetryJob
         alarm_is_failure: true
       register: precheck
@@ -458,6 +458,8 @@ class DrsBatchPrecheck(DrsModuleBase):
                 is_done=lambda item: precheck_state(item) != 'running',
                 deadline=deadline,
                 poll_interval=self.params['poll_interval'],
+                # every watched pre-check was just submitted or just read as running: none is done at once
+                first_poll_after=self.params['poll_interval'],
             )
             for job_id in watch:
                 self._apply_result(self.jobs[job_id], last.get(job_id))

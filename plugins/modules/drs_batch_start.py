@@ -134,7 +134,7 @@ EXAMPLES = r'''
         start_time: "2030-01-31T22:00:00Z"
         jobs:
           - 140b5236-88ad-43c8-811c-1268453jb101
-          - id: 9a470239-2308-4bb5-a6bc-1040402fjb21
+          - id: 4e1b8d59-2a7c-4f9e-b3d6-6a8c0f2jb107
             start_time: "2030-01-31T23:00:00Z"
 
 - name: Dual-active disaster recovery
@@ -145,8 +145,8 @@ EXAMPLES = r'''
       cloudops.drs.drs_batch_start:
         cloud: otc-prod
         jobs:
-          - 3c1f0a6e-5b2d-4e8f-9a7b-6c5d4e3fjb201   # forward
-          - 3c1f0a6e-5b2d-4e8f-9a7b-6c5d4e3fjb202   # backward
+          - c1a7e3f5-9b2d-4e6a-8f0c-2d4e6a8jb501   # forward
+          - c1a7e3f5-9b2d-4e6a-8f0c-2d4e6a8jb503   # backward
         rpo_rto_max: 30
         wait_timeout: 7200
 '''
@@ -533,7 +533,9 @@ class DrsBatchStart(DrsModuleBase):
             return item.get('status') not in WAIT_PENDING[kind]
 
         last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
-                                         is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'])
+                                         is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
+                                         # every watched job was just started or just read as STARTJOBING: none runs at once
+                                         first_poll_after=self.params['poll_interval'])
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
         if pending:

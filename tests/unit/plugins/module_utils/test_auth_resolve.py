@@ -87,6 +87,22 @@ def test_environment_supplies_credentials_when_no_option_is_given():
     assert auth.auth_url == "https://iam.example.com/v3"
 
 
+def test_endpoint_comes_from_os_drs_endpoint_override_when_the_option_is_not_set():
+    env = {"OS_ACCESS_KEY": "ENVAK", "OS_SECRET_KEY": "ENVSK", "OS_PROJECT_ID": PID,
+           "OS_DRS_ENDPOINT_OVERRIDE": "http://127.0.0.1:8080/v3/" + PID}
+    assert resolve_auth(params(), env).endpoint == "http://127.0.0.1:8080"
+    assert resolve_auth(params(endpoint="https://drs.example.test"), env).endpoint == "https://drs.example.test"
+
+
+def test_empty_environment_variables_count_as_unset():
+    # AWX renders an optional credential input that was left empty as an empty string.
+    env = {"OS_ACCESS_KEY": "ENVAK", "OS_SECRET_KEY": "ENVSK", "OS_SECURITY_TOKEN": "", "OS_PROJECT_ID": PID,
+           "OS_REGION_NAME": "eu-de", "OS_DRS_ENDPOINT_OVERRIDE": "", "OS_USERNAME": "", "OS_AUTH_TOKEN": ""}
+    auth = resolve_auth(params(), env)
+    assert auth.method == "aksk" and auth.security_token is None
+    assert auth.endpoint is None and auth.region == "eu-de"
+
+
 def test_explicit_credentials_beat_a_higher_ranked_method_from_the_environment():
     env = {"OS_AUTH_TOKEN": "env-token", "OS_ACCESS_KEY": "ENVAK", "OS_SECRET_KEY": "ENVSK"}
     auth = resolve_auth(params(region="eu-de", **PASSWORD_OPTIONS), env)
