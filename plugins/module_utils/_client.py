@@ -278,6 +278,7 @@ class DrsClient(object):
         self._connected = False
         self._token = auth.auth_token if auth.method == "token" else None
         self._token_expires = None
+        self._token_lifetime = 0.0
         self._token_generation = 0
 
     # -------------------------------------------------------------------------------------------- public helpers
@@ -286,12 +287,13 @@ class DrsClient(object):
         """A deadline ``seconds`` from now on the client's monotonic clock."""
         return self.monotonic() + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval):
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0):
         """Poll ``fetch`` for the ids not yet done until all are done or ``deadline``; see :func:`_waiter.wait_for`.
 
         Returns ``(last_items, pending_ids)``; never sleeps past the deadline.
         """
-        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic)
+        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
+                        first_poll_after=first_poll_after)
 
     def close(self):
         try:
@@ -377,6 +379,7 @@ class DrsClient(object):
         with self._token_lock:
             self._token = token
             self._token_expires = started + lifetime
+            self._token_lifetime = max(0.0, lifetime)
             self._token_generation += 1
 
     def _ensure_token(self, deadline=None):
@@ -384,7 +387,9 @@ class DrsClient(object):
         if self.auth.method != "password":
             return self._token, 0
         with self._token_lock:
-            if self._token is None or self.monotonic() >= self._token_expires - TOKEN_REFRESH_MARGIN:
+            # a token shorter-lived than the margin is refreshed after three quarters of its life, not before every request
+            margin = min(TOKEN_REFRESH_MARGIN, self._token_lifetime / 4.0) if self._token is not None else 0
+            if self._token is None or self.monotonic() >= self._token_expires - margin:
                 self._authenticate(deadline)
             return self._token, self._token_generation
 
@@ -629,7 +634,7 @@ class DrsClient(object):
             raise self._error(reply, "DRS sent a reply that is not JSON (or is truncated)")
         raise self._error(reply, "the DRS reply has no 'results' list")
 
-    def _read_chunk(self, suffix, chunk, deadline, paged):
+    def _read_chunk(self, suffix, chunk, deadline, paged, keep=None):
         wanted = set(chunk)
         found = {}
         page = 1
@@ -641,21 +646,22 @@ class DrsClient(object):
             items, count = self._results(reply)
             for item in items:
                 if item["id"] in wanted and item["id"] not in found:
-                    found[item["id"]] = item
+                    found[item["id"]] = keep(item) if keep is not None else item
             seen = (page - 1) * len(chunk) + len(items)
             more = isinstance(count, int) and count > seen and len(found) < len(chunk)
             if not (paged and items and more and page < len(chunk)):
                 return found
             page += 1
 
-    def _read(self, suffix, ids, deadline, paged=False):
+    def _read(self, suffix, ids, deadline, paged=False, keep=None):
+        """Read ``ids`` in chunks; ``keep(item)``, when given, shrinks every item as its chunk arrives (memory)."""
         ids = dedupe(ids)
         if not ids:
             return {}, []
         self.connect(deadline)
         found = {}
         try:
-            parts = self._map(lambda chunk: self._read_chunk(suffix, chunk, deadline, paged), chunked(ids, self.batch_size))
+            parts = self._map(lambda chunk: self._read_chunk(suffix, chunk, deadline, paged, keep), chunked(ids, self.batch_size))
         except DrsTimeoutError as exc:
             exc.pending = exc.pending or list(ids)
             raise
@@ -674,9 +680,12 @@ class DrsClient(object):
         """POST batch-status (paged, page_req always sent) -> (items, not_found)."""
         return self._read("/batch-status", ids, deadline, paged=True)
 
-    def batch_detail(self, ids, deadline=None):
-        """POST batch-detail (paged); the 400 reply with results is read, DRS.M00289/M05004 items -> not_found."""
-        return self._read("/batch-detail", ids, deadline, paged=True)
+    def batch_detail(self, ids, deadline=None, keep=None):
+        """POST batch-detail (paged); the 400 reply with results is read, DRS.M00289/M05004 items -> not_found.
+
+        ``keep(item)`` shrinks each item as it arrives (a caller that needs only a few fields of 10 000 jobs).
+        """
+        return self._read("/batch-detail", ids, deadline, paged=True, keep=keep)
 
     def batch_progress(self, ids, deadline=None):
         return self._read("/batch-progress", ids, deadline)
@@ -742,6 +751,7 @@ class DrsClient(object):
         final = {}
         todo = list(chunk)
         rounds = 0
+        resent = set()  # jobs re-sent after an unknown outcome: the first send may still have taken effect
         while todo:
             rounds += 1
             ids = [job_id for job_id, dummy in todo]
@@ -769,8 +779,11 @@ class DrsClient(object):
                         final[job_id] = item
                         if is_busy(item):
                             busy.append(job_id)
+                self._confirm_refused_resends([job_id for job_id in ids if job_id in resent and job_id not in busy],
+                                              final, reconcile)
             if unconfirmed:
                 unconfirmed = self._settle(unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds)
+                resent.update(unconfirmed)
             retry = set(busy) | set(unconfirmed)
             if not retry:
                 break
@@ -779,10 +792,27 @@ class DrsClient(object):
                 for job_id in unconfirmed:
                     final[job_id] = _unknown_item(job_id, detail + "; no time left before the deadline to retry")
                 break
-            self._count("busy" if busy else reason)
+            if busy:
+                self._count("busy")
+            if unconfirmed:
+                self._count(reason)
             self.sleep(delay)
             todo = [(job_id, entry) for job_id, entry in todo if job_id in retry]
         return final
+
+    def _confirm_refused_resends(self, ids, final, reconcile):
+        """A re-sent job that DRS refused may be refused because the first send took effect after all (it was
+        processed after the client gave up waiting): ask ``reconcile`` again and count the ones it confirms."""
+        refused = [job_id for job_id in ids if final.get(job_id, {}).get("status") != "success"]
+        if not refused or reconcile is None:
+            return
+        try:
+            done = set(reconcile(list(refused)) or ())
+        except DrsError:
+            return  # keep DRS's refusal: it is the best information there is
+        for job_id in refused:
+            if job_id in done:
+                final[job_id] = _reconciled_item(job_id)
 
     def _settle(self, unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds):
         """Sort jobs with an unknown outcome: reconciled ones succeed; returns the ones to re-send."""

@@ -51,7 +51,7 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic):
+def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic, first_poll_after=0.0):
     """Poll until every id is done or the deadline is reached; returns ``(last_items, pending_ids)``.
 
     * ``fetch(ids)`` returns a dict ``id -> item`` for the ids it is given; only ids not yet done are polled. An id
@@ -60,6 +60,9 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     * ``deadline`` is one ``monotonic()`` time for the whole batch. The first poll happens at once; between polls the
       waiter sleeps ``poll_interval``, growing x1.5 per poll up to 4 x ``poll_interval``, and never past the deadline:
       the last sleep ends at the deadline and is followed by one final poll.
+    * ``first_poll_after`` seconds (never past the deadline) pass before the first poll: a caller that has just
+      submitted the jobs, or just read them, knows they are not done yet, and a poll at once would cost one request
+      per 10 jobs for nothing.
     * ``last_items`` holds the last item seen for every id (done or not), in the order of ``ids``.
     """
     if deadline is None:
@@ -69,6 +72,8 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     last = {}
     interval = max(float(poll_interval), 0.01)
     ceiling = max(float(poll_interval), 0.01) * POLL_MAX_FACTOR
+    if pending and first_poll_after > 0:
+        sleep(max(0.0, min(float(first_poll_after), deadline - monotonic())))
     while pending:
         items = fetch(list(pending)) or {}
         for job_id, item in items.items():

@@ -258,8 +258,9 @@ class FakeDrs(object):
     def deadline_in(self, seconds):
         return self.clock + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval):
-        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic)
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0):
+        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
+                        first_poll_after=first_poll_after)
 
     # -- client API: reads ----------------------------------------------------------------------------------------
 
@@ -280,7 +281,7 @@ class FakeDrs(object):
     def batch_status(self, ids, deadline=None):
         return self._read('batch_status', ids, lambda job: {'id': job.id, 'status': job.status})
 
-    def batch_detail(self, ids, deadline=None):
+    def batch_detail(self, ids, deadline=None, keep=None):
         def view(job):
             item = {'id': job.id, 'name': job.name, 'status': job.status, 'failed_reason': job.failed_reason,
                     'db_use_type': 'cloudDataGuard' if job.role else 'migration', 'task_type': 'FULL_INCR_TRANS',
@@ -294,7 +295,7 @@ class FakeDrs(object):
             if job.role:
                 item['node_role'] = job.role
             item.update(job.detail)
-            return item
+            return keep(item) if keep is not None else item
         return self._read('batch_detail', ids, view)
 
     def batch_precheck_result(self, ids, deadline=None):

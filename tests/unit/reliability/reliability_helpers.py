@@ -1,0 +1,171 @@
+"""Shared helpers of the reliability suite (issue 6): run playbooks and modules against the DRS emulator.
+
+- ``collections_dir()``: a directory holding ``ansible_collections/cloudops/drs`` (the laid-out tree or a symlink).
+- ``run_playbook(...)``: ``ansible-runner`` (the engine AWX uses) on a playbook file or ``cloudops.drs.<name>``;
+  returns a ``PlaybookRun`` with the status, the whole text output, the task results and the ``set_stats`` data.
+- ``auth_variants(emu, tmp_path)``: every way to authenticate (token, AK/SK, temporary AK/SK, password, clouds.yaml).
+- ``all_text(run, *paths)``: everything a user or AWX could see of a run, for secret and traceback checks.
+
+The approach is the one of tests/unit/roles/test_reports.py: ansible-runner with the Python that runs pytest.
+"""
+
+import json
+import os
+import sys
+
+import yaml
+
+import ansible_runner
+
+from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, PROJECT_A_ID, SECURITY_TOKEN_A, TEMPORARY_KEY_A,
+                                        USER_NAME, USER_PASSWORD)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS_DIR = os.path.dirname(os.path.dirname(HERE))
+COLLECTION_DIR = os.path.dirname(TESTS_DIR)
+
+# Emulator settings for the suite: fast clock, short pre-checks and starts.
+EMULATOR_ARGS = ('--speed', '200')
+
+
+def collections_dir(tmp_path_factory):
+    """A directory holding ansible_collections/cloudops/drs: the laid-out tree, or a symlink to the repository."""
+    parent = os.path.dirname(os.path.dirname(COLLECTION_DIR))
+    if os.path.basename(parent) == 'ansible_collections':
+        return os.path.dirname(parent)
+    root = tmp_path_factory.mktemp('collections')
+    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
+    os.symlink(COLLECTION_DIR, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
+    return str(root)
+
+
+class PlaybookRun(object):
+    """What one ansible-runner run left: ``status``, ``rc``, ``text`` (stdout and every event), ``results``."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.status = runner.status
+        self.rc = runner.rc
+        self.events = list(runner.events)
+        with open(runner.stdout.name, encoding='utf-8') as handle:
+            self.stdout = handle.read()
+        stderr = getattr(runner, 'stderr', None)
+        self.stderr = ''
+        if stderr is not None and os.path.exists(getattr(stderr, 'name', '')):
+            with open(stderr.name, encoding='utf-8') as handle:
+                self.stderr = handle.read()
+
+    @property
+    def text(self):
+        """The stdout, stderr and every event as JSON: everything AWX would store of this run."""
+        return '\n'.join([self.stdout, self.stderr] + [json.dumps(event) for event in self.events])
+
+    def results(self, task, skipped=True):
+        """The results of the task named ``task`` (one per host/item), from runner_on_ok/failed(/skipped) events."""
+        kinds = ('runner_on_ok', 'runner_on_failed') + (('runner_on_skipped',) if skipped else ())
+        found = []
+        for event in self.events:
+            data = event.get('event_data') or {}
+            if event['event'] in kinds and data.get('task') == task:
+                result = dict(data.get('res') or {})
+                result.setdefault('failed', event['event'] == 'runner_on_failed')
+                found.append(result)
+        return found
+
+    def result(self, task):
+        results = self.results(task)
+        assert len(results) == 1, 'task %r ran %d times' % (task, len(results))
+        return results[0]
+
+    @property
+    def stats_data(self):
+        """The set_stats data (AWX artifacts) of the run."""
+        events = [event for event in self.events if event['event'] == 'playbook_on_stats']
+        return events[0]['event_data'].get('artifact_data') or {} if events else {}
+
+
+def run_playbook(playbook, collections_path, private_dir, extravars=None, verbosity=0, envvars=None, check=False):
+    """Run ``playbook`` (a path, or ``cloudops.drs.<name>``) with ansible-runner; return a PlaybookRun."""
+    os.makedirs(str(private_dir), exist_ok=True)
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')])
+    env = {'ANSIBLE_COLLECTIONS_PATH': collections_path, 'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'PATH': path,
+           'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_DEPRECATION_WARNINGS': 'false'}
+    env.update(envvars or {})
+    runner = ansible_runner.run(
+        private_data_dir=str(private_dir),
+        playbook=str(playbook),
+        extravars=extravars or {},
+        envvars=env,
+        verbosity=verbosity,
+        cmdline='--check' if check else None,
+        quiet=True,
+    )
+    return PlaybookRun(runner)
+
+
+def write_playbook(path, plays):
+    """Write ``plays`` (a list of play dicts) as a playbook file; returns the path."""
+    with open(str(path), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(plays, handle, sort_keys=False)
+    return str(path)
+
+
+def local_play(tasks, name='reliability', vars_=None):
+    """A play on localhost with a local connection and no fact gathering."""
+    play = {'name': name, 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False, 'tasks': tasks}
+    if vars_:
+        play['vars'] = vars_
+    return play
+
+
+# ---- auth ----------------------------------------------------------------------------------------------------
+
+def password_auth(emu):
+    return {'auth_url': emu.url + '/v3', 'endpoint': emu.url, 'username': USER_NAME, 'password': USER_PASSWORD,
+            'domain_name': DOMAIN_NAME, 'project_name': 'eu-de'}
+
+
+def aksk_auth(emu):
+    return {'endpoint': emu.url, 'access_key': ACCESS_KEY_A[0], 'secret_key': ACCESS_KEY_A[1], 'project_id': PROJECT_A_ID}
+
+
+def temporary_aksk_auth(emu):
+    return {'endpoint': emu.url, 'auth_url': emu.url + '/v3', 'access_key': TEMPORARY_KEY_A[0],
+            'secret_key': TEMPORARY_KEY_A[1], 'security_token': SECURITY_TOKEN_A, 'project_name': 'eu-de'}
+
+
+def token_auth(emu, token):
+    return {'endpoint': emu.url, 'auth_url': emu.url + '/v3', 'auth_token': token}
+
+
+def clouds_yaml(emu, path, name='drs-emulator'):
+    """Write a clouds.yaml with a password entry for the emulator; returns (env for OS_CLIENT_CONFIG_FILE, auth)."""
+    entry = {'auth': {'auth_url': emu.url + '/v3', 'username': USER_NAME, 'password': USER_PASSWORD,
+                      'user_domain_name': DOMAIN_NAME, 'project_name': 'eu-de'},
+             'region_name': 'eu-de', 'drs_endpoint_override': emu.url}
+    with open(str(path), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump({'clouds': {name: entry}}, handle)
+    return {'OS_CLIENT_CONFIG_FILE': str(path)}, {'cloud': name}
+
+
+# ---- reading what a run left -----------------------------------------------------------------------------------
+
+def read_tree(*paths):
+    """The text of every file under ``paths`` (files or directories), for secret checks."""
+    texts = []
+    for top in paths:
+        top = str(top)
+        if os.path.isfile(top):
+            walk = [(os.path.dirname(top), [], [os.path.basename(top)])]
+        else:
+            walk = os.walk(top)
+        for folder, dummy, names in walk:
+            for name in names:
+                with open(os.path.join(folder, name), encoding='utf-8', errors='replace') as handle:
+                    texts.append(handle.read())
+    return '\n'.join(texts)
+
+
+def leaked(text, secrets):
+    """The secrets (by label) that occur in ``text``."""
+    return sorted(label for label, value in secrets.items() if value and value in text)

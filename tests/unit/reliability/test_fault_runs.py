@@ -1,0 +1,213 @@
+"""Issue 6 item 1: the role cloudops.drs.precheck_and_start over 200 jobs against the emulator with faults.
+
+One fault at a time, then all together. Every run must end with every job running, every job in the results
+(set_stats summary), every job started exactly once (emulator stats ``jobs[id].starts``) and module results whose
+``retries`` say what was retried. Faults that cannot be survived within the deadline must fail the play with a
+message that says what happened and which jobs are in which state.
+
+With RELIABILITY_FIGURES=<file.json> set, the figures of every run are written there (docs/reliability.md; see
+tests/unit/reliability/figures.py).
+"""
+
+import json
+import os
+import threading
+
+import pytest
+
+from reliability_helpers import aksk_auth, password_auth, run_playbook
+
+JOBS = 200
+RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
+PRECHECK_TASK = 'Precheck the jobs and wait for the results'
+START_TASK = 'Start the jobs and wait until they run'
+RETRY_KINDS = ('throttled', 'server_error', 'connection', 'busy', 'reauth')
+
+# name -> (emulator fault settings, extra drs_auth options, retry kinds the modules must report, auth)
+FAULTS = {
+    'server_errors_503': ({'error_rate': 0.10, 'error_status': 503}, {}, ('server_error',), 'aksk'),
+    'throttling_429_retry_after': ({'throttle_rate': 0.05, 'retry_after': 1}, {}, ('throttled',), 'aksk'),
+    'too_frequent_drs_m01503': ({'too_frequent_rate': 0.05}, {}, ('throttled',), 'aksk'),
+    'busy_jobs_drs_m01504': ({'busy_rate': 0.05}, {}, ('busy',), 'aksk'),
+    'resets_before_processing': ({'reset_before_rate': 0.05}, {}, ('connection',), 'aksk'),
+    'resets_after_processing': ({'reset_after_rate': 0.05}, {}, ('connection',), 'aksk'),
+    'latency_spikes_beyond_api_timeout': ({'spike_rate': 0.05, 'spike_ms': 1500}, {'api_timeout': 1}, ('connection',), 'aksk'),
+    # 100 emulator seconds = 0.5 s at --speed 200: every module outlives several tokens
+    'token_ttl_shorter_than_the_run': ({'token_ttl': 100}, {}, (), 'password'),
+    'all_together': ({'error_rate': 0.10, 'error_status': 503, 'throttle_rate': 0.05, 'retry_after': 1, 'too_frequent_rate': 0.03,
+                      'busy_rate': 0.05, 'reset_before_rate': 0.03, 'reset_after_rate': 0.03, 'spike_rate': 0.03,
+                      'spike_ms': 1500, 'token_ttl': 100},
+                     {'api_timeout': 1}, ('server_error', 'throttled', 'busy', 'connection'), 'password'),
+}
+
+FIGURES = []
+
+
+def load_fleet(emu, seed):
+    """A fresh fleet of JOBS jobs (CONFIGURATION, pre-check passes); returns their ids."""
+    emu.load_jobs({'generate': {'n': JOBS, 'seed': seed}})
+    emu.reset(jobs=False, stats=True, faults=False)
+    return [job['id'] for job in emu.jobs()]
+
+
+def run_role(emu, collections_path, tmp_path, ids, auth_kind='aksk', auth_extra=None, **extravars):
+    auth = password_auth(emu) if auth_kind == 'password' else aksk_auth(emu)
+    auth.update(auth_extra or {})
+    variables = {'drs_jobs': ids, 'drs_auth': auth, 'drs_poll_interval': 1, 'drs_report_dir': str(tmp_path / 'reports')}
+    variables.update(extravars)
+    return run_playbook('cloudops.drs.precheck_and_start', collections_path, tmp_path / 'runner', variables)
+
+
+def retried(run):
+    """Retries by kind, summed over the precheck and start module results (what the run says it retried)."""
+    total = dict.fromkeys(RETRY_KINDS, 0)
+    for task in (PRECHECK_TASK, START_TASK):
+        results = run.results(task, skipped=False)
+        if not results:  # the step did not run (held back)
+            continue
+        result, = results
+        assert sorted(result['retries']) == sorted(RETRY_KINDS)
+        for kind, count in result['retries'].items():
+            total[kind] += count
+    return total
+
+
+def record(name, ids, stats, summary, retries, outcome):
+    starts = [stats['jobs'].get(job_id, {}).get('starts', 0) for job_id in ids]
+    figures = {
+        'case': name, 'jobs': len(ids), 'outcome': outcome,
+        'faults_injected': dict((kind, count) for kind, count in stats['faults_injected'].items() if count),
+        'faults_total': sum(stats['faults_injected'].values()),
+        'requests': stats['requests']['total'],
+        'iam_tokens': stats['requests']['by_endpoint'].get('iam-tokens', 0),
+        'retried': dict((kind, count) for kind, count in retries.items() if count),
+        'retried_total': sum(retries.values()),
+        'jobs_lost': len([job_id for job_id in ids if job_id not in summary['status']]),
+        'duplicate_starts': len([count for count in starts if count > 1]),
+    }
+    FIGURES.append(figures)
+    return figures
+
+
+@pytest.fixture(scope='module', autouse=True)
+def write_figures():
+    yield
+    target = os.environ.get('RELIABILITY_FIGURES')
+    if target and FIGURES:
+        with open(target, 'w', encoding='utf-8') as handle:
+            json.dump(FIGURES, handle, indent=1)
+
+
+@pytest.mark.parametrize('name', list(FAULTS))
+def test_fleet_of_200_survives_the_fault(emu, collections_path, tmp_path, name):
+    faults, auth_extra, kinds, auth_kind = FAULTS[name]
+    ids = load_fleet(emu, seed=len(FIGURES) + 1)
+    emu.set_faults(seed=6, **faults)
+
+    run = run_role(emu, collections_path, tmp_path, ids, auth_kind, auth_extra)
+
+    stats = emu.stats()
+    assert run.status == 'successful', run.stdout[-3000:]
+    summary = run.stats_data['drs_precheck_and_start']['localhost']
+    retries = retried(run)
+    figures = record(name, ids, stats, summary, retries, 'all started')
+    # every job present in the results, running, and started exactly once
+    assert sorted(summary['status']) == sorted(ids)
+    assert summary['total'] == JOBS and summary['ok'] is True and summary['problem_jobs'] == []
+    assert sorted(summary['jobs']['start_started']) == sorted(ids)
+    assert dict((job['id'], job['status'] in RUNNING) for job in emu.jobs()) == dict.fromkeys(ids, True)
+    assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [1] * JOBS
+    assert figures['jobs_lost'] == 0 and figures['duplicate_starts'] == 0
+    # the faults really happened, and the results say what was retried
+    assert figures['faults_total'] > 0 or name.startswith('token_ttl')
+    for kind in kinds:
+        assert retries[kind] > 0, (kind, retries, stats['faults_injected'])
+    if 'token_ttl' in faults:
+        # three module runs (precheck, start, status) outlived their first token: IAM issued new ones
+        assert figures['iam_tokens'] > 3, figures
+
+
+def test_tokens_that_expire_before_the_client_expects_are_renewed_and_the_request_repeated(emu, collections_path, tmp_path):
+    """Tokens die mid-run (the emulator clock jumps a day ahead every 0.5 s): DRS answers 401, the client
+    fetches a new token and repeats the request (retries.reauth); nothing is lost or started twice."""
+    ids = load_fleet(emu, seed=50)[:60]
+    stop = threading.Event()
+
+    def expire_tokens():
+        while not stop.wait(0.5):
+            emu.clock(advance=86401)
+
+    ticker = threading.Thread(target=expire_tokens, daemon=True)
+    ticker.start()
+    try:
+        run = run_role(emu, collections_path, tmp_path, ids, 'password')
+    finally:
+        stop.set()
+        ticker.join()
+    stats = emu.stats()
+    assert run.status == 'successful', run.stdout[-3000:]
+    summary = run.stats_data['drs_precheck_and_start']['localhost']
+    retries = retried(run)
+    record('tokens_expire_early', ids, stats, summary, retries, 'all started')
+    assert sorted(summary['status']) == sorted(ids)
+    assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [1] * len(ids)
+    assert stats['requests']['by_status'].get('401', 0) > 0
+    assert retries['reauth'] > 0
+
+
+def test_jobs_busy_until_the_deadline_fail_the_play_naming_the_jobs_and_their_state(emu, collections_path, tmp_path):
+    ids = load_fleet(emu, seed=60)[:40]
+    emu.set_faults(busy_rate=1.0, endpoints=['batch-starting'])
+
+    run = run_role(emu, collections_path, tmp_path, ids, drs_start_timeout=3)
+
+    stats = emu.stats()
+    assert run.status == 'failed' and run.rc == 2
+    summary = run.stats_data['drs_precheck_and_start']['localhost']
+    record('busy_until_the_deadline', ids, stats, summary, retried(run), 'play fails, nothing started')
+    assert 'Traceback' not in run.text
+    assert '40 of 40 jobs failed precheck or start; the others were handled.' in run.stdout
+    assert 'DRS.M01504' in run.stdout or 'is busy' in run.stdout or 'another operation' in run.stdout.lower()
+    assert sorted(summary['status']) == sorted(ids)
+    assert sorted(summary['jobs']['start_failed']) == sorted(ids)
+    assert set(summary['status'].values()) == {'CONFIGURATION'}
+    assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [0] * len(ids)
+    assert run.result(START_TASK)['retries']['busy'] > 0
+
+
+def test_starts_answered_503_until_the_deadline_fail_the_play_and_start_nothing_twice(emu, collections_path, tmp_path):
+    ids = load_fleet(emu, seed=70)[:30]
+    emu.set_faults(error_rate=1.0, error_status=503, endpoints=['batch-starting'])
+
+    run = run_role(emu, collections_path, tmp_path, ids, drs_start_timeout=3)
+
+    stats = emu.stats()
+    assert run.status == 'failed'
+    summary = run.stats_data['drs_precheck_and_start']['localhost']
+    record('start_503_until_the_deadline', ids, stats, summary, retried(run), 'play fails, nothing started')
+    assert 'Traceback' not in run.text
+    assert '30 of 30 jobs failed precheck or start; the others were handled.' in run.stdout
+    assert 'outcome unknown' in run.stdout and 'HTTP 503 APIGW.0202' in run.stdout
+    assert sorted(summary['jobs']['start_failed']) == sorted(ids)
+    assert set(summary['status'].values()) == {'CONFIGURATION'}
+    assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [0] * len(ids)
+
+
+def test_precheck_results_unreadable_until_the_deadline_hold_back_the_whole_fleet(emu, collections_path, tmp_path):
+    ids = load_fleet(emu, seed=80)[:30]
+    emu.set_faults(error_rate=1.0, error_status=502, endpoints=['batch-precheck-result'])
+
+    run = run_role(emu, collections_path, tmp_path, ids, drs_precheck_timeout=3)
+
+    stats = emu.stats()
+    assert run.status == 'failed'
+    summary = run.stats_data['drs_precheck_and_start']['localhost']
+    precheck = run.result(PRECHECK_TASK)
+    record('precheck_results_502_until_the_deadline', ids, stats, summary, retried(run), 'play fails, nothing started')
+    assert 'Traceback' not in run.text
+    assert 'Nothing was started: 30 of 30 jobs failed precheck' in run.stdout
+    assert 'HTTP 502 APIGW.0202' in precheck['msg'] and 'Still pending: %s (no reply yet)' % ids[0] in precheck['msg']
+    assert sorted(precheck['pending_jobs']) == sorted(ids)
+    assert sorted(summary['status']) == sorted(ids)
+    assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [0] * len(ids)
+    assert precheck['retries']['server_error'] > 0
