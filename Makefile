@@ -62,7 +62,7 @@ TEST_STEPS := venv \
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 
-.PHONY: help check-python venv venvs collection unit sanity lint docs-lint integration changelog-lint release demo test \
+.PHONY: help check-python venv venvs collection unit sanity lint docs-lint integration changelog-lint release demo bench test \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS)
 
 help: ## Show this help
@@ -155,6 +155,16 @@ release: venv ## Release checks: action group, tarball, install, galaxy-importer
 
 demo: venv collection ## Precheck and start the demo fleet against the bundled DRS emulator (reports in build/demo/reports)
 	@$(VENV_BIN)/python scripts/demo.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo
+
+# ---------------------------------------------------------------- benchmark
+
+# Extra options of tests/perf/bench.py, e.g. BENCH_ARGS='--sizes 10,100 --latencies 50' (tests/perf/README.md).
+BENCH_ARGS ?=
+
+bench: venv collection ## Benchmark role/modules vs a per-job uri playbook and the official SDK (~30 min; writes tests/perf/results/)
+	@cd $(COLLECTION_DIR) && PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python tests/perf/bench.py \
+		--python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) \
+		--out $(abspath tests/perf/results) $(BENCH_ARGS)
 
 test: ## Everything CI runs (.ci/run), step by step with timings
 	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(TEST_STEPS)

@@ -1,0 +1,479 @@
+"""Benchmark: precheck-and-start on a DRS fleet, cloudops.drs against what users would write instead.
+
+One run starts the DRS emulator (tests/drs_emulator) on 127.0.0.1 once per latency L, loads a fleet of N
+CONFIGURATION jobs whose pre-check takes D s and whose start takes S s (emulator clock at speed 1, so
+these are real seconds as the clients see them), and for every contender measures
+
+* the wall time of the whole contender process (ansible-playbook or the script, start-up included),
+* the requests per endpoint, from the emulator's /_emulator/stats (reset before every contender),
+* the peak RSS of every module process (or of the SDK script), from os.wait4() in a tiny interpreter
+  wrapper that ansible uses as ansible_python_interpreter (so every AnsiballZ module process is a child of
+  the wrapper and its exact high-water mark is known, not sampled),
+
+and checks that the contender did its job (every job pre-checked once, started once, running).
+
+Contenders: ``role`` (cloudops.drs.precheck_and_start), ``modules`` (drs_batch_precheck, drs_batch_start
+and drs_batch_info, each on its own), ``uri`` (tests/perf/playbooks/uri_per_job.yml, one job per loop item)
+and ``sdk`` (tests/perf/sdk_flow.py, the official huaweicloudsdkdrs client, batches of 10 one after
+another). Sizes above --uri-max-n / --sdk-max-n are extrapolated linearly from the largest measured size
+and marked so. Then drs_batch_info on --memory-n jobs, with its default facets (status, progress) and with every
+facet of a migration job (status, detail, progress, precheck), for the memory target.
+
+Floors: requests = 4 x ceil(N/10) DRS calls (pre-check, pre-check result, start, status: each phase needs at
+least one call per 10 jobs) + 1 IAM token for token auth; wall time = D + S + N/10 x L.
+
+Usage (see tests/perf/README.md):
+  python tests/perf/bench.py [--python PY] [--collections-path DIR] [--sizes 10,100,1000] [--latencies 0,50]
+                             [--contenders role,modules,uri,sdk] [--out DIR] [--smoke]
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(COLLECTION_ROOT, 'tests'))
+
+from drs_emulator.pytest_plugin import RunningEmulator  # noqa: E402  pylint: disable=wrong-import-position
+
+PROJECT_ID = '054ba152d480d55b2f5dc0069e7ddef0'
+PROJECT_NAME = 'eu-de'
+USERNAME = 'drs-operator'
+PASSWORD = 'Emulator-Passw0rd!'  # the emulator's built-in test user, not a real secret
+DOMAIN = 'OTC00000000001000000001'
+CONTENDERS = ('role', 'role-c32', 'modules', 'uri', 'sdk')
+RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
+# The facets drs_batch_info can read for a migration job (rpo_rto and struct_process are DR-only).
+MIGRATION_FACETS = ['status', 'detail', 'progress', 'precheck']
+DEFAULT_FACETS = ['status', 'progress']  # drs_batch_info's default include
+CONTENDER_TIMEOUT = 3600  # seconds: a bound for one contender process
+
+# The interpreter wrapper: runs the real Python as its child and appends that child's peak RSS to
+# $BENCH_RSS_LOG. Runs with -S -E (no site, no environment) to start in a few milliseconds.
+WRAPPER = r'''#!%(python)s -SE
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(%(python)r, [%(python)r] + sys.argv[1:])
+_pid, status, usage = os.wait4(pid, 0)
+log = os.environ.get('BENCH_RSS_LOG')
+if log:
+    script = [a for a in sys.argv[1:] if not a.startswith('-')]
+    name = os.path.basename(script[0]) if script else 'stdin'
+    with open(log, 'a') as handle:
+        handle.write('{"process": "%%s", "maxrss_kb": %%d}\n' %% (name.replace('"', ''), usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+'''
+
+
+def default_collections_path():
+    """The directory holding ansible_collections/ for this collection (the laid-out tree, or the repo's parent)."""
+    parts = COLLECTION_ROOT.split(os.sep)
+    if len(parts) >= 3 and parts[-3] == 'ansible_collections':
+        return os.sep.join(parts[:-3])
+    return os.path.join(COLLECTION_ROOT, 'build')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--python', default=sys.executable,
+                        help='Python with ansible-core, requests and huaweicloudsdkdrs (default: this one); '
+                             'ansible-playbook is taken from its directory')
+    parser.add_argument('--collections-path', default=os.environ.get('ANSIBLE_COLLECTIONS_PATH') or default_collections_path(),
+                        help='directory that holds ansible_collections/cloudops/drs')
+    parser.add_argument('--sizes', default='10,100,1000', help='fleet sizes N (comma-separated)')
+    parser.add_argument('--latencies', default='0,50', help='emulator latencies L in ms (comma-separated)')
+    parser.add_argument('--contenders', default=','.join(CONTENDERS), help='which of %s to run' % ','.join(CONTENDERS))
+    parser.add_argument('--precheck-duration', type=float, default=1.5, help='D: seconds a pre-check takes (default 1.5)')
+    parser.add_argument('--start-duration', type=float, default=1.0, help='S: seconds a start takes (default 1)')
+    parser.add_argument('--poll', type=int, default=2,
+                        help='poll interval in s of every contender (drs_poll_interval, uri delay, SDK sleep; default 2)')
+    parser.add_argument('--uri-max-n', type=int, default=100, help='largest N the uri playbook runs; larger N are extrapolated')
+    parser.add_argument('--uri-skip', default='100:0',
+                        help='N:L pairs the uri playbook does not run (extrapolated from the same N at another L or '
+                             'from a smaller N), e.g. 100:0')
+    parser.add_argument('--sdk-max-n', type=int, default=1000, help='largest N the SDK script runs; larger N are extrapolated')
+    parser.add_argument('--sdk-skip', default='1000:0', help='N:L pairs the SDK script does not run (as --uri-skip)')
+    parser.add_argument('--memory-n', type=int, default=10000, help='jobs for the drs_batch_info memory run (0: skip)')
+    parser.add_argument('--out', default=os.path.join(HERE, 'results'), help='directory for the JSON results')
+    parser.add_argument('--name', default='bench', help='base name of the result file')
+    parser.add_argument('--smoke', action='store_true', help='N=10, L=0, every contender, no memory run, no extrapolation')
+    parser.add_argument('--keep', action='store_true', help='keep the scratch directory (logs of every contender)')
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.latencies, args.memory_n = '10', '0', 0
+    args.sizes = [int(n) for n in args.sizes.split(',') if n]
+    args.latencies = [int(ms) for ms in args.latencies.split(',') if ms]
+    args.contenders = [c for c in args.contenders.split(',') if c]
+    unknown = set(args.contenders) - set(CONTENDERS)
+    if unknown:
+        parser.error('unknown contenders: %s' % ', '.join(sorted(unknown)))
+    args.uri_skip = set(tuple(int(x) for x in pair.split(':')) for pair in args.uri_skip.split(',') if pair)
+    args.sdk_skip = set(tuple(int(x) for x in pair.split(':')) for pair in args.sdk_skip.split(',') if pair)
+    return args
+
+
+def request_floor(n, token_auth):
+    return 4 * math.ceil(n / 10.0) + (1 if token_auth else 0)
+
+
+def wall_floor(n, latency_ms, args):
+    return args.precheck_duration + args.start_duration + n / 10.0 * latency_ms / 1000.0
+
+
+class Bench(object):
+    """Runs the contenders against one emulator and collects the figures."""
+
+    def __init__(self, args, scratch):
+        self.args = args
+        self.scratch = scratch
+        self.python = os.path.abspath(args.python)
+        self.bin_dir = os.path.dirname(self.python)
+        self.playbook = os.path.join(self.bin_dir, 'ansible-playbook')
+        if not os.path.exists(self.playbook):
+            self.playbook = shutil.which('ansible-playbook')
+        self.wrapper = os.path.join(scratch, 'python-rss')
+        with open(self.wrapper, 'w', encoding='utf-8') as handle:
+            handle.write(WRAPPER % {'python': self.python})
+        os.chmod(self.wrapper, 0o755)
+        self.emu = None
+        self.latency = None
+
+    # ------------------------------------------------------------------ emulator
+
+    def fleet(self, n, seed):
+        """Replace the emulator's jobs by a fresh fleet of n and clear the stats; returns the job ids."""
+        self.emu.admin('POST', 'jobs', {'replace': True, 'generate': {
+            'n': n, 'seed': seed, 'precheck_duration': self.args.precheck_duration,
+            'start_duration': self.args.start_duration}})
+        self.emu.admin('POST', 'reset', {'jobs': False, 'stats': True, 'faults': False, 'tokens': False})
+        return [job['id'] for job in self.emu.jobs()]
+
+    def stats(self):
+        return self.emu.stats()
+
+    def reset_stats(self):
+        self.emu.admin('POST', 'reset', {'jobs': False, 'stats': True, 'faults': False, 'tokens': False})
+
+    # ------------------------------------------------------------------ running a contender
+
+    def env(self, rss_log):
+        env = dict(os.environ)
+        env.update({
+            'ANSIBLE_COLLECTIONS_PATH': os.path.abspath(self.args.collections_path),
+            'ANSIBLE_PYTHON_INTERPRETER': self.wrapper,
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_RETRY_FILES_ENABLED': '0',
+            'ANSIBLE_LOCALHOST_WARNING': '0',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+            'BENCH_RSS_LOG': rss_log,
+            'PATH': self.bin_dir + os.pathsep + env.get('PATH', ''),
+        })
+        for name in [key for key in env if key.startswith(('OS_', 'HUAWEICLOUD_SDK_'))]:
+            del env[name]  # the contenders get their credentials explicitly
+        return env
+
+    def run_process(self, label, command):
+        """Run one contender process; returns (wall seconds, rss records, exit code, log path)."""
+        rss_log = os.path.join(self.scratch, '%s.rss.jsonl' % label)
+        log_path = os.path.join(self.scratch, '%s.log' % label)
+        load_before = os.getloadavg()
+        with open(log_path, 'w', encoding='utf-8') as log:
+            started = time.monotonic()
+            proc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=self.env(rss_log), cwd=self.scratch,
+                                  timeout=CONTENDER_TIMEOUT, check=False)
+            wall = time.monotonic() - started
+        rss = []
+        if os.path.exists(rss_log):
+            with open(rss_log, encoding='utf-8') as handle:
+                rss = [json.loads(line) for line in handle if line.strip()]
+        return {'wall_s': round(wall, 3), 'rss': rss, 'rc': proc.returncode, 'log': log_path,
+                'loadavg_before': [round(x, 2) for x in load_before], 'loadavg_after': [round(x, 2) for x in os.getloadavg()]}
+
+    def vars_file(self, label, ids, **extra):
+        data = {
+            'drs_endpoint': self.emu.url, 'drs_auth_url': self.emu.url + '/v3', 'drs_username': USERNAME,
+            'drs_password': PASSWORD, 'drs_domain_name': DOMAIN, 'drs_project_name': PROJECT_NAME,
+            'drs_project_id': PROJECT_ID, 'drs_job_ids': ids, 'drs_poll_interval': self.args.poll,
+            'bench_poll_delay': self.args.poll,
+            'bench_module_args': {'auth_url': self.emu.url + '/v3', 'username': USERNAME, 'password': PASSWORD,
+                                  'domain_name': DOMAIN, 'project_name': PROJECT_NAME, 'region': PROJECT_NAME,
+                                  'endpoint': self.emu.url},
+        }
+        concurrency = extra.pop('bench_max_concurrency', None)
+        if concurrency:
+            data['bench_module_args']['max_concurrency'] = concurrency
+        data.update(extra)
+        path = os.path.join(self.scratch, '%s.vars.json' % label)
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(data, handle)
+        return path
+
+    def ansible(self, label, playbook, ids, **extra):
+        vars_path = self.vars_file(label, ids, **extra)
+        return self.run_process(label, [self.playbook, '-i', 'localhost,', os.path.join(HERE, 'playbooks', playbook),
+                                        '-e', '@' + vars_path])
+
+    def sdk(self, label, ids):
+        path = os.path.join(self.scratch, '%s.ids.json' % label)
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(ids, handle)
+        return self.run_process(label, [self.wrapper, os.path.join(HERE, 'sdk_flow.py'), '--endpoint', self.emu.url,
+                                        '--jobs-file', path, '--poll', str(self.args.poll)])
+
+    # ------------------------------------------------------------------ checks and figures
+
+    def check_flow(self, ids, stats):
+        """Problems with the outcome of a precheck-and-start flow (empty when every job ran through once)."""
+        problems = []
+        per_job = stats.get('jobs') or {}
+        wrong = [job_id for job_id in ids if (per_job.get(job_id) or {}).get('starts') != 1]
+        if wrong:
+            problems.append('%d of %d jobs not started exactly once' % (len(wrong), len(ids)))
+        wrong = [job_id for job_id in ids if (per_job.get(job_id) or {}).get('prechecks') != 1]
+        if wrong:
+            problems.append('%d of %d jobs not pre-checked exactly once' % (len(wrong), len(ids)))
+        statuses = dict((job['id'], job.get('status')) for job in self.emu.jobs())
+        wrong = [job_id for job_id in ids if statuses.get(job_id) not in RUNNING]
+        if wrong:
+            problems.append('%d of %d jobs not running (e.g. %s)' % (len(wrong), len(ids), statuses.get(wrong[0])))
+        if stats.get('max_jobs_in_call', 0) > 10:
+            problems.append('a call carried %d jobs' % stats['max_jobs_in_call'])
+        return problems
+
+    @staticmethod
+    def figures(outcome, stats):
+        requests = stats['requests']
+        rss = outcome.pop('rss')
+        modules = [r for r in rss if r['process'].startswith('AnsiballZ_') or r['process'].endswith('.py')]
+        peak = max([r['maxrss_kb'] for r in modules] or [0])
+        by_process = {}
+        for record in modules:
+            name = record['process'].replace('AnsiballZ_', '').replace('.py', '')
+            by_process[name] = max(by_process.get(name, 0), record['maxrss_kb'])
+        outcome.update({
+            'requests_total': requests['total'],
+            'requests_by_endpoint': dict(sorted(requests['by_endpoint'].items())),
+            'requests_by_status': requests['by_status'],
+            'max_jobs_in_call': stats.get('max_jobs_in_call'),
+            'module_processes': len(modules),
+            'peak_rss_mb': round(peak / 1024.0, 1),
+            'peak_rss_mb_by_process': dict((k, round(v / 1024.0, 1)) for k, v in sorted(by_process.items())),
+        })
+        return outcome
+
+    def measure(self, contender, n, seed):
+        label = '%s-n%d-l%d' % (contender, n, self.latency)
+        ids = self.fleet(n, seed)
+        if contender == 'role':
+            outcome = self.ansible(label, 'role.yml', ids)
+            stats = self.stats()
+        elif contender == 'role-c32':  # the same with max_concurrency 32 (the option's maximum) in drs_auth
+            outcome = self.ansible(label, 'role.yml', ids, bench_max_concurrency=32)
+            stats = self.stats()
+        elif contender == 'uri':
+            outcome = self.ansible(label, 'uri_per_job.yml', ids)
+            stats = self.stats()
+        elif contender == 'sdk':
+            outcome = self.sdk(label, ids)
+            stats = self.stats()
+        else:  # modules: one run per module, stats read and reset in between
+            steps, stats_total = {}, None
+            outcome = {'wall_s': 0.0, 'rss': [], 'rc': 0, 'log': [], 'loadavg_before': list(os.getloadavg())}
+            for step in ('precheck', 'start', 'info'):
+                part = self.ansible('%s-%s' % (label, step), 'modules.yml', ids, bench_step=step)
+                step_stats = self.stats()
+                self.reset_stats()
+                steps[step] = self.figures(dict(part), step_stats)
+                steps[step].pop('log', None)
+                outcome['wall_s'] = round(outcome['wall_s'] + part['wall_s'], 3)
+                outcome['rss'] += part['rss']
+                outcome['rc'] = outcome['rc'] or part['rc']
+                outcome['log'].append(part['log'])
+                stats_total = merge_stats(stats_total, step_stats)
+            outcome['loadavg_after'] = [round(x, 2) for x in os.getloadavg()]
+            outcome['steps'] = steps
+            stats = stats_total
+        result = self.figures(outcome, stats)
+        result.update({'contender': contender, 'n': n, 'latency_ms': self.latency, 'extrapolated': False,
+                       'problems': self.check_flow(ids, stats)})
+        if result['rc'] != 0:
+            result['problems'].append('exit code %d (log: %s)' % (result['rc'], result['log']))
+        return result
+
+    def memory(self, n):
+        """drs_batch_info on n jobs: the module process's peak RSS with its default facets and with every facet."""
+        ids = self.fleet(n, 7)
+        runs = []
+        for include in (DEFAULT_FACETS, MIGRATION_FACETS):
+            label = 'memory-info-n%d-%s' % (n, '-'.join(include))
+            self.reset_stats()
+            outcome = self.ansible(label, 'modules.yml', ids, bench_step='info', bench_info_include=include)
+            result = self.figures(outcome, self.stats())
+            result.update({'contender': 'drs_batch_info', 'n': n, 'latency_ms': self.latency, 'include': include,
+                           'problems': [] if result['rc'] == 0 else ['exit code %d (log: %s)' % (result['rc'], result['log'])]})
+            result.pop('log', None)
+            runs.append(result)
+        return runs
+
+
+def merge_stats(total, part):
+    if total is None:
+        total = {'requests': {'total': 0, 'by_endpoint': {}, 'by_status': {}}, 'max_jobs_in_call': 0, 'jobs': {}}
+    total['requests']['total'] += part['requests']['total']
+    for key in ('by_endpoint', 'by_status'):
+        for name, count in part['requests'][key].items():
+            total['requests'][key][name] = total['requests'][key].get(name, 0) + count
+    total['max_jobs_in_call'] = max(total['max_jobs_in_call'], part.get('max_jobs_in_call') or 0)
+    for job_id, job in (part.get('jobs') or {}).items():
+        total['jobs'][job_id] = job  # the emulator's per-job stats accumulate over the steps already
+    return total
+
+
+def extrapolate(results, contender, n, latency, skip_reason):
+    """A linear extrapolation to n from the closest measured run of the contender (same L if possible)."""
+    measured = [r for r in results if r['contender'] == contender and not r['extrapolated']]
+    same_l = [r for r in measured if r['latency_ms'] == latency]
+    base = max(same_l or measured, key=lambda r: (r['n'] if r['n'] <= n else -r['n'], r['latency_ms'] == latency), default=None)
+    if base is None:
+        return None
+    factor = n / float(base['n'])
+    # per run, not per job: the IAM token (one per playbook run or module process) does not grow with N
+    fixed = dict((k, v) for k, v in base['requests_by_endpoint'].items() if k.startswith('iam-'))
+    by_endpoint = dict((k, v if k in fixed else int(round(v * factor))) for k, v in base['requests_by_endpoint'].items())
+    return {
+        'contender': contender, 'n': n, 'latency_ms': latency, 'extrapolated': True,
+        'extrapolated_from': {'n': base['n'], 'latency_ms': base['latency_ms']}, 'note': skip_reason,
+        'wall_s': round(base['wall_s'] * factor, 1), 'requests_total': sum(by_endpoint.values()),
+        'requests_by_endpoint': by_endpoint,
+        'peak_rss_mb': base['peak_rss_mb'], 'problems': [],
+    }
+
+
+def add_ratios(results, args):
+    roles = dict(((r['n'], r['latency_ms']), r) for r in results if r['contender'] == 'role')
+    for r in results:
+        if r['contender'] == 'drs_batch_info':
+            continue
+        token_auth = r['contender'] != 'sdk'
+        r['request_floor'] = request_floor(r['n'], token_auth)
+        r['wall_floor_s'] = round(wall_floor(r['n'], r['latency_ms'], args), 3)
+        r['requests_vs_floor'] = round(r['requests_total'] / float(r['request_floor']), 2)
+        r['wall_vs_floor'] = round(r['wall_s'] / r['wall_floor_s'], 2)
+        role = roles.get((r['n'], r['latency_ms']))
+        if role:
+            r['wall_vs_role'] = round(r['wall_s'] / role['wall_s'], 2)
+            r['requests_vs_role'] = round(r['requests_total'] / float(role['requests_total']), 2)
+
+
+def table(results):
+    head = ('contender', 'N', 'L ms', 'wall s', 'x floor', 'x role', 'requests', 'x floor', 'x role', 'peak MB', 'by endpoint')
+    rows = [head]
+    for r in results:
+        if r['contender'] == 'drs_batch_info':
+            continue
+        endpoints = ' '.join('%s=%d' % (k.replace('batch-', ''), v) for k, v in r['requests_by_endpoint'].items())
+        rows.append((r['contender'] + (' (extrapolated)' if r['extrapolated'] else '') + (' FAILED' if r['problems'] else ''),
+                     str(r['n']), str(r['latency_ms']), '%.1f' % r['wall_s'], '%.2f' % r['wall_vs_floor'],
+                     '%.2f' % r['wall_vs_role'] if 'wall_vs_role' in r else '-', str(r['requests_total']),
+                     '%.2f' % r['requests_vs_floor'], '%.2f' % r['requests_vs_role'] if 'requests_vs_role' in r else '-',
+                     '%.1f' % r['peak_rss_mb'], endpoints))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return '\n'.join('  '.join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows)
+
+
+def on_signal(signum, frame):  # pylint: disable=unused-argument
+    """SIGTERM/SIGINT (also when started in the background, where SIGINT is ignored): unwind, stop the emulator."""
+    raise KeyboardInterrupt('stopped by signal %d' % signum)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    scratch = tempfile.mkdtemp(prefix='drs-bench-')
+    started = datetime.datetime.now(datetime.timezone.utc)
+    results, memory = [], None
+    bench = Bench(args, scratch)
+    try:
+        for latency in args.latencies:
+            with RunningEmulator('--latency-ms', str(latency), '--speed', '1') as emu:
+                bench.emu, bench.latency = emu, latency
+                for index, n in enumerate(args.sizes):
+                    for contender in args.contenders:
+                        skip = None
+                        if contender == 'uri' and not args.smoke and (n > args.uri_max_n or (n, latency) in args.uri_skip):
+                            skip = 'not run (time): linear extrapolation'
+                        if contender == 'sdk' and not args.smoke and (n > args.sdk_max_n or (n, latency) in args.sdk_skip):
+                            skip = 'not run (time): linear extrapolation'
+                        if skip:
+                            continue
+                        print('running %s N=%d L=%d ms ...' % (contender, n, latency), flush=True)
+                        result = bench.measure(contender, n, seed=100 + index)
+                        problems = ('  PROBLEMS: ' + '; '.join(result['problems'])) if result['problems'] else ''
+                        print('  %.1f s, %d requests, peak %.1f MB%s' % (result['wall_s'], result['requests_total'], result['peak_rss_mb'], problems),
+                              flush=True)
+                        results.append(result)
+                if args.memory_n and latency == args.latencies[0]:
+                    print('running drs_batch_info on %d jobs (memory) ...' % args.memory_n, flush=True)
+                    memory = bench.memory(args.memory_n)
+                    for run in memory:
+                        print('  include %s: peak %.1f MB, %.1f s' % (','.join(run['include']), run['peak_rss_mb'], run['wall_s']), flush=True)
+        for latency in args.latencies:  # extrapolations, after every measurement (they may use any of them)
+            for n in args.sizes:
+                for contender in ('uri', 'sdk'):
+                    limit, skipped = (args.uri_max_n, args.uri_skip) if contender == 'uri' else (args.sdk_max_n, args.sdk_skip)
+                    if contender in args.contenders and not args.smoke and (n > limit or (n, latency) in skipped):
+                        guess = extrapolate(results, contender, n, latency, 'not run (time): linear extrapolation')
+                        if guess:
+                            results.append(guess)
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    order = dict((c, i) for i, c in enumerate(CONTENDERS))
+    results.sort(key=lambda r: (r['latency_ms'], r['n'], order.get(r['contender'], 9)))
+    add_ratios(results, args)
+    for r in results:
+        r.pop('log', None)
+    report = {
+        'started': started.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'finished': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        'machine': {'cpus': os.cpu_count(), 'platform': platform.platform(), 'python': platform.python_version(),
+                    'loadavg_at_end': [round(x, 2) for x in os.getloadavg()]},
+        'settings': {'precheck_duration_s': args.precheck_duration, 'start_duration_s': args.start_duration,
+                     'emulator_speed': 1.0, 'clock': 'emulator speed 1: D and S are real seconds as the clients see them',
+                     'poll_interval_s': args.poll, 'sizes': args.sizes, 'latencies_ms': args.latencies,
+                     'uri_max_n': args.uri_max_n, 'sdk_max_n': args.sdk_max_n, 'contenders': args.contenders,
+                     'request_floor': '4 x ceil(N/10) DRS calls + 1 IAM token call (token auth)',
+                     'wall_floor': 'D + S + N/10 x L'},
+        'results': results,
+        'memory': memory,
+    }
+    print()
+    print(table(results))
+    print()
+    for run in memory or []:
+        print('drs_batch_info on %d jobs, include %s: module peak RSS %.1f MB, %d requests, %.1f s'
+              % (run['n'], ', '.join(run['include']), run['peak_rss_mb'], run['requests_total'], run['wall_s']))
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, '%s.json' % args.name)
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(report, handle, indent=1, sort_keys=True)
+        handle.write('\n')
+    print('\nresults: %s' % path)
+    failed = [r for r in results + (memory or []) if r['problems']]
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
