@@ -65,6 +65,7 @@ options:
   poll_interval:
     description:
       - Seconds between two polls of the pre-check results at first; the interval grows (up to four times) while waiting.
+      - The first poll comes one interval after the pre-checks were submitted.
     type: int
     default: 10
   alarm_is_failure:

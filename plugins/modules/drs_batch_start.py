@@ -69,6 +69,7 @@ options:
   poll_interval:
     description:
       - Seconds between two status polls at first; the interval grows (up to four times) while waiting.
+      - The first poll comes one interval after the starts were sent.
     type: int
     default: 10
   rpo_rto_max:

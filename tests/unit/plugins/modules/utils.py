@@ -73,6 +73,7 @@ def run_module(module, args, drs, check_mode=False, auth=True, real_build_client
     with contextlib.ExitStack() as stack:
         stack.enter_context(set_module_args(args))
         stack.enter_context(_fresh_warnings())
+        stack.enter_context(_as_module_process())
         stack.enter_context(mock.patch.object(sys, 'stdout', stdout))
         if not real_build_client:
             stack.enter_context(mock.patch.object(_base.DrsModuleBase, 'build_client', build_client))
@@ -95,6 +96,25 @@ def _fresh_warnings():
         yield
     finally:
         warnings._global_warnings = saved
+
+
+@contextlib.contextmanager
+def _as_module_process():
+    """Run as a module process, not the controller.
+
+    On ansible-core 2.19 ``module.warn()`` hands warnings to the controller's Display instead of the result once
+    anything in the test process imported controller code (the ansible-runner and playbook tests do), so the
+    warnings would vanish from the result. Older cores have no such switch.
+    """
+    try:
+        from ansible.module_utils import _internal
+    except ImportError:
+        _internal = None
+    if _internal is None or not hasattr(_internal, 'is_controller'):
+        yield
+        return
+    with mock.patch.object(_internal, 'is_controller', False):
+        yield
 
 
 def warning_texts(result):
