@@ -53,6 +53,21 @@ def password_auth(scope=None, user=USER_NAME, password=USER_PASSWORD, domain=DOM
     return {"auth": auth}
 
 
+def collections_dir(collection_dir, tmp_path_factory):
+    """A directory holding ``ansible_collections/cloudops/drs`` for ANSIBLE_COLLECTIONS_PATH.
+
+    ``collection_dir`` is the collection's root: when it already sits in an ``ansible_collections`` tree (the laid-out
+    tree of ``make``), that tree's parent is returned; otherwise a temporary directory with a symlink to it.
+    """
+    parent = os.path.dirname(os.path.dirname(collection_dir))
+    if os.path.basename(parent) == 'ansible_collections':
+        return os.path.dirname(parent)
+    root = tmp_path_factory.mktemp('collections')
+    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
+    os.symlink(collection_dir, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
+    return str(root)
+
+
 class EmulatorError(Exception):
     """The emulator did not start, or an admin call failed."""
 

@@ -53,10 +53,6 @@ def tarball(tmp_path_factory):
 @pytest.fixture(scope='session')
 def collections_path(tmp_path_factory):
     """A directory holding ansible_collections/cloudops/drs: the laid-out tree, or a symlink to the repository."""
-    parent = os.path.dirname(os.path.dirname(COLLECTION_DIR))
-    if os.path.basename(parent) == 'ansible_collections':
-        return os.path.dirname(parent)
-    root = tmp_path_factory.mktemp('collections')
-    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
-    os.symlink(COLLECTION_DIR, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
-    return str(root)
+    # Imported here: drs_emulator is importable only once TESTS_DIR is on sys.path (above).
+    from drs_emulator.pytest_plugin import collections_dir  # pylint: disable=import-outside-toplevel
+    return collections_dir(COLLECTION_DIR, tmp_path_factory)

@@ -19,6 +19,7 @@ import ansible_runner
 
 from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, PROJECT_A_ID, SECURITY_TOKEN_A, TEMPORARY_KEY_A,
                                         USER_NAME, USER_PASSWORD)
+from drs_emulator.pytest_plugin import collections_dir as emulator_collections_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS_DIR = os.path.dirname(os.path.dirname(HERE))
@@ -30,13 +31,7 @@ EMULATOR_ARGS = ('--speed', '200')
 
 def collections_dir(tmp_path_factory):
     """A directory holding ansible_collections/cloudops/drs: the laid-out tree, or a symlink to the repository."""
-    parent = os.path.dirname(os.path.dirname(COLLECTION_DIR))
-    if os.path.basename(parent) == 'ansible_collections':
-        return os.path.dirname(parent)
-    root = tmp_path_factory.mktemp('collections')
-    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
-    os.symlink(COLLECTION_DIR, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
-    return str(root)
+    return emulator_collections_dir(COLLECTION_DIR, tmp_path_factory)
 
 
 class PlaybookRun(object):

@@ -16,6 +16,7 @@ import ansible_runner
 
 from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, PROJECT_A_ID, USER_NAME, USER_PASSWORD,
                                         RunningEmulator)
+from drs_emulator.pytest_plugin import collections_dir as emulator_collections_dir
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTION_DIR = os.path.dirname(TESTS_DIR)
@@ -29,13 +30,7 @@ ALL_PASS = ['a1100000-0000-4000-8000-0000000jb00%d' % n for n in (1, 2, 3, 4)]
 @pytest.fixture(scope='module')
 def collections_path(tmp_path_factory):
     """A directory holding ansible_collections/cloudops/drs: the laid-out tree, or a symlink to the repository."""
-    parent = os.path.dirname(os.path.dirname(COLLECTION_DIR))
-    if os.path.basename(parent) == 'ansible_collections':
-        return os.path.dirname(parent)
-    root = tmp_path_factory.mktemp('collections')
-    os.makedirs(str(root / 'ansible_collections' / 'cloudops'))
-    os.symlink(COLLECTION_DIR, str(root / 'ansible_collections' / 'cloudops' / 'drs'))
-    return str(root)
+    return emulator_collections_dir(COLLECTION_DIR, tmp_path_factory)
 
 
 @pytest.fixture(scope='module')
