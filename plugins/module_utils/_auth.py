@@ -234,24 +234,22 @@ def _config_dirs(environ):
     return [os.getcwd(), os.path.join(home, ".config", "openstack"), "/etc/openstack"]
 
 
+def _file_candidates(environ, override_variable, names):
+    """``environ[override_variable]`` if set, then each of ``names`` in ./, ~/.config/openstack/ and /etc/openstack/."""
+    paths = [environ[override_variable]] if environ.get(override_variable) else []
+    for directory in _config_dirs(environ):
+        paths.extend(os.path.join(directory, name) for name in names)
+    return paths
+
+
 def clouds_file_candidates(environ):
     """The clouds.yaml paths searched, in order: ``OS_CLIENT_CONFIG_FILE``, then ./, ~/.config/openstack/, /etc/openstack/."""
-    paths = []
-    if environ.get("OS_CLIENT_CONFIG_FILE"):
-        paths.append(environ["OS_CLIENT_CONFIG_FILE"])
-    for directory in _config_dirs(environ):
-        paths.extend(os.path.join(directory, name) for name in CLOUDS_FILE_NAMES)
-    return paths
+    return _file_candidates(environ, "OS_CLIENT_CONFIG_FILE", CLOUDS_FILE_NAMES)
 
 
 def secure_file_candidates(environ):
     """The secure.yaml paths searched (merged into the clouds.yaml entry): ``OS_CLIENT_SECURE_FILE``, then the same dirs."""
-    paths = []
-    if environ.get("OS_CLIENT_SECURE_FILE"):
-        paths.append(environ["OS_CLIENT_SECURE_FILE"])
-    for directory in _config_dirs(environ):
-        paths.extend(os.path.join(directory, name) for name in SECURE_FILE_NAMES)
-    return paths
+    return _file_candidates(environ, "OS_CLIENT_SECURE_FILE", SECURE_FILE_NAMES)
 
 
 def _merge(base, extra):
