@@ -168,10 +168,11 @@ def parse_start_time(value, option, now_ms):
 class ValidatedOptions(object):
     """What ``validate_options()`` hands to the module: normalized jobs, facets and the warnings to show."""
 
-    def __init__(self, jobs, include, warnings):
+    def __init__(self, jobs, include, warnings, known=None):
         self.jobs = jobs            # None (every job of the project) or [{'id': ..., <job_keys>: ...}]
         self.include = include      # de-duplicated facets, in the given order
         self.warnings = warnings
+        self.known = known or {}    # id -> what a drs_batch_precheck run reported of the job (option prechecked)
 
     @property
     def job_ids(self):
@@ -253,6 +254,57 @@ def _validate_jobs(params, job_keys, now_ms, errors, warnings):
     return jobs
 
 
+DR_ROLES = ('parent', 'forward', 'backward')
+
+
+def _validate_dr_pair(pair, where, errors):
+    if pair is None:
+        return True
+    if not isinstance(pair, dict) or pair.get('role') not in DR_ROLES:
+        errors.append('%s.dr_pair: expected null or a dict whose role is one of %s.' % (where, ', '.join(DR_ROLES)))
+        return False
+    for key in ('parent_id', 'forward_id'):
+        value = pair.get(key)
+        if value is not None and not (isinstance(value, str) and JOB_ID_RE.fullmatch(value)):
+            errors.append('%s.dr_pair.%s: %r is not a DRS job id.' % (where, key, value))
+            return False
+    return True
+
+
+def _validate_prechecked(params, errors):
+    """The ``prechecked`` option: the ``jobs`` a drs_batch_precheck run returned -> id -> record of each found job.
+
+    A record without a status (the pre-check did not find the job) is left out: that job is read again.
+    """
+    known = {}
+    for index, record in enumerate(params.get('prechecked') or []):
+        where = 'prechecked[%d]' % index
+        if not isinstance(record, dict):
+            errors.append('%s: expected a dict (an element of the jobs that cloudops.drs.drs_batch_precheck returned), got %s.'
+                          % (where, type(record).__name__))
+            continue
+        job_id, status, passed = record.get('id'), record.get('status'), record.get('passed')
+        if not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id):
+            errors.append('%s.id: %r is not a DRS job id.' % (where, job_id))
+            continue
+        if status is not None and not isinstance(status, str):
+            errors.append('%s.status: expected a job status string or null, got %s.' % (where, type(status).__name__))
+            continue
+        if passed is not None and not isinstance(passed, bool):
+            errors.append('%s.passed: expected true, false or null, got %r.' % (where, passed))
+            continue
+        if not _validate_dr_pair(record.get('dr_pair'), where, errors):
+            continue
+        if job_id in known:
+            errors.append('prechecked: %s is listed more than once.' % job_id)
+            continue
+        if status:
+            known[job_id] = {'id': job_id, 'name': record.get('name'), 'status': status, 'passed': passed,
+                             'total_passed_rate': record.get('total_passed_rate'), 'error': record.get('error'),
+                             'dr_pair': record.get('dr_pair')}
+    return known
+
+
 def validate_options(params, job_keys=(), now_ms=None):
     """Check every module option the argument spec cannot check, before any request is sent.
 
@@ -273,13 +325,14 @@ def validate_options(params, job_keys=(), now_ms=None):
         if value is not None and value <= 0:
             errors.append('%s must be a positive number of seconds, got %s.' % (name, value))
     jobs = _validate_jobs(params, job_keys, now_ms, errors, warnings)
+    known = _validate_prechecked(params, errors)
     include = []
     for facet in params.get('include') or []:
         if facet not in include:
             include.append(facet)
     if errors:
         raise DrsConfigError(' '.join(errors))
-    return ValidatedOptions(jobs, include, warnings)
+    return ValidatedOptions(jobs, include, warnings, known)
 
 
 class DrsModuleBase(object):
@@ -326,19 +379,27 @@ class DrsModuleBase(object):
     def record_timeout(self, pending, last_seen):
         """Hook: remember which jobs a deadline left pending (``last_seen``: id -> last item seen)."""
 
-    def read_jobs(self, ids, deadline):
+    def read_jobs(self, ids, deadline, known=None):
         """Details of ``ids`` and their dual-active roles; a job DRS does not know gets its per-job ``error``.
 
-        Returns ``(details, pairs)``: ``details`` maps id -> batch-detail item of every job found.
+        ``known`` (id -> record, see the ``prechecked`` option) are jobs a pre-check run read moments ago: they are
+        not read again; their detail is the record's name and status, their role its ``dr_pair``.
+        Returns ``(details, pairs)``: ``details`` maps id -> batch-detail item (or record) of every job found.
         """
-        details, not_found = self.client.batch_detail(ids, deadline=deadline)
+        known = dict((job_id, known[job_id]) for job_id in ids if job_id in (known or {}))
+        unknown = [job_id for job_id in ids if job_id not in known]
+        details, not_found = self.client.batch_detail(unknown, deadline=deadline) if unknown else ({}, [])
         for job_id in not_found:
             self.jobs[job_id]['error'] = not_found_error(job_id)
-        return details, self.read_dr_pairs(details, deadline)
-
-    def read_dr_pairs(self, details, deadline):
-        """DrPairs for ``details``; a backward task's forward task that was not asked for is found in the job list."""
         pairs = DrPairs(details)
+        for job_id, record in known.items():
+            details[job_id] = {'id': job_id, 'name': record['name'], 'status': record['status']}
+            pairs.learn(job_id, record['status'], record['dr_pair'])
+        return details, self.read_dr_pairs(details, deadline, pairs)
+
+    def read_dr_pairs(self, details, deadline, pairs=None):
+        """DrPairs for ``details``; a backward task's forward task that was not asked for is found in the job list."""
+        pairs = pairs if pairs is not None else DrPairs(details)
         missing = pairs.parents_without_forward(list(details))
         for start in range(0, len(missing), 50):  # well under the 100 ids the list filter takes
             pairs.add(self.client.list_jobs(deadline=deadline, db_use_type='cloudDataGuard', name=','.join(missing[start:start + 50])))
@@ -452,6 +513,30 @@ class DrPairs(object):
             children = [child for child in item.get('children') or [] if isinstance(child, dict)]
             if children:
                 self.add(children, parent_id=job_id)
+
+    def learn(self, job_id, status, pair):
+        """Learn one job from what ``describe()`` said of it (in another module run)."""
+        self._status[job_id] = status
+        if not pair:
+            return
+        self._role[job_id] = pair['role']
+        parent, forward = pair.get('parent_id'), pair.get('forward_id')
+        if parent:
+            self._parent[job_id] = parent
+            if forward:
+                self._forward.setdefault(parent, forward)
+                if forward != job_id:
+                    self._status.setdefault(forward, pair.get('forward_status'))
+
+    def describe(self, job_id):
+        """What a later module run needs to know of the job's dual-active role: None when it has none, else
+        ``{role, parent_id, forward_id, forward_status}`` (the forward task's status when it was read)."""
+        role = self.role(job_id)
+        if role is None:
+            return None
+        forward = self.forward_of(job_id) if role != 'parent' else self._forward.get(job_id)
+        return {'role': role, 'parent_id': self._parent.get(job_id), 'forward_id': forward,
+                'forward_status': self._status.get(forward) if forward else None}
 
     def role(self, job_id):
         """``'parent'``, ``'forward'``, ``'backward'`` or None (not part of a dual-active DR)."""

@@ -245,6 +245,37 @@ jobs:
           returned: always
           type: str
           sample: ""
+    dr_pair:
+      description:
+        - The job's place in a dual-active disaster-recovery pair, as read before the pre-check; V(null) when it is
+          not part of one (or was not found).
+        - M(cloudops.drs.drs_batch_start) takes it from O(cloudops.drs.drs_batch_start#module:prechecked) so that it
+          does not read the job again.
+      returned: always
+      type: dict
+      sample: {"role": "backward", "parent_id": "2d2c4bd5-0a6e-4b1b-8f4d-6a1c0e5jb500",
+               "forward_id": "7c1f4e2a-93b0-4d55-a1e8-0b6d3f9jb501", "forward_status": "CONFIGURATION"}
+      contains:
+        role:
+          description: V(parent), V(forward) or V(backward).
+          returned: always
+          type: str
+          sample: backward
+        parent_id:
+          description: ID of the parent task; V(null) for the parent itself.
+          returned: always
+          type: str
+          sample: 2d2c4bd5-0a6e-4b1b-8f4d-6a1c0e5jb500
+        forward_id:
+          description: ID of the pair's forward task; V(null) when it is not known.
+          returned: always
+          type: str
+          sample: 7c1f4e2a-93b0-4d55-a1e8-0b6d3f9jb501
+        forward_status:
+          description: Status of the forward task when the module read it; V(null) when it is not known.
+          returned: always
+          type: str
+          sample: CONFIGURATION
     skipped_reason:
       description: Why the job was not submitted; V(null) when it was submitted or is waited for.
       returned: always
@@ -389,6 +420,7 @@ class DrsBatchPrecheck(DrsModuleBase):
         return self.jobs.setdefault(job_id, {
             'id': job_id, 'name': None, 'status': None, 'submitted': False, 'passed': None, 'process': None,
             'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None,
+            'dr_pair': None,
         })
 
     def _apply_result(self, job, result):
@@ -426,6 +458,7 @@ class DrsBatchPrecheck(DrsModuleBase):
             job = self.jobs[job_id]
             job['name'] = details[job_id].get('name')
             job['status'] = details[job_id].get('status')
+            job['dr_pair'] = pairs.describe(job_id)
             reason = self._skip_reason(job, modes[job_id], pairs)
             if reason:
                 job['skipped_reason'] = reason

@@ -15,7 +15,8 @@ version_added: 1.0.0
 description:
   - Starts Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with C(batch-starting),
     ten jobs per call, and waits until they run.
-  - Reads the status of every job first. Only jobs in C(CONFIGURATION) whose pre-check passed are started. Jobs that
+  - Reads the status of every job first (or takes it from O(prechecked)). Only jobs in C(CONFIGURATION) whose pre-check
+    passed are started. Jobs that
     are already starting, scheduled, running or paused are reported unchanged in RV(skipped_jobs). Jobs in a failed
     state, in any other state, or without a passed pre-check are failures, with the reason (DRS's C(failed_reason)
     where there is one).
@@ -52,6 +53,19 @@ options:
       - The backward task of a dual-active pair never needs one (DRS skips its pre-check once the forward task replicates).
     type: bool
     default: true
+  prechecked:
+    description:
+      - The RV(cloudops.drs.drs_batch_precheck#module:jobs) that M(cloudops.drs.drs_batch_precheck) returned for these jobs
+        moments ago (register it and pass C(result.jobs)).
+      - For each job found there, the module takes the status, name and dual-active role from it instead of reading
+        the job again, and, with O(require_precheck), takes RV(cloudops.drs.drs_batch_precheck#module:jobs[].passed) as
+        the pre-check result (a job whose result was not known then is read). This saves two requests per ten jobs.
+      - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again and reported
+        unchanged in RV(skipped_jobs) when it is starting or running by then, as a failure otherwise.
+      - Jobs of O(jobs) that are missing here, or that the pre-check did not find, are read as usual; entries for
+        other jobs are ignored.
+    type: list
+    elements: dict
   wait:
     description:
       - Wait until every started job runs (C(FULL_TRANSFER_STARTED), C(FULL_TRANSFER_COMPLETE) or
@@ -111,10 +125,12 @@ EXAMPLES = r'''
     - name: Pre-check the wave
       cloudops.drs.drs_batch_precheck:
         jobs: "{{ wave_1 }}"
+      register: precheck
 
-    - name: Start the wave and wait until every job runs
+    - name: Start the wave and wait until every job runs (what the pre-check read is not read again)
       cloudops.drs.drs_batch_start:
         jobs: "{{ wave_1 }}"
+        prechecked: "{{ precheck.jobs }}"
         wait_timeout: 3600
       register: started
 
@@ -301,7 +317,7 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudops.drs.plugins.module_utils._base import (
-    DrsModuleBase, action_error, describe_pending, format_epoch_ms, is_true, job_label, precheck_state)
+    PRECHECK_DONE, DrsModuleBase, action_error, describe_pending, format_epoch_ms, is_true, job_label, precheck_state)
 
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 # found in one of these, a job is reported unchanged
@@ -342,6 +358,7 @@ class DrsBatchStart(DrsModuleBase):
                 jobs=dict(type='list', elements='raw', required=True),
                 start_time=dict(type='raw'),
                 require_precheck=dict(type='bool', default=True),
+                prechecked=dict(type='list', elements='dict'),
                 wait=dict(type='bool', default=True),
                 wait_timeout=dict(type='int', default=1800),
                 poll_interval=dict(type='int', default=10),
@@ -369,7 +386,8 @@ class DrsBatchStart(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
 
-        details, pairs = self.read_jobs(ids, self.deadline)
+        known = self.options.known
+        details, pairs = self.read_jobs(ids, self.deadline, known=known)
         candidates, watch = [], []
         for job_id in ids:
             if job_id not in details:
@@ -408,13 +426,27 @@ class DrsBatchStart(DrsModuleBase):
         self.failure = self._failure_message()
 
     def _with_passed_precheck(self, ids):
-        """The ids whose latest pre-check passed; the others become per-job failures."""
+        """The ids whose latest pre-check passed; the others become per-job failures.
+
+        A job whose pre-check outcome O(prechecked) knows is not read again.
+        """
         if not ids:
             return []
-        results, _gone = self.client.batch_precheck_result(ids, deadline=self.deadline)
+        known = self.options.known
+        decided = [job_id for job_id in ids if job_id in known and known[job_id]['passed'] is not None]
+        unknown = [job_id for job_id in ids if job_id not in decided]
+        results = self.client.batch_precheck_result(unknown, deadline=self.deadline)[0] if unknown else {}
+        for job_id in decided:
+            record = known[job_id]
+            results[job_id] = {'process': PRECHECK_DONE, 'result': record['passed'], 'total_passed_rate': record['total_passed_rate']}
         passed = []
         for job_id in ids:
             result = results.get(job_id)
+            refused = (known.get(job_id) or {}).get('error') if job_id in decided else None
+            if isinstance(refused, dict) and (refused.get('error_msg') or refused.get('error_code')):
+                self._fail_job(job_id, 'the pre-check could not run (%s); fix it and pre-check again'
+                               % (refused.get('error_msg') or refused.get('error_code')))
+                continue
             state = precheck_state(result)
             if state is None:
                 self._fail_job(job_id, 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)')
@@ -447,9 +479,22 @@ class DrsBatchStart(DrsModuleBase):
             if not self.jobs[job_id]['error']:
                 self.jobs[job_id]['started'] = True
                 accepted.append(job_id)
+        self._recheck_refused([job_id for job_id in ids if self.jobs[job_id]['error'] and job_id in self.options.known])
         if accepted:
             self.changed = True
         return accepted
+
+    def _recheck_refused(self, ids):
+        """Jobs whose status came from O(prechecked) and that DRS refused to start: read them; one that is starting or
+        running by now (started by someone else meanwhile) is unchanged, not a failure."""
+        if not ids:
+            return
+        statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
+        for job_id in ids:
+            status = (statuses.get(job_id) or {}).get('status')
+            if status in ALREADY_STARTED:
+                job = self.jobs[job_id]
+                job.update(error=None, skipped_reason='already %s' % status, status_before=status, status_after=status)
 
     def _reconcile(self, ids):
         """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION)."""

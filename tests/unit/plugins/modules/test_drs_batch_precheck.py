@@ -21,7 +21,7 @@ def test_precheck_submits_configured_jobs_waits_and_reports_passes():
     first = job_result(result, jid(1))
     assert first == {'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'submitted': True, 'passed': True,
                      'process': '100%', 'total_passed_rate': '100%', 'failed_items': [], 'alarm_items': [],
-                     'skipped_reason': None, 'error': None}
+                     'skipped_reason': None, 'error': None, 'dr_pair': None}
     assert job_result(result, jid(2))['alarm_items'] == [{'item': 'srcDbBinlogExpireLogsDays', 'group': 'db_params',
                                                          'reason': 'BINLOG_EXPIRE_TOO_SHORT', 'raw_message': 'expire_logs_days is 1'}]
     assert_matches_return_doc(module, result)
@@ -74,7 +74,7 @@ def test_check_mode_does_not_report_the_old_failure_of_a_job_it_would_pre_check_
     assert not [name for name in drs.methods() if name in MUTATING]
     assert job_result(result, jid(1)) == {
         'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'submitted': True, 'passed': None, 'process': None,
-        'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None}
+        'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None, 'dr_pair': None}
     assert result['failed_jobs'] == [] and result['passed_jobs'] == []
     assert_matches_return_doc(module, result)
 
@@ -204,6 +204,12 @@ def test_dual_active_parent_and_ready_backward_are_skipped():
     assert drs.called('batch_precheck') == []
     assert drs.called('list_jobs') == [[]]       # the forward task was found through the parent's job list entry
     assert 'failed' not in result
+    # what drs_batch_start needs to know of the pair, so that it does not read the jobs again (its option prechecked)
+    assert job_result(result, parent)['dr_pair'] == {'role': 'parent', 'parent_id': None, 'forward_id': forward,
+                                                     'forward_status': 'INCRE_TRANSFER_STARTED'}
+    assert job_result(result, backward)['dr_pair'] == {'role': 'backward', 'parent_id': parent, 'forward_id': forward,
+                                                       'forward_status': 'INCRE_TRANSFER_STARTED'}
+    assert_matches_return_doc(module, result)
 
 
 def test_secrets_never_appear_in_the_result():

@@ -305,3 +305,100 @@ def test_client_timeout_while_waiting_names_the_pending_jobs_with_the_documented
     assert result['pending_jobs'] == [jid(1)] and result['started_jobs'] == [jid(1)] and result['changed'] is True
     assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
     assert_matches_return_doc(module, result)
+
+
+# -- prechecked: what drs_batch_precheck returned is not read again ------------------------------------------------
+
+def precheck_record(job_id, status='CONFIGURATION', passed=True, dr_pair=None, error=None, name=None):
+    """One element of the jobs that drs_batch_precheck returns (the keys drs_batch_start looks at, and a few more)."""
+    return {'id': job_id, 'name': name or 'job-%s' % job_id[-3:], 'status': status, 'submitted': True, 'passed': passed,
+            'process': '100%', 'total_passed_rate': '100%' if passed else '50%', 'failed_items': [], 'alarm_items': [],
+            'skipped_reason': None, 'error': error, 'dr_pair': dr_pair}
+
+
+def test_prechecked_jobs_are_started_without_reading_them_again():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    records = [precheck_record(jid(1)), precheck_record(jid(2))]
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': records}, drs)
+    assert 'failed' not in result
+    assert drs.methods()[:2] == ['connect', 'batch_start']
+    assert set(drs.methods()[2:]) == {'batch_status'}          # polled until they run, nothing else
+    assert result['started_jobs'] == [jid(1), jid(2)]
+    assert job_result(result, jid(1))['name'] == 'job-001'
+    assert result['diff']['before'] == {jid(1): 'CONFIGURATION', jid(2): 'CONFIGURATION'}
+    assert_matches_return_doc(module, result)
+
+
+def test_prechecked_failed_or_refused_precheck_is_not_started():
+    drs = FakeDrs(FakeJob(jid(1), precheck='fail'), FakeJob(jid(2)))
+    refused = {'error_code': 'DRS.M00304', 'error_msg': 'This API cannot be called in the current task status.'}
+    records = [precheck_record(jid(1), passed=False), precheck_record(jid(2), passed=False, error=refused)]
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': records}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_start') == [] and drs.called('batch_precheck_result') == []
+    assert job_result(result, jid(1))['error']['error_msg'] == (
+        'the last pre-check failed (total passed rate 50%); fix it and pre-check again')
+    assert job_result(result, jid(2))['error']['error_msg'] == (
+        'the pre-check could not run (This API cannot be called in the current task status.); fix it and pre-check again')
+
+
+def test_prechecked_running_jobs_are_unchanged_and_only_unknown_jobs_are_read():
+    drs = FakeDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED', precheck='pass'), FakeJob(jid(2), precheck='pass'),
+                  FakeJob(jid(3), precheck='pass'))
+    records = [precheck_record(jid(1), status='INCRE_TRANSFER_STARTED', passed=None),
+               precheck_record(jid(2), passed=None),          # its result was not known to the pre-check run
+               precheck_record(jid(9))]                       # not in jobs: ignored
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)], 'prechecked': records}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_detail') == [[jid(3)]]
+    assert drs.called('batch_precheck_result') == [[jid(2), jid(3)]]
+    assert drs.called('batch_start') == [[jid(2), jid(3)]]
+    assert job_result(result, jid(1))['skipped_reason'] == 'already INCRE_TRANSFER_STARTED'
+
+
+def test_prechecked_job_started_meanwhile_by_someone_else_is_unchanged_not_started_twice():
+    drs = FakeDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED', precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    records = [precheck_record(jid(1)), precheck_record(jid(2))]   # both read as CONFIGURATION by the pre-check
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': records}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_start') == [[jid(1), jid(2)]]
+    assert drs.starts == {jid(1): 0, jid(2): 1}
+    assert drs.called('batch_status')[0] == [jid(1)]              # DRS refused jid(1): read to see why
+    assert job_result(result, jid(1)) == {'id': jid(1), 'name': 'job-001', 'status_before': 'INCRE_TRANSFER_STARTED',
+                                          'status_after': 'INCRE_TRANSFER_STARTED', 'started': False, 'scheduled_start': None,
+                                          'skipped_reason': 'already INCRE_TRANSFER_STARTED', 'error': None}
+    assert result['started_jobs'] == [jid(2)] and result['skipped_jobs'] == [jid(1)]
+
+
+def test_prechecked_dual_active_pair_starts_forward_then_backward_without_reading_details():
+    drs = dual_active()
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pair = {'parent_id': parent, 'forward_id': forward, 'forward_status': 'CONFIGURATION'}
+    records = [precheck_record(forward, dr_pair=dict(pair, role='forward')),
+               precheck_record(backward, passed=None, dr_pair=dict(pair, role='backward'))]
+    result = run_module(module, {'jobs': [backward, forward], 'rpo_rto_max': 30, 'prechecked': records}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_detail') == [] and drs.called('list_jobs') == [] and drs.called('batch_precheck_result') == []
+    assert drs.called('batch_start') == [[forward], [backward]]
+    assert drs.starts[parent] == 0
+
+
+def test_prechecked_is_checked_before_any_request():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [
+        {'id': 'not-a-job'}, {'id': jid(1), 'passed': 'yes'}, {'id': jid(2), 'dr_pair': {'role': 'sideways'}},
+        {'id': jid(3), 'status': 7}]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == (
+        "prechecked[0].id: 'not-a-job' is not a DRS job id. prechecked[1].passed: expected true, false or null, got 'yes'. "
+        "prechecked[2].dr_pair: expected null or a dict whose role is one of parent, forward, backward. "
+        "prechecked[3].status: expected a job status string or null, got int.")
+    assert drs.calls == [] and drs.built == 0
+
+
+def test_prechecked_check_mode_sends_nothing_and_reads_nothing():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [precheck_record(jid(1))]}, drs, check_mode=True)
+    assert result['changed'] is True
+    assert [name for name in drs.methods() if name != 'connect'] == []
+    assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
