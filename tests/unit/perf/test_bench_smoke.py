@@ -21,13 +21,12 @@ HAS_ANSIBLE_PLAYBOOK = os.path.exists(os.path.join(os.path.dirname(sys.executabl
 # Requests of each contender for 10 jobs (one batch). D = 1.5 s, S = 1 s and a poll interval of 2 s leave
 # a margin of 0.5 s, so the number of polls does not depend on the speed of the machine.
 ROLE = {
-    'batch-detail': 3,            # drs_batch_precheck and drs_batch_start read the jobs first; drs_batch_info reads the status
-    'batch-precheck-result': 3,   # last result before submitting, one poll, and drs_batch_start's passed-precheck check
+    'batch-detail': 1,            # drs_batch_precheck reads the jobs; drs_batch_start takes that over (prechecked)
+    'batch-precheck-result': 2,   # last result before submitting (to skip passed jobs), then one poll
     'batch-precheck': 1,
     'batch-starting': 1,
-    'batch-status': 1,            # one poll until the jobs run
-    'batch-progress': 1,          # the summary's progress
-    'iam-tokens': 3,              # one token per module process
+    'batch-status': 1,            # one poll until the jobs run; the summary uses it (no drs_report_progress)
+    'iam-tokens': 2,              # one token per module process
 }
 MODULES = {'batch-detail': 3, 'batch-precheck-result': 3, 'batch-precheck': 1, 'batch-starting': 1, 'batch-status': 1,
            'iam-tokens': 3}
@@ -75,7 +74,7 @@ def test_role_sends_the_requests_its_flow_needs_for_ten_jobs(smoke):
     role = result(smoke, 'role')
     assert role['requests_by_endpoint'] == ROLE
     assert role['requests_total'] == sum(ROLE.values())
-    assert role['module_processes'] == 3
+    assert role['module_processes'] == 2
     assert 0 < role['peak_rss_mb'] < 150
 
 

@@ -152,7 +152,39 @@ def test_markdown_report_lists_every_job(mixed_run):
     assert [re.search(r'`([0-9a-z-]{36})`', row).group(1) for row in rows] == MIXED
     assert rows[3].startswith('| role-mixed-legacy-crm | `%s` | **failed** | 33%% | FAILED: `srcDbBinlogIsOff`, `dstDbPrivilegesIsEnough` |'
                               % MIXED[3])
-    assert rows[5].endswith('| CONFIGURATION | CONFIGURATION | blocked | 0% |')
+    # no drs_report_progress: the status comes from the precheck and start steps, the progress is not read
+    assert rows[5].endswith('| CONFIGURATION | CONFIGURATION | blocked | - |')
+    assert 'batch-progress' not in emulator_requests(mixed_run)
+
+
+def emulator_requests(run):
+    return run[2]['requests']['by_endpoint']
+
+
+def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    assert runner.status == 'successful'
+    counts = emulator.stats()['requests']['by_endpoint']
+    # one read of the jobs and one of their last precheck result (to skip passed ones), then precheck, its result,
+    # start and the status until they run; drs_batch_start takes what the precheck read instead of reading again
+    assert counts == {'iam-tokens': 2, 'batch-detail': 1, 'batch-precheck-result': 2, 'batch-precheck': 1,
+                      'batch-starting': 1, 'batch-status': counts['batch-status']}
+    assert counts['batch-status'] >= 1
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
+
+
+def test_report_shows_the_progress_read_after_the_start_when_asked(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    reports = str(tmp_path / 'reports')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_jobs': ALL_PASS, 'drs_report_dir': reports, 'drs_report_progress': True})
+    assert runner.status == 'successful'
+    rows = markdown_rows(os.path.join(reports, 'precheck_and_start-localhost.md'))
+    assert len(rows) == len(ALL_PASS)
+    assert all(re.search(r'\| \d+% \|$', row) for row in rows), rows
+    counts = emulator.stats()['requests']['by_endpoint']
+    assert counts['batch-progress'] == 1 and counts['iam-tokens'] == 3
 
 
 def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_path, tmp_path):
