@@ -187,7 +187,7 @@ def test_drs_batch_start_examples_run(emulator, collections_path, tmp_path, clea
     emulator.reset(jobs=False, stats=True)
     runner, results = run_examples('drs_batch_start', emulator, collections_path, tmp_path)
     assert runner.status == 'successful', stdout_of(runner)
-    started = only(results, 'Start the wave and wait until every job runs')['event_data']['res']
+    started = only(results, 'Start the wave and wait until every job runs (what the pre-check read is not read again)')['event_data']['res']
     assert sorted(started['started_jobs']) == sorted([CUSTOMERS, INVENTORY])
     statuses = dict((job['id'], job['status']) for job in emulator.jobs())
     assert statuses[ORDERS] == statuses[REPORTING] == 'WAITING_FOR_START'
