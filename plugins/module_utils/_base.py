@@ -268,6 +268,13 @@ def _validate_dr_pair(pair, where, errors):
         if value is not None and not (isinstance(value, str) and JOB_ID_RE.fullmatch(value)):
             errors.append('%s.dr_pair.%s: %r is not a DRS job id.' % (where, key, value))
             return False
+    if (pair['role'] == 'parent') != (pair.get('parent_id') is None):
+        errors.append('%s.dr_pair.parent_id: a %s task %s.' % (
+            where, pair['role'], 'has no parent_id' if pair['role'] == 'parent' else 'needs the parent_id of its pair'))
+        return False
+    if pair.get('forward_status') is not None and not isinstance(pair['forward_status'], str):
+        errors.append('%s.dr_pair.forward_status: expected a job status string or null.' % where)
+        return False
     return True
 
 

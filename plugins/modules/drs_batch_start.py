@@ -58,12 +58,17 @@ options:
       - The RV(cloudops.drs.drs_batch_precheck#module:jobs) that M(cloudops.drs.drs_batch_precheck) returned for these jobs
         moments ago (register it and pass C(result.jobs)).
       - For each job found there, the module takes the status, name and dual-active role from it instead of reading
-        the job again, and, with O(require_precheck), takes RV(cloudops.drs.drs_batch_precheck#module:jobs[].passed) as
-        the pre-check result (a job whose result was not known then is read). This saves two requests per ten jobs.
-      - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again and reported
-        unchanged in RV(skipped_jobs) when it is starting or running by then, as a failure otherwise.
-      - Jobs of O(jobs) that are missing here, or that the pre-check did not find, are read as usual; entries for
-        other jobs are ignored.
+        the job again, and, with O(require_precheck), takes RV(cloudops.drs.drs_batch_precheck#module:jobs[].passed)
+        as the pre-check outcome (the pre-check module's verdict, which also counts O(cloudops.drs.drs_batch_precheck#module:alarm_is_failure)).
+        A job whose outcome was not known then is read; a job whose pre-check could not run
+        (RV(cloudops.drs.drs_batch_precheck#module:jobs[].error)) is a failure. This saves two requests per ten jobs.
+      - Read as usual are the jobs of O(jobs) missing here or not found by the pre-check, jobs whose status there allows
+        no start (for DRS's C(failed_reason)), and backward tasks whose forward task is not in O(jobs).
+      - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again: when it is
+        starting, scheduled, running or paused by then it is reported unchanged in RV(skipped_jobs) (and waited for
+        when C(STARTJOBING)), otherwise DRS's refusal is the job's error.
+      - Every element is checked before any request (a dict with a valid C(id); C(status), C(passed) and C(dr_pair)
+        of the documented types; no ID twice), also those of jobs not in O(jobs), which are then ignored.
     type: list
     elements: dict
   wait:
@@ -100,7 +105,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the jobs and their pre-check results and reports which jobs would be started, but sends no start.
+      - Reads the jobs and their pre-check results (not those O(prechecked) knows) and reports which jobs would be
+        started, but sends no start.
   diff_mode:
     support: full
     details:
@@ -318,6 +324,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudops.drs.plugins.module_utils._base import (
     PRECHECK_DONE, DrsModuleBase, action_error, describe_pending, format_epoch_ms, is_true, job_label, precheck_state)
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 # found in one of these, a job is reported unchanged
@@ -349,6 +356,8 @@ class DrsBatchStart(DrsModuleBase):
         self.changed = False
         self.timed_out = False
         self.deadline = None      # one monotonic deadline for the whole run, set when it starts
+        self.known = {}           # id -> record of the option prechecked that this run takes instead of reading
+        self.rewatch = []         # refused jobs read again and found STARTJOBING: waited for like the started ones
         super().__init__(module)
 
     @classmethod
@@ -386,8 +395,8 @@ class DrsBatchStart(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
 
-        known = self.options.known
-        details, pairs = self.read_jobs(ids, self.deadline, known=known)
+        self.known = self._trusted(ids)
+        details, pairs = self.read_jobs(ids, self.deadline, known=self.known)
         candidates, watch = [], []
         for job_id in ids:
             if job_id not in details:
@@ -414,7 +423,7 @@ class DrsBatchStart(DrsModuleBase):
 
         started = self._start(direct, start_times)
         started += self._start_backward(backward, pairs, start_times)
-        watch += started
+        watch += started + self.rewatch
         if self.module.check_mode:
             pass
         elif self.params['wait'] and watch:
@@ -425,14 +434,31 @@ class DrsBatchStart(DrsModuleBase):
                 self.jobs[job_id]['status_after'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status_after']
         self.failure = self._failure_message()
 
+    def _trusted(self, ids):
+        """The records of the prechecked option to take instead of reading the jobs (id -> record).
+
+        A job in a state that allows no start is read all the same (for DRS's failed_reason), and so is a backward
+        task whose forward task is not in this run (the forward task may have moved on since the pre-check).
+        """
+        wanted = set(ids)
+        trusted = {}
+        for job_id, record in self.options.known.items():
+            pair = record['dr_pair'] or {}
+            if job_id not in wanted or (record['status'] != 'CONFIGURATION' and record['status'] not in ALREADY_STARTED):
+                continue
+            if pair.get('role') == 'backward' and pair.get('forward_id') not in wanted:
+                continue
+            trusted[job_id] = record
+        return trusted
+
     def _with_passed_precheck(self, ids):
         """The ids whose latest pre-check passed; the others become per-job failures.
 
-        A job whose pre-check outcome O(prechecked) knows is not read again.
+        A job whose pre-check outcome the prechecked option knows is not read again.
         """
         if not ids:
             return []
-        known = self.options.known
+        known = self.known
         decided = [job_id for job_id in ids if job_id in known and known[job_id]['passed'] is not None]
         unknown = [job_id for job_id in ids if job_id not in decided]
         results = self.client.batch_precheck_result(unknown, deadline=self.deadline)[0] if unknown else {}
@@ -479,22 +505,30 @@ class DrsBatchStart(DrsModuleBase):
             if not self.jobs[job_id]['error']:
                 self.jobs[job_id]['started'] = True
                 accepted.append(job_id)
-        self._recheck_refused([job_id for job_id in ids if self.jobs[job_id]['error'] and job_id in self.options.known])
         if accepted:
             self.changed = True
+        # only a plain refusal: a start whose outcome is unknown stays a failure (it may have taken effect)
+        self._recheck_refused([job_id for job_id in ids
+                               if job_id in self.known and (replies.get(job_id) or {}).get('status') == 'failed'])
         return accepted
 
     def _recheck_refused(self, ids):
-        """Jobs whose status came from O(prechecked) and that DRS refused to start: read them; one that is starting or
-        running by now (started by someone else meanwhile) is unchanged, not a failure."""
+        """Jobs whose status came from the prechecked option and that DRS refused to start: read them. One that is
+        starting, scheduled, running or paused by now (started by someone else meanwhile) is unchanged, not a failure;
+        a STARTJOBING one is waited for. When the read fails, DRS's refusal stands."""
         if not ids:
             return
-        statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
+        try:
+            statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
+        except DrsError:
+            return
         for job_id in ids:
             status = (statuses.get(job_id) or {}).get('status')
             if status in ALREADY_STARTED:
                 job = self.jobs[job_id]
                 job.update(error=None, skipped_reason='already %s' % status, status_before=status, status_after=status)
+                if status == 'STARTJOBING':
+                    self.rewatch.append(job_id)
 
     def _reconcile(self, ids):
         """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION)."""

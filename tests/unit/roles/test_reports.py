@@ -190,11 +190,15 @@ def test_report_shows_the_progress_read_after_the_start_when_asked(emulator, col
 def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_path, tmp_path):
     load(emulator, 'role_all_pass.yml')
     first = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
+    emulator.reset(jobs=False, stats=True, faults=True)
     second = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
     assert (first.status, second.status) == ('successful', 'successful')
     assert first.stats['changed'] == {'localhost': 2}
     assert second.stats['changed'] == {}
-    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
+    # the second run reads the jobs once (all running: nothing to precheck or start) and sends nothing else
+    assert emulator.stats()['requests']['by_endpoint'] == {'iam-tokens': 2, 'batch-detail': 1}
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]  # still the first run's start
     assert artifact_data(second)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == ALL_PASS
 
 

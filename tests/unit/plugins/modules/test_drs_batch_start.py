@@ -4,6 +4,7 @@ import calendar
 import time
 
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
+from ansible_collections.cloudops.drs.plugins.modules import drs_batch_precheck
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_start as module
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
     MUTATING, FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module)
@@ -402,3 +403,142 @@ def test_prechecked_check_mode_sends_nothing_and_reads_nothing():
     assert result['changed'] is True
     assert [name for name in drs.methods() if name != 'connect'] == []
     assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
+
+
+def test_prechecked_job_found_starting_after_a_refusal_is_waited_for_and_its_failure_reported():
+    drs = FakeDrs(FakeJob(jid(1), status='STARTJOBING', start_outcome='fail'), FakeJob(jid(2), precheck='pass'))
+    drs.jobs[jid(1)].start_ticks = 1
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': [precheck_record(jid(1)), precheck_record(jid(2))]}, drs)
+    assert result['failed'] is True
+    assert drs.starts == {jid(1): 0, jid(2): 1}
+    assert job_result(result, jid(1))['error'] == {
+        'error_code': None, 'error_msg': 'start failed: START_JOB_FAILED (The source database is unreachable.)'}
+    assert result['started_jobs'] == [jid(2)]
+
+
+def test_prechecked_start_with_an_unknown_outcome_stays_a_failure_not_unchanged():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.lose_start_reply.add(jid(1))
+
+    def reconcile_fails(ids):
+        raise DrsApiError('reconcile failed', status=503)
+
+    original = drs.batch_start
+    drs.batch_start = lambda items, deadline=None, reconcile=None: original(items, deadline, reconcile_fails_safe)
+
+    def reconcile_fails_safe(ids):
+        try:
+            return reconcile_fails(ids)
+        except DrsApiError:
+            return set()
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [precheck_record(jid(1))]}, drs)
+    assert result['failed'] is True
+    assert drs.starts == {jid(1): 1}
+    assert job_result(result, jid(1))['error']['error_msg'].startswith('outcome unknown')
+    assert job_result(result, jid(1))['skipped_reason'] is None
+    assert drs.called('batch_status') == []            # no re-read that would turn it into "already STARTJOBING"
+
+
+def test_prechecked_refusal_stands_and_changed_is_kept_when_the_re_read_fails():
+    drs = FakeDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED', precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    drs.raise_on['batch_status'] = DrsApiError('Service Unavailable', status=503)
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': [precheck_record(jid(1)), precheck_record(jid(2))],
+                                 'wait': False}, drs)
+    assert result['failed'] is True
+    assert result['changed'] is True and result['started_jobs'] == [jid(2)]
+    assert job_result(result, jid(1))['error']['error_code'] == 'DRS.M00304'
+
+
+def test_prechecked_backward_alone_uses_the_forward_task_of_its_pair_only_after_reading_it():
+    drs = dual_active(forward_status='INCRE_TRANSFER_STARTED', rpo_ms=[1000])
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    # the pre-check saw the forward task in CONFIGURATION; it was started since: the backward task is read again
+    record = precheck_record(backward, passed=None, dr_pair={'role': 'backward', 'parent_id': parent, 'forward_id': forward,
+                                                             'forward_status': 'CONFIGURATION'})
+    result = run_module(module, {'jobs': [backward], 'prechecked': [record]}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_detail')[0] == [backward]
+    assert drs.called('batch_start') == [[backward]]
+
+
+def test_prechecked_job_in_a_failed_state_is_read_again_for_the_reason():
+    drs = FakeDrs(FakeJob(jid(1), status='START_JOB_FAILED', failed_reason='The source database is unreachable.'))
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [precheck_record(jid(1), status='START_JOB_FAILED', passed=None)]},
+                        drs)
+    assert result['failed'] is True
+    assert drs.called('batch_detail') == [[jid(1)]]
+    assert job_result(result, jid(1))['error']['error_msg'] == (
+        'status START_JOB_FAILED does not allow a start: The source database is unreachable.')
+
+
+def test_prechecked_records_are_checked_for_types_duplicates_and_pairs():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [
+        precheck_record(jid(1)), precheck_record(jid(1)),
+        {'id': jid(2), 'status': 'CONFIGURATION', 'dr_pair': {'role': 'backward', 'parent_id': None}},
+        {'id': jid(3), 'status': 'CONFIGURATION', 'dr_pair': {'role': 'parent', 'parent_id': jid(4)}},
+        {'id': jid(5), 'status': 'CONFIGURATION', 'dr_pair': {'role': 'forward', 'parent_id': jid(4), 'forward_id': 'x'}},
+        {'id': jid(6), 'status': 'CONFIGURATION', 'dr_pair': {'role': 'forward', 'parent_id': jid(4), 'forward_status': 1}}]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == (
+        'prechecked: %s is listed more than once. '
+        'prechecked[2].dr_pair.parent_id: a backward task needs the parent_id of its pair. '
+        'prechecked[3].dr_pair.parent_id: a parent task has no parent_id. '
+        "prechecked[4].dr_pair.forward_id: 'x' is not a DRS job id. "
+        'prechecked[5].dr_pair.forward_status: expected a job status string or null.' % jid(1))
+    assert drs.calls == [] and drs.built == 0
+
+
+def run_precheck_then_start(drs, ids, precheck_args=None, start_args=None, check_mode=False):
+    """What the role does: drs_batch_precheck, then drs_batch_start with its jobs as prechecked."""
+    precheck = run_module(drs_batch_precheck, dict({'jobs': ids}, **(precheck_args or {})), drs, check_mode=check_mode)
+    drs.calls = []
+    start = run_module(module, dict({'jobs': ids, 'prechecked': precheck['jobs']}, **(start_args or {})), drs,
+                       check_mode=check_mode)
+    return precheck, start
+
+
+def test_precheck_output_fed_to_start_covers_every_precheck_outcome():
+    drs = FakeDrs(FakeJob(jid(1)),                                        # pre-checked now, passes
+                  FakeJob(jid(2), precheck='pass'),                       # passed before: skipped by the pre-check
+                  FakeJob(jid(3), precheck_outcome='fail'),               # fails
+                  FakeJob(jid(4), status='INCRE_TRANSFER_STARTED'),       # runs already
+                  FakeJob(jid(5), status='START_JOB_FAILED', failed_reason='The source database is unreachable.'))
+    drs.refuse[jid(6)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    drs.jobs[jid(6)] = FakeJob(jid(6))                                    # DRS refuses its pre-check
+    drs.starts[jid(6)] = 0
+    ids = [jid(n) for n in range(1, 8)]                                   # jid(7) does not exist
+    precheck, start = run_precheck_then_start(drs, ids, precheck_args={'poll_interval': 5})
+    assert precheck['failed'] is True
+    assert drs.called('batch_detail') == [[jid(5), jid(7)]]               # failed state (for the reason), not found
+    assert drs.called('batch_precheck_result') == []
+    assert drs.called('batch_start') == [[jid(1), jid(2)]]
+    assert drs.starts[jid(1)] == drs.starts[jid(2)] == 1 and drs.starts[jid(3)] == 0 and drs.starts[jid(6)] == 0
+    errors = dict((job['id'], (job['error'] or {}).get('error_msg')) for job in start['jobs'])
+    assert errors[jid(3)] == 'the last pre-check failed (total passed rate 66%); fix it and pre-check again'
+    assert errors[jid(5)] == 'status START_JOB_FAILED does not allow a start: The source database is unreachable.'
+    assert errors[jid(6)] == ('the pre-check could not run (This API cannot be called in the current task status.); '
+                              'fix it and pre-check again')
+    assert errors[jid(7)] == 'DRS job %s was not found in this project.' % jid(7)
+    assert job_result(start, jid(4))['skipped_reason'] == 'already INCRE_TRANSFER_STARTED'
+    assert_matches_return_doc(module, start)
+
+
+def test_precheck_output_fed_to_start_for_a_dual_active_pair_starts_forward_then_backward():
+    drs = dual_active()
+    drs.jobs[jid(501)].precheck = None                                    # both tasks are pre-checked now
+    precheck, start = run_precheck_then_start(drs, [jid(501), jid(502)], start_args={'rpo_rto_max': 30})
+    assert 'failed' not in precheck and 'failed' not in start
+    assert job_result(precheck, jid(502))['dr_pair']['forward_id'] == jid(501)
+    assert job_result(precheck, jid(501))['dr_pair'] == {'role': 'forward', 'parent_id': jid(500), 'forward_id': jid(501),
+                                                        'forward_status': 'CONFIGURATION'}
+    assert drs.called('batch_detail') == [] and drs.called('list_jobs') == []
+    assert drs.called('batch_start') == [[jid(501)], [jid(502)]]
+
+
+def test_precheck_output_fed_to_start_in_check_mode_sends_nothing_mutating():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck='pass'))
+    precheck, start = run_precheck_then_start(drs, [jid(1), jid(2)], start_args={'require_precheck': False}, check_mode=True)
+    assert not [name for name in drs.methods() if name in MUTATING]
+    assert start['changed'] is True and sorted(start['started_jobs']) == [jid(1), jid(2)]
+    assert drs.starts == {jid(1): 0, jid(2): 0}
