@@ -64,7 +64,7 @@ options:
         (RV(cloudops.drs.drs_batch_precheck#module:jobs[].error)) is a failure. This saves two requests per ten jobs.
       - Read as usual are the jobs of O(jobs) missing here or not found by the pre-check, jobs whose status there allows
         no start (for DRS's C(failed_reason)), and backward tasks whose forward task is not in O(jobs).
-      - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again: when it is
+      - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again; when it is
         starting, scheduled, running or paused by then it is reported unchanged in RV(skipped_jobs) (and waited for
         when C(STARTJOBING)), otherwise DRS's refusal is the job's error.
       - Every element is checked before any request (a dict with a valid C(id); C(status), C(passed) and C(dr_pair)
