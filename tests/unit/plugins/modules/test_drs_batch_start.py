@@ -531,7 +531,7 @@ def test_precheck_output_fed_to_start_for_a_dual_active_pair_starts_forward_then
     assert 'failed' not in precheck and 'failed' not in start
     assert job_result(precheck, jid(502))['dr_pair']['forward_id'] == jid(501)
     assert job_result(precheck, jid(501))['dr_pair'] == {'role': 'forward', 'parent_id': jid(500), 'forward_id': jid(501),
-                                                        'forward_status': 'CONFIGURATION'}
+                                                         'forward_status': 'CONFIGURATION'}
     assert drs.called('batch_detail') == [] and drs.called('list_jobs') == []
     assert drs.called('batch_start') == [[jid(501)], [jid(502)]]
 
