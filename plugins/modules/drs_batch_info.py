@@ -184,9 +184,9 @@ error:
            "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-detail"}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.cloudops.drs.plugins.module_utils._base import INFO_FACETS, DrsModuleBase, redact_secrets
+from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
+from ansible_collections.cloudops.drs.plugins.module_utils._options import INFO_FACETS
+from ansible_collections.cloudops.drs.plugins.module_utils._secrets import redact_secrets
 
 
 # Strings up to this length are shared between jobs (statuses, types, messages); longer ones rarely repeat.
@@ -231,14 +231,10 @@ class DrsBatchInfo(DrsModuleBase):
         super().__init__(module)
 
     @classmethod
-    def define_module(cls):
-        return AnsibleModule(
-            argument_spec=dict(
-                jobs=dict(type='list', elements='str'),
-                include=dict(type='list', elements='str', choices=list(INFO_FACETS), default=['status', 'progress']),
-                **cls.base_module_arguments()
-            ),
-            supports_check_mode=True,
+    def argument_spec(cls):
+        return dict(
+            jobs=dict(type='list', elements='str'),
+            include=dict(type='list', elements='str', choices=list(INFO_FACETS), default=['status', 'progress']),
         )
 
     def run(self):
@@ -286,7 +282,7 @@ class DrsBatchInfo(DrsModuleBase):
 
 
 def main():
-    DrsBatchInfo(DrsBatchInfo.define_module()).execute()
+    DrsBatchInfo.run_module()
 
 
 if __name__ == '__main__':

@@ -276,6 +276,21 @@ jobs:
           returned: always
           type: str
           sample: CONFIGURATION
+    outcome:
+      description:
+        - What the run knows of the job's pre-check, one word of a closed vocabulary.
+        - V(passed) the latest pre-check positively passed (now or earlier); V(failed) it ran and failed (FAILED items,
+          C(result) false, or ALARM items with O(alarm_is_failure)); V(error) DRS did not pre-check the job (not found,
+          refused, see RV(jobs[].error)); V(pending) it was still running when O(wait_timeout) ran out; V(skipped) not
+          pre-checked because the job's state or role allows none (RV(jobs[].skipped_reason)); V(not_needed) a
+          dual-active backward task whose forward task replicates; V(would_precheck) check mode, the pre-check would be
+          submitted (or is running) and its result cannot be known yet; V(unknown) the module could not learn the result
+          (a request failed half-way, or O(wait=false)).
+        - Only V(passed) and V(not_needed) let M(cloudops.drs.drs_batch_start) start the job.
+      returned: always
+      type: str
+      choices: [passed, failed, error, pending, skipped, not_needed, would_precheck, unknown]
+      sample: passed
     skipped_reason:
       description: Why the job was not submitted; V(null) when it was submitted or is waited for.
       returned: always
@@ -322,6 +337,13 @@ pending_jobs:
   type: list
   elements: str
   sample: []
+fate_known:
+  description:
+    - V(true) when the run knows the pre-check outcome of every job, V(false) when any RV(jobs[].outcome) is
+      V(unknown) or V(pending) (a request failed half-way, the deadline passed, or O(wait=false)).
+  returned: always
+  type: bool
+  sample: true
 elapsed:
   description: Seconds the module ran.
   returned: always
@@ -366,29 +388,16 @@ error:
            "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-precheck"}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
+from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
+    PRECHECK_ALLOWED, PRECHECK_MODES, action_error, check_items, describe_pending, error_text, fate_known, job_error,
+    job_label, precheck_state, precheck_verdict)
 
-from ansible_collections.cloudops.drs.plugins.module_utils._base import (
-    PRECHECK_DONE, PRECHECK_MODES, DrsModuleBase, action_error, describe_pending, is_true, job_error, job_label, precheck_state)
-
-# Job states in which DRS accepts a pre-check, per mode (reference: drs-api.md 6.2).
-PRECHECK_ALLOWED = {
-    'forStartJob': ('CONFIGURATION',),
-    'forRetryJob': ('INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', 'START_JOB_FAILED'),
-}
-
-
-def _item(entry):
-    return {
-        'item': entry.get('item'),
-        'group': entry.get('group'),
-        'reason': entry.get('failed_reason'),
-        'raw_message': entry.get('raw_error_msg'),
-    }
+NOT_NEEDED = 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
 
 
 class DrsBatchPrecheck(DrsModuleBase):
-    """Decide per job whether to submit a pre-check, submit, wait, and report."""
+    """Decide per job whether to submit a pre-check, submit, wait, and report each job's outcome."""
 
     job_keys = ('mode',)
 
@@ -399,19 +408,15 @@ class DrsBatchPrecheck(DrsModuleBase):
         super().__init__(module)
 
     @classmethod
-    def define_module(cls):
-        return AnsibleModule(
-            argument_spec=dict(
-                jobs=dict(type='list', elements='raw', required=True),
-                mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
-                force=dict(type='bool', default=False),
-                wait=dict(type='bool', default=True),
-                wait_timeout=dict(type='int', default=1800),
-                poll_interval=dict(type='int', default=10),
-                alarm_is_failure=dict(type='bool', default=False),
-                **cls.base_module_arguments()
-            ),
-            supports_check_mode=True,
+    def argument_spec(cls):
+        return dict(
+            jobs=dict(type='list', elements='raw', required=True),
+            mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
+            force=dict(type='bool', default=False),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=1800),
+            poll_interval=dict(type='int', default=10),
+            alarm_is_failure=dict(type='bool', default=False),
         )
 
     # -- per-job state ------------------------------------------------------------------------------------------
@@ -425,21 +430,30 @@ class DrsBatchPrecheck(DrsModuleBase):
 
     def _apply_result(self, job, result):
         """Copy a batch-precheck-result item into the job's result."""
-        if not result:
+        if not isinstance(result, dict):
             return
-        error = job_error(result)
-        if error:
-            job['error'] = error
+        err = job_error(result)
+        if err:
+            job['error'] = err
             job['passed'] = False
             return
         job['process'] = result.get('process')
         job['total_passed_rate'] = result.get('total_passed_rate')
-        entries = result.get('precheck_result') or []
-        job['failed_items'] = [_item(entry) for entry in entries if str(entry.get('result')).upper() == 'FAILED']
-        job['alarm_items'] = [_item(entry) for entry in entries if str(entry.get('result')).upper() == 'ALARM']
-        if job['process'] == PRECHECK_DONE:
-            passed = is_true(result.get('result')) and not job['failed_items']
-            job['passed'] = passed and not (self.params['alarm_is_failure'] and job['alarm_items'])
+        job['failed_items'] = check_items(result, 'FAILED')
+        job['alarm_items'] = check_items(result, 'ALARM')
+        job['passed'] = precheck_verdict(result, self.params['alarm_is_failure'])
+
+    def _outcome(self, job):
+        """The job's outcome (see _jobs.PRECHECK_OUTCOMES), from what the run learnt of it."""
+        if job['error']:
+            return 'error'
+        if job['id'] in self.pending:
+            return 'pending'
+        if job['passed'] is not None:
+            return 'passed' if job['passed'] else 'failed'
+        if job['skipped_reason']:
+            return 'not_needed' if job['skipped_reason'] == NOT_NEEDED else 'skipped'
+        return 'would_precheck' if self.module.check_mode and job['status'] else 'unknown'
 
     # -- the run ----------------------------------------------------------------------------------------------
 
@@ -450,12 +464,13 @@ class DrsBatchPrecheck(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
 
-        details, pairs = self.read_jobs(ids, deadline)
+        details, pairs, errors = self.read_jobs(ids, deadline)
         candidates = []
         for job_id in ids:
-            if job_id not in details:
-                continue
             job = self.jobs[job_id]
+            if job_id not in details:
+                job['error'] = errors.get(job_id)
+                continue
             job['name'] = details[job_id].get('name')
             job['status'] = details[job_id].get('status')
             job['dr_pair'] = pairs.describe(job_id)
@@ -499,12 +514,13 @@ class DrsBatchPrecheck(DrsModuleBase):
                 self._apply_result(self.jobs[job_id], last.get(job_id))
         self.failure = self._failure_message()
 
-    def _skip_reason(self, job, mode, pairs):
+    @staticmethod
+    def _skip_reason(job, mode, pairs):
         role = pairs.role(job['id'])
         if role == 'parent':
             return 'parent task of a dual-active DR pair: DRS pre-checks its forward and backward tasks'
         if role == 'backward' and mode == 'forStartJob' and pairs.forward_status(job['id']) == 'INCRE_TRANSFER_STARTED':
-            return 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
+            return NOT_NEEDED
         if job['status'] not in PRECHECK_ALLOWED[mode]:
             return 'status %s does not allow a %s pre-check' % (job['status'], mode)
         return None
@@ -530,9 +546,11 @@ class DrsBatchPrecheck(DrsModuleBase):
                 job['submitted'] = True
                 self.changed = True
 
-    def record_timeout(self, pending, last_seen):
+    def record_failure(self, message, pending=(), last_seen=None):
+        """A request failed or the deadline passed: pending pre-checks keep their last seen progress; every job
+        whose result is not known stays ``unknown``."""
         self.pending = [job_id for job_id in pending if job_id in self.jobs]
-        for job_id, item in last_seen.items():
+        for job_id, item in (last_seen or {}).items():
             if job_id in self.jobs and precheck_state(item):
                 self._apply_result(self.jobs[job_id], item)
 
@@ -540,7 +558,7 @@ class DrsBatchPrecheck(DrsModuleBase):
         parts = []
         for job in self.jobs.values():
             if job['error']:
-                parts.append('%s: %s' % (job_label(job), job['error']['error_msg'] or job['error']['error_code']))
+                parts.append('%s: %s' % (job_label(job), error_text(job['error'])))
             elif job['passed'] is False:
                 items = list(job['failed_items'])
                 if self.params['alarm_is_failure']:
@@ -552,12 +570,13 @@ class DrsBatchPrecheck(DrsModuleBase):
             messages.append('Pre-check failed for %d of %d job(s): %s.' % (len(parts), len(self.jobs), '; '.join(parts).rstrip('.')))
         if self.pending:
             last_seen = dict((job_id, {'process': self.jobs[job_id]['process']}) for job_id in self.pending)
+            names = dict((job_id, self.jobs[job_id]['name']) for job_id in self.pending)
             messages.append('Timed out after %d s waiting for the pre-check of %d job(s). %s' % (
-                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen)))
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, names)))
         return ' '.join(messages) or None
 
     def get_result(self):
-        jobs = list(self.jobs.values())
+        jobs = [dict(job, outcome=self._outcome(job)) for job in self.jobs.values()]
         return dict(
             changed=self.changed,
             jobs=jobs,
@@ -565,13 +584,14 @@ class DrsBatchPrecheck(DrsModuleBase):
             failed_jobs=[job['id'] for job in jobs if job['passed'] is False or job['error']],
             skipped_jobs=[job['id'] for job in jobs if job['skipped_reason']],
             pending_jobs=list(self.pending),
+            fate_known=fate_known(job['outcome'] for job in jobs),
             elapsed=self.elapsed(),
             retries=self.retries(),
         )
 
 
 def main():
-    DrsBatchPrecheck(DrsBatchPrecheck.define_module()).execute()
+    DrsBatchPrecheck.run_module()
 
 
 if __name__ == '__main__':

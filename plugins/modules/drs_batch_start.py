@@ -15,17 +15,22 @@ version_added: 1.0.0
 description:
   - Starts Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with C(batch-starting),
     ten jobs per call, and waits until they run.
-  - Reads the status of every job first (or takes it from O(prechecked)). Only jobs in C(CONFIGURATION) whose pre-check
-    passed are started. Jobs that
-    are already starting, scheduled, running or paused are reported unchanged in RV(skipped_jobs). Jobs in a failed
-    state, in any other state, or without a passed pre-check are failures, with the reason (DRS's C(failed_reason)
-    where there is one).
+  - "The start gate: a job in C(CONFIGURATION) is started only when its latest pre-check positively passed (and, with
+    O(alarm_is_failure), raised no ALARM). The outcome comes from O(prechecked) when given (nothing is read), else from
+    DRS's latest pre-check result. Unknown, not run, failed, errored or timed out is not passed (fail closed)."
+  - Jobs that are already starting, scheduled, running or paused are reported V(unchanged). Jobs in a failed state,
+    in any other state, not found, or without a passed pre-check are failures, with the reason (DRS's
+    C(failed_reason) where there is one).
+  - With O(all_or_nothing=true), nothing is started when any job cannot start; every other job is reported
+    V(blocked). Otherwise the jobs that can start are started, and the other task of a dual-active pair one of
+    whose tasks cannot start is V(blocked).
   - "Dual-active disaster recovery: the forward task is started first. The backward task is started only once its
     forward task is C(INCRE_TRANSFER_STARTED) with RPO and RTO under O(rpo_rto_max) seconds; the module waits for that
     within O(wait_timeout). The parent task is never started (DRS does not allow it)."
   - After an ambiguous failure of a start request (a timeout or a reset connection after sending) the module reads
     the job status again instead of re-sending, so no job is ever started twice.
-  - After returning every result, the module fails when any job could not be started, naming each and why.
+  - Every job gets an RV(jobs[].outcome). After returning every result, the module fails when any job could not be
+    started, was held back, or its fate is not known, naming each and why.
 author:
   - cloudops DRS maintainers (@cloudops)
 requirements:
@@ -56,21 +61,37 @@ options:
   prechecked:
     description:
       - The RV(cloudops.drs.drs_batch_precheck#module:jobs) that M(cloudops.drs.drs_batch_precheck) returned for these jobs
-        moments ago (register it and pass C(result.jobs)).
-      - For each job found there, the module takes the status, name and dual-active role from it instead of reading
-        the job again, and, with O(require_precheck), takes RV(cloudops.drs.drs_batch_precheck#module:jobs[].passed)
-        as the pre-check outcome (the pre-check module's verdict, which also counts O(cloudops.drs.drs_batch_precheck#module:alarm_is_failure)).
-        A job whose outcome was not known then is read; a job whose pre-check could not run
-        (RV(cloudops.drs.drs_batch_precheck#module:jobs[].error)) is a failure. This saves two requests per ten jobs.
-      - Read as usual are the jobs of O(jobs) missing here or not found by the pre-check, jobs whose status there allows
-        no start (for DRS's C(failed_reason)), and backward tasks whose forward task is not in O(jobs).
+        moments ago (register it and pass C(result.jobs), also when that module failed).
+      - When given, it decides the pre-check gate: a job starts only when its record's
+        RV(cloudops.drs.drs_batch_precheck#module:jobs[].outcome) is V(passed) or V(not_needed). A job of O(jobs)
+        without a record, or with any other outcome (V(failed), V(error), V(pending), V(skipped), V(unknown)), is not
+        started; no pre-check result is read from DRS. In check mode V(would_precheck) predicts a start that depends
+        on that pre-check.
+      - For each job found there, the module also takes the status, name and dual-active role from it instead of
+        reading the job again. With O(all_or_nothing) and a record that keeps any job from starting, the module sends
+        no request at all.
+      - Read as usual are jobs whose status there allows no start (for DRS's C(failed_reason)), and backward tasks
+        whose forward task is not in O(jobs).
       - DRS still refuses to start a job that meanwhile left C(CONFIGURATION). Such a job is read again; when it is
-        starting, scheduled, running or paused by then it is reported unchanged in RV(skipped_jobs) (and waited for
-        when C(STARTJOBING)), otherwise DRS's refusal is the job's error.
-      - Every element is checked before any request (a dict with a valid C(id); C(status), C(passed) and C(dr_pair)
-        of the documented types; no ID twice), also those of jobs not in O(jobs), which are then ignored.
+        starting, scheduled, running or paused by then it is reported V(unchanged) (and waited for when
+        C(STARTJOBING)), otherwise DRS's refusal is the job's error.
+      - Every element is checked before any request (a dict with a valid C(id); C(status), C(passed), C(outcome) and
+        C(dr_pair) of the documented types; no ID twice), also those of jobs not in O(jobs), which are then ignored.
     type: list
     elements: dict
+  all_or_nothing:
+    description:
+      - Start nothing when any job of O(jobs) cannot start (its pre-check did not positively pass, it is not found,
+        its state allows no start). Jobs already running are still reported V(unchanged); the others V(blocked).
+      - With V(false), the jobs that can start are started.
+    type: bool
+    default: false
+  alarm_is_failure:
+    description:
+      - Treat a pre-check with ALARM items as not passed, when the module reads the pre-check results itself
+        (without O(prechecked); the records of O(prechecked) already carry this verdict of M(cloudops.drs.drs_batch_precheck)).
+    type: bool
+    default: false
   wait:
     description:
       - Wait until every started job runs (C(FULL_TRANSFER_STARTED), C(FULL_TRANSFER_COMPLETE) or
@@ -201,6 +222,23 @@ jobs:
       returned: always
       type: str
       sample: FULL_TRANSFER_STARTED
+    outcome:
+      description:
+        - What happened to the job, one word of a closed vocabulary.
+        - V(started) this run started it and it runs; V(scheduled) this run scheduled it (C(WAITING_FOR_START));
+          V(unchanged) it was already starting, scheduled, running or paused; V(failed) it could not be started (not
+          found, a state that allows no start, DRS refused it, or its start failed); V(not_started) its own pre-check
+          did not positively pass; V(blocked) held back because of other jobs (O(all_or_nothing), or the other task of
+          its dual-active pair cannot start); V(pending) it had not reached its target state when O(wait_timeout) ran
+          out; V(unknown) its fate is not known (a request failed half-way, so it may or may not have been started).
+        - In check mode V(would_start), V(would_schedule), or V(depends_on_precheck) (its pre-check would run first,
+          so whether it starts depends on the result); the other outcomes are predicted the same way.
+        - Only V(started), V(scheduled), V(unchanged) (and in check mode the three predictions) are OK.
+      returned: always
+      type: str
+      choices: [started, scheduled, unchanged, failed, not_started, blocked, pending, unknown, would_start, would_schedule,
+                depends_on_precheck]
+      sample: started
     started:
       description: Whether this run started (or scheduled) the job; in check mode, whether it would.
       returned: always
@@ -212,12 +250,21 @@ jobs:
       type: str
       sample: "2030-01-31T22:00:00Z"
     skipped_reason:
-      description: Why the job was left alone (already started, scheduled or running, or waiting for its forward task); V(null) otherwise.
+      description:
+        - Why the job was left alone (already started, scheduled or running; held back; or waiting for its forward
+          task); V(null) otherwise.
       returned: always
       type: str
       sample: already INCRE_TRANSFER_STARTED
+    note:
+      description:
+        - A remark on the prediction in check mode (the start depends on a pre-check that would run first, or a
+          backward task would start only after its forward task replicates); V(null) otherwise.
+      returned: always
+      type: str
+      sample: its pre-check would run now, the start depends on the result
     error:
-      description: Why the job could not be started; V(null) when it could.
+      description: Why the job could not be started, or why its fate is not known; V(null) otherwise.
       returned: always
       type: dict
       sample: {"error_code": null, "error_msg": "status START_JOB_FAILED does not allow a start: source database unreachable"}
@@ -239,13 +286,19 @@ started_jobs:
   elements: str
   sample: [140b5236-88ad-43c8-811c-1268453jb101]
 skipped_jobs:
-  description: IDs of the jobs left alone, each with a RV(jobs[].skipped_reason).
+  description: IDs of the jobs left alone because they were already started (RV(jobs[].outcome) V(unchanged)), each with a RV(jobs[].skipped_reason).
   returned: always
   type: list
   elements: str
   sample: [9a470239-2308-4bb5-a6bc-1040402fjb21]
+blocked_jobs:
+  description: IDs of the jobs held back because of other jobs (RV(jobs[].outcome) V(blocked)), each with a RV(jobs[].skipped_reason).
+  returned: always
+  type: list
+  elements: str
+  sample: []
 failed_jobs:
-  description: IDs of the jobs that could not be started (or failed to start), each with a RV(jobs[].error).
+  description: IDs of the jobs that could not be started (or failed to start, or whose fate is not known), each with a RV(jobs[].error).
   returned: always
   type: list
   elements: str
@@ -258,6 +311,11 @@ pending_jobs:
   type: list
   elements: str
   sample: []
+fate_known:
+  description: V(false) when any RV(jobs[].outcome) is V(unknown) or V(pending), V(true) otherwise.
+  returned: always
+  type: bool
+  sample: true
 diff:
   description: Status of every job found, before and after the run.
   returned: always
@@ -320,33 +378,30 @@ error:
            "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-starting"}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.cloudops.drs.plugins.module_utils._base import (
-    PRECHECK_DONE, DrsModuleBase, action_error, describe_pending, format_epoch_ms, is_true, job_label, precheck_state)
+from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
+from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
+    ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, START_PENDING, START_REACHED, STARTABLE, action_error,
+    delay_ms, describe_pending, error, error_text, fate_known, gate_verdict, job_label, not_found_error, precheck_state,
+    precheck_verdict)
+from ansible_collections.cloudops.drs.plugins.module_utils._options import format_epoch_ms
 
-RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
-# found in one of these, a job is reported unchanged
-ALREADY_STARTED = ('STARTJOBING', 'WAITING_FOR_START', 'PAUSING') + RUNNING
-# while waiting, a job in one of these is not done yet (per kind of start)
-WAIT_PENDING = {
-    'now': ('CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START'),
-    'scheduled': ('CONFIGURATION', 'STARTJOBING'),
+NO_PRECHECK = 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)'
+PRECHECK_WOULD_RUN = 'its pre-check would run now: the start depends on the result'
+# why a record of the prechecked option keeps a job from starting, by its outcome
+RECORD_REASONS = {
+    None: 'no pre-check result from this run (the job is not in prechecked)',
+    'failed': 'the last pre-check failed (total passed rate %(rate)s); fix it and pre-check again',
+    'error': 'the pre-check could not run (%(error)s); fix it and pre-check again',
+    'pending': 'the pre-check did not finish in time; wait for it to pass',
+    'unknown': 'the result of the pre-check is not known (the pre-check step did not finish); pre-check again',
+    'skipped': 'the job was not pre-checked',
 }
-FORWARD_READY = 'INCRE_TRANSFER_STARTED'
-
-
-def _delay_ms(info):
-    try:
-        delay = int(float((info or {}).get('delay')))
-    except (TypeError, ValueError):
-        return None
-    return delay if delay >= 0 else None  # DRS sends -1 outside the incremental phase
 
 
 class DrsBatchStart(DrsModuleBase):
-    """Decide per job whether to start it, start forward tasks before backward ones, wait, and report."""
+    """The start gate and the start: decide per job whether it may start, start forward tasks before backward
+    ones, wait, and report each job's outcome."""
 
     job_keys = ('start_time',)
 
@@ -355,36 +410,49 @@ class DrsBatchStart(DrsModuleBase):
         self.pending = []
         self.changed = False
         self.timed_out = False
+        self.held_all = False     # all_or_nothing held every job back
         self.deadline = None      # one monotonic deadline for the whole run, set when it starts
-        self.known = {}           # id -> record of the option prechecked that this run takes instead of reading
+        self.trusted = {}         # id -> record of the prechecked option that this run takes instead of reading
         self.rewatch = []         # refused jobs read again and found STARTJOBING: waited for like the started ones
         super().__init__(module)
 
     @classmethod
-    def define_module(cls):
-        return AnsibleModule(
-            argument_spec=dict(
-                jobs=dict(type='list', elements='raw', required=True),
-                start_time=dict(type='raw'),
-                require_precheck=dict(type='bool', default=True),
-                prechecked=dict(type='list', elements='dict'),
-                wait=dict(type='bool', default=True),
-                wait_timeout=dict(type='int', default=1800),
-                poll_interval=dict(type='int', default=10),
-                rpo_rto_max=dict(type='int', default=60),
-                **cls.base_module_arguments()
-            ),
-            supports_check_mode=True,
+    def argument_spec(cls):
+        return dict(
+            jobs=dict(type='list', elements='raw', required=True),
+            start_time=dict(type='raw'),
+            require_precheck=dict(type='bool', default=True),
+            prechecked=dict(type='list', elements='dict'),
+            all_or_nothing=dict(type='bool', default=False),
+            alarm_is_failure=dict(type='bool', default=False),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=1800),
+            poll_interval=dict(type='int', default=10),
+            rpo_rto_max=dict(type='int', default=60),
         )
 
     def _job(self, job_id):
         return self.jobs.setdefault(job_id, {
-            'id': job_id, 'name': None, 'status_before': None, 'status_after': None, 'started': False,
-            'scheduled_start': None, 'skipped_reason': None, 'error': None,
+            'id': job_id, 'name': None, 'status_before': None, 'status_after': None, 'outcome': 'unknown', 'started': False,
+            'scheduled_start': None, 'skipped_reason': None, 'note': None, 'error': None,
         })
 
-    def _fail_job(self, job_id, message, code=None):
-        self.jobs[job_id]['error'] = {'error_code': code, 'error_msg': message}
+    def _set(self, job_id, outcome, message=None, code=None, skipped=None):
+        """Decide a job's outcome; ``message`` (and ``code``) make its error, ``skipped`` its skipped_reason."""
+        job = self.jobs[job_id]
+        job['outcome'] = outcome
+        if message is not None:
+            job['error'] = error(message, code)
+        if skipped is not None:
+            job['skipped_reason'] = skipped
+
+    def _note(self, job_id, text):
+        """Add a remark on the prediction to the job's note."""
+        job = self.jobs[job_id]
+        job['note'] = '%s; %s' % (job['note'], text) if job['note'] else text
+
+    def _problems(self):
+        return [job_id for job_id, job in self.jobs.items() if job['outcome'] in ('failed', 'not_started')]
 
     # -- the run ----------------------------------------------------------------------------------------------
 
@@ -394,33 +462,22 @@ class DrsBatchStart(DrsModuleBase):
         ids = self.options.job_ids
         for job_id in ids:
             self._job(job_id)
+        records = self.options.prechecked
+        gated = self.params['require_precheck']
 
-        self.known = self._trusted(ids)
-        details, pairs = self.read_jobs(ids, self.deadline, known=self.known)
-        candidates, watch = [], []
-        for job_id in ids:
-            if job_id not in details:
-                continue
-            job, detail = self.jobs[job_id], details[job_id]
-            job['name'] = detail.get('name')
-            job['status_before'] = job['status_after'] = status = detail.get('status')
-            if pairs.role(job_id) == 'parent':
-                self._fail_job(job_id, 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
-            elif status in ALREADY_STARTED:
-                job['skipped_reason'] = 'already %s' % status
-                if status == 'STARTJOBING':
-                    watch.append(job_id)
-            elif status != 'CONFIGURATION':
-                reason = detail.get('failed_reason') or detail.get('error_msg')
-                self._fail_job(job_id, 'status %s does not allow a start%s' % (status, ': %s' % reason if reason else ''))
-            else:
-                candidates.append(job_id)
+        if records is not None and gated and self.params['all_or_nothing'] and self._hold_from_records(ids, records):
+            self.failure = self._failure_message()
+            return   # the records alone say that nothing may start: no request at all
+
+        self.trusted = self._trusted(ids, records or {})
+        details, pairs, errors = self.read_jobs(ids, self.deadline, known=self.trusted)
+        candidates, watch = self._classify(ids, details, pairs, errors)
+        if gated:
+            candidates = self._gate(candidates, pairs, records)
+        candidates = self._hold(candidates, pairs)
 
         backward = [job_id for job_id in candidates if pairs.role(job_id) == 'backward']
         direct = [job_id for job_id in candidates if job_id not in backward]
-        if self.params['require_precheck']:
-            direct = self._with_passed_precheck(direct)
-
         started = self._start(direct, start_times)
         started += self._start_backward(backward, pairs, start_times)
         watch += started + self.rewatch
@@ -434,7 +491,52 @@ class DrsBatchStart(DrsModuleBase):
                 self.jobs[job_id]['status_after'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status_after']
         self.failure = self._failure_message()
 
-    def _trusted(self, ids):
+    # -- deciding what may start -------------------------------------------------------------------------------
+
+    def _hold_from_records(self, ids, records):
+        """all_or_nothing with pre-check records: when any job cannot start by what the records say (no record, not
+        found, a state that allows no start, a pre-check that did not positively pass), decide every job from the
+        records and hold all back. Returns True when it did."""
+        blockers = {}
+        for job_id in ids:
+            record = records.get(job_id) or {}
+            status, pair = record.get('status'), record.get('dr_pair') or {}
+            if status in ALREADY_STARTED:
+                continue
+            if record and not status:
+                blockers[job_id] = ('failed', error_text(record.get('error')) or 'the job was not found')
+            elif pair.get('role') == 'parent':
+                blockers[job_id] = ('failed', 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
+            elif status and status != STARTABLE:
+                blockers[job_id] = ('failed', 'status %s does not allow a start' % status)
+            elif gate_verdict(record.get('outcome')) == 'closed':
+                blockers[job_id] = ('not_started', self._record_reason(record))
+        if not blockers:
+            return False
+        self.held_all = True
+        for job_id in ids:
+            record = records.get(job_id) or {}
+            job = self.jobs[job_id]
+            job.update(name=record.get('name'), status_before=record.get('status'), status_after=record.get('status'))
+            if job_id in blockers:
+                self._set(job_id, blockers[job_id][0], blockers[job_id][1])
+            elif record.get('status') in ALREADY_STARTED:
+                self._set(job_id, 'unchanged', skipped='already %s' % record['status'])
+            else:
+                self._set(job_id, 'blocked', skipped=self._blocked_reason(len(blockers)))
+        return True
+
+    @staticmethod
+    def _record_reason(record):
+        outcome = record.get('outcome')
+        template = RECORD_REASONS.get(outcome if record else None, 'its pre-check outcome is %s' % outcome)
+        return template % {'rate': record.get('total_passed_rate'), 'error': error_text(record.get('error'))}
+
+    @staticmethod
+    def _blocked_reason(count):
+        return 'not started: %d other job(s) of this run cannot start, and all_or_nothing holds back every job' % count
+
+    def _trusted(self, ids, records):
         """The records of the prechecked option to take instead of reading the jobs (id -> record).
 
         A job in a state that allows no start is read all the same (for DRS's failed_reason), and so is a backward
@@ -442,51 +544,98 @@ class DrsBatchStart(DrsModuleBase):
         """
         wanted = set(ids)
         trusted = {}
-        for job_id, record in self.options.known.items():
+        for job_id, record in records.items():
             pair = record['dr_pair'] or {}
-            if job_id not in wanted or (record['status'] != 'CONFIGURATION' and record['status'] not in ALREADY_STARTED):
+            if job_id not in wanted or (record['status'] != STARTABLE and record['status'] not in ALREADY_STARTED):
                 continue
             if pair.get('role') == 'backward' and pair.get('forward_id') not in wanted:
                 continue
             trusted[job_id] = record
         return trusted
 
-    def _with_passed_precheck(self, ids):
-        """The ids whose latest pre-check passed; the others become per-job failures.
-
-        A job whose pre-check outcome the prechecked option knows is not read again.
-        """
-        if not ids:
-            return []
-        known = self.known
-        decided = [job_id for job_id in ids if job_id in known and known[job_id]['passed'] is not None]
-        unknown = [job_id for job_id in ids if job_id not in decided]
-        results = self.client.batch_precheck_result(unknown, deadline=self.deadline)[0] if unknown else {}
-        for job_id in decided:
-            record = known[job_id]
-            results[job_id] = {'process': PRECHECK_DONE, 'result': record['passed'], 'total_passed_rate': record['total_passed_rate']}
-        passed = []
+    def _classify(self, ids, details, pairs, errors):
+        """Sort the jobs by their state: unchanged (already started), failed (not found, no start allowed) or
+        candidates; returns ``(candidates, watch)``, watch being the unchanged jobs that are still STARTJOBING."""
+        candidates, watch = [], []
         for job_id in ids:
-            result = results.get(job_id)
-            refused = (known.get(job_id) or {}).get('error') if job_id in decided else None
-            if isinstance(refused, dict) and (refused.get('error_msg') or refused.get('error_code')):
-                self._fail_job(job_id, 'the pre-check could not run (%s); fix it and pre-check again'
-                               % (refused.get('error_msg') or refused.get('error_code')))
+            job = self.jobs[job_id]
+            if job_id not in details:
+                job.update(outcome='failed', error=errors.get(job_id) or not_found_error(job_id))
                 continue
-            state = precheck_state(result)
-            if state is None:
-                self._fail_job(job_id, 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)')
-            elif state == 'running':
-                self._fail_job(job_id, 'the pre-check is still running (%s); wait for it to pass' % result['process'])
-            elif not is_true(result.get('result')):
-                self._fail_job(job_id, 'the last pre-check failed (total passed rate %s); fix it and pre-check again'
-                               % result.get('total_passed_rate'))
+            detail = details[job_id]
+            job['name'] = detail.get('name')
+            job['status_before'] = job['status_after'] = status = detail.get('status')
+            if pairs.role(job_id) == 'parent':
+                self._set(job_id, 'failed', 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
+            elif status in ALREADY_STARTED:
+                self._set(job_id, 'unchanged', skipped='already %s' % status)
+                if status == 'STARTJOBING':
+                    watch.append(job_id)
+            elif status != STARTABLE:
+                reason = detail.get('failed_reason') or detail.get('error_msg')
+                self._set(job_id, 'failed', 'status %s does not allow a start%s' % (status, ': %s' % reason if reason else ''))
             else:
+                candidates.append(job_id)
+        return candidates, watch
+
+    def _gate(self, candidates, pairs, records):
+        """The candidates whose pre-check positively passed (or, in check mode, would run now); the others are
+        not_started. With ``records`` (the prechecked option) their outcome decides and nothing is read; without,
+        the latest pre-check result is read from DRS. A backward task needs none when nobody pre-checked it."""
+        if records is not None:
+            verdicts = dict((job_id, gate_verdict((records.get(job_id) or {}).get('outcome'))) for job_id in candidates)
+            for job_id, verdict in verdicts.items():
+                if verdict == 'closed':
+                    self._set(job_id, 'not_started', self._record_reason(records.get(job_id) or {}))
+                elif verdict == 'depends':
+                    self._note(job_id, PRECHECK_WOULD_RUN)
+            return [job_id for job_id in candidates if verdicts[job_id] != 'closed']
+        backward = [job_id for job_id in candidates if pairs.role(job_id) == 'backward']
+        read = [job_id for job_id in candidates if job_id not in backward]
+        results = self.client.batch_precheck_result(read, deadline=self.deadline)[0] if read else {}
+        passed = list(backward)
+        for job_id in read:
+            result = results.get(job_id)
+            verdict = precheck_verdict(result, self.params['alarm_is_failure'])
+            if verdict:
                 passed.append(job_id)
-        return passed
+            elif precheck_state(result) is None:
+                self._set(job_id, 'not_started', NO_PRECHECK)
+            elif verdict is None:
+                self._set(job_id, 'not_started', 'the pre-check is still running (%s); wait for it to pass' % result['process'])
+            else:
+                self._set(job_id, 'not_started', 'the last pre-check failed (total passed rate %s); fix it and pre-check again'
+                          % result.get('total_passed_rate'))
+        return [job_id for job_id in candidates if job_id in passed]
+
+    def _hold(self, candidates, pairs):
+        """Hold candidates back because of other jobs: all of them with all_or_nothing when any job cannot start,
+        otherwise the other task of a dual-active pair whose one task cannot start."""
+        problems = self._problems()
+        if self.module.check_mode and self.params['all_or_nothing'] and any(
+                self.jobs[job_id]['note'] == PRECHECK_WOULD_RUN for job_id in candidates):
+            for job_id in candidates:
+                if self.jobs[job_id]['note'] != PRECHECK_WOULD_RUN:
+                    self._note(job_id, 'would start only if every pre-check that would run now passes (all_or_nothing)')
+        if not problems:
+            return candidates
+        if self.params['all_or_nothing']:
+            self.held_all = True
+            for job_id in candidates:
+                self._set(job_id, 'blocked', skipped=self._blocked_reason(len(problems)))
+            return []
+        held = []
+        for job_id in problems:
+            for partner in pairs.partners(job_id, candidates):
+                self._set(partner, 'blocked', skipped='not started: the other task of its dual-active DR pair, %s, cannot start'
+                          % job_label(self.jobs[job_id]))
+                held.append(partner)
+        return [job_id for job_id in candidates if job_id not in held]
+
+    # -- starting ------------------------------------------------------------------------------------------------
 
     def _start(self, ids, start_times):
-        """Start ``ids`` (or pretend to in check mode); returns the ids DRS accepted."""
+        """Start ``ids`` (or predict it in check mode); returns the ids DRS accepted."""
         if not ids:
             return []
         for job_id in ids:
@@ -494,22 +643,33 @@ class DrsBatchStart(DrsModuleBase):
                 self.jobs[job_id]['scheduled_start'] = format_epoch_ms(start_times[job_id])
         if self.module.check_mode:
             for job_id in ids:
-                self.jobs[job_id].update(started=True, status_after='WAITING_FOR_START' if start_times[job_id] else 'STARTJOBING')
+                job = self.jobs[job_id]
+                job['started'] = True
+                if (job['note'] or '').startswith(PRECHECK_WOULD_RUN):
+                    job['outcome'] = 'depends_on_precheck'
+                else:
+                    job.update(outcome='would_schedule' if start_times[job_id] else 'would_start',
+                               status_after='WAITING_FOR_START' if start_times[job_id] else 'STARTJOBING')
             self.changed = True
             return list(ids)
         replies = self.client.batch_start([(job_id, start_times[job_id]) for job_id in ids],
                                           deadline=self.deadline, reconcile=self._reconcile)
         accepted = []
         for job_id in ids:
-            self.jobs[job_id]['error'] = action_error(replies.get(job_id), 'start')
-            if not self.jobs[job_id]['error']:
+            reply = replies.get(job_id) or {}
+            err = action_error(replies.get(job_id), 'start')
+            if err is None:
                 self.jobs[job_id]['started'] = True
+                # waited for, the outcome is decided when the job runs; not waited for, DRS's acceptance is the outcome
+                self._set(job_id, 'unknown' if self.params['wait'] else ('scheduled' if start_times[job_id] else 'started'))
                 accepted.append(job_id)
+            else:
+                self._set(job_id, 'unknown' if reply.get('status') == 'unknown' else 'failed', err['error_msg'], err['error_code'])
         if accepted:
             self.changed = True
-        # only a plain refusal: a start whose outcome is unknown stays a failure (it may have taken effect)
+        # only a plain refusal: a start whose outcome is unknown stays unknown (it may have taken effect)
         self._recheck_refused([job_id for job_id in ids
-                               if job_id in self.known and (replies.get(job_id) or {}).get('status') == 'failed'])
+                               if job_id in self.trusted and (replies.get(job_id) or {}).get('status') == 'failed'])
         return accepted
 
     def _recheck_refused(self, ids):
@@ -525,15 +685,15 @@ class DrsBatchStart(DrsModuleBase):
         for job_id in ids:
             status = (statuses.get(job_id) or {}).get('status')
             if status in ALREADY_STARTED:
-                job = self.jobs[job_id]
-                job.update(error=None, skipped_reason='already %s' % status, status_before=status, status_after=status)
+                self.jobs[job_id].update(error=None, status_before=status, status_after=status)
+                self._set(job_id, 'unchanged', skipped='already %s' % status)
                 if status == 'STARTJOBING':
                     self.rewatch.append(job_id)
 
     def _reconcile(self, ids):
         """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION)."""
         statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
-        return set(job_id for job_id, item in statuses.items() if item.get('status') not in (None, 'CONFIGURATION'))
+        return set(job_id for job_id, item in statuses.items() if item.get('status') not in (None, STARTABLE))
 
     def _start_backward(self, backward, pairs, start_times):
         """Start each backward task once its forward task replicates with RPO and RTO under rpo_rto_max."""
@@ -543,9 +703,13 @@ class DrsBatchStart(DrsModuleBase):
         for job_id, forward_id in forward_of.items():
             problem = self._dead_forward(forward_id, pairs.forward_status(job_id))
             if problem:
-                self._fail_job(job_id, 'backward task of a dual-active DR pair whose forward task %s' % problem)
+                self._set(job_id, 'failed', 'backward task of a dual-active DR pair whose forward task %s' % problem)
         backward = [job_id for job_id in backward if not self.jobs[job_id]['error']]
         if self.module.check_mode:
+            for job_id in backward:   # the order is part of the prediction
+                forward = self.jobs.get(forward_of[job_id]) or {'id': forward_of[job_id]}
+                self._note(job_id, 'would start after its forward task %s reaches %s with RPO and RTO under %d s'
+                           % (job_label(forward), FORWARD_READY, self.params['rpo_rto_max']))
             return self._start(backward, start_times)
         forwards = sorted(set(forward_of[job_id] for job_id in backward))
         if self.params['wait']:
@@ -561,10 +725,10 @@ class DrsBatchStart(DrsModuleBase):
             if forward_id not in waiting and state.get('status') == FORWARD_READY:
                 ready.append(job_id)
             elif forward_id not in waiting:
-                self._fail_job(job_id, 'forward task %s is %s, not %s' % (forward_id, state.get('status'), FORWARD_READY))
+                self._set(job_id, 'failed', 'forward task %s is %s, not %s' % (forward_id, state.get('status'), FORWARD_READY))
             else:
-                self.jobs[job_id]['skipped_reason'] = 'waiting for forward task %s (%s) to reach %s with RPO and RTO under %d s' % (
-                    forward_id, self._describe_forward(state), FORWARD_READY, self.params['rpo_rto_max'])
+                self._set(job_id, 'pending', skipped='waiting for forward task %s (%s) to reach %s with RPO and RTO under %d s' % (
+                    forward_id, self._describe_forward(state), FORWARD_READY, self.params['rpo_rto_max']))
                 self.pending.append(job_id)
                 self.timed_out = self.timed_out or self.params['wait']
         return self._start(ready, start_times)
@@ -574,9 +738,9 @@ class DrsBatchStart(DrsModuleBase):
         if forward_id is None:
             return 'is unknown'
         forward = self.jobs.get(forward_id)
-        if forward is not None and forward['error']:
+        if forward is not None and forward['outcome'] in ('failed', 'not_started', 'blocked', 'unknown') and not forward['started']:
             return '%s could not be started' % forward_id
-        if status_before == 'CONFIGURATION' and not (forward and forward['started']):
+        if status_before == STARTABLE and not (forward and forward['started']):
             return '%s is CONFIGURATION: list it in jobs so that it is started first' % forward_id
         return None
 
@@ -589,7 +753,7 @@ class DrsBatchStart(DrsModuleBase):
         if replicating:
             delays, _gone = self.client.batch_rpo_rto(replicating, deadline=self.deadline)
             for job_id, item in delays.items():
-                state[job_id].update(rpo_ms=_delay_ms(item.get('rpo_info')), rto_ms=_delay_ms(item.get('rto_info')))
+                state[job_id].update(rpo_ms=delay_ms(item.get('rpo_info')), rto_ms=delay_ms(item.get('rto_info')))
         return state
 
     def _forward_done(self, state):
@@ -599,7 +763,7 @@ class DrsBatchStart(DrsModuleBase):
         if status == FORWARD_READY:
             limit = self.params['rpo_rto_max'] * 1000
             return state['rpo_ms'] is not None and state['rto_ms'] is not None and state['rpo_ms'] < limit and state['rto_ms'] < limit
-        return status not in (None, 'CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START', 'FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE')
+        return status is not None and status not in FORWARD_MAY_BECOME_READY
 
     @staticmethod
     def _describe_forward(state):
@@ -610,7 +774,8 @@ class DrsBatchStart(DrsModuleBase):
     def _wait_running(self, watch, start_times):
         def is_done(item):
             kind = 'scheduled' if start_times.get(item.get('id')) else 'now'
-            return item.get('status') not in WAIT_PENDING[kind]
+            # an item without a status is not an answer: keep waiting (never taken as final)
+            return bool(item.get('status')) and item.get('status') not in START_PENDING[kind]
 
         last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
@@ -618,41 +783,61 @@ class DrsBatchStart(DrsModuleBase):
                                          first_poll_after=self.params['poll_interval'])
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
-        if pending:
-            self.pending.extend(job_id for job_id in pending if job_id not in self.pending)
-            self.timed_out = True
-        failed = [job_id for job_id in watch if job_id not in pending and self.jobs[job_id]['status_after'] not in
-                  RUNNING + ('WAITING_FOR_START',)]
+        for job_id in pending:
+            if job_id not in self.pending:
+                self.pending.append(job_id)
+            self._set(job_id, 'pending')
+        self.timed_out = self.timed_out or bool(pending)
+        failed = [job_id for job_id in watch if job_id not in pending and self.jobs[job_id]['status_after'] not in START_REACHED]
+        for job_id in watch:
+            job = self.jobs[job_id]
+            if job_id not in pending and job_id not in failed and job['started']:
+                self._set(job_id, 'scheduled' if job['status_after'] == 'WAITING_FOR_START' else 'started')
         if failed:
             details, _gone = self.client.batch_detail(failed, deadline=self.deadline)
             for job_id in failed:
                 detail = details.get(job_id) or {}
                 reason = detail.get('failed_reason') or detail.get('error_msg')
-                self._fail_job(job_id, 'start failed: %s%s' % (self.jobs[job_id]['status_after'], ' (%s)' % reason if reason else ''))
+                self._set(job_id, 'failed', 'start failed: %s%s' % (self.jobs[job_id]['status_after'], ' (%s)' % reason if reason else ''))
 
-    def record_timeout(self, pending, last_seen):
+    def record_failure(self, message, pending=(), last_seen=None):
+        """A request failed or the deadline passed: every job whose outcome is not decided, and every started job
+        not yet seen running, is ``unknown`` (pending ones ``pending``), with the failure as its reason."""
         for job_id in pending:
             if job_id in self.jobs and job_id not in self.pending:
                 self.pending.append(job_id)
-        for job_id, item in last_seen.items():
+        for job_id, item in (last_seen or {}).items():
             if job_id in self.jobs and (item or {}).get('status'):
                 self.jobs[job_id]['status_after'] = item['status']
+        for job_id, job in self.jobs.items():
+            if job_id in self.pending:
+                job['outcome'] = 'pending'
+            elif job['outcome'] == 'unknown' and not job['error']:
+                job['error'] = error('not decided: the run stopped early (%s)' % message)
 
     def _failure_message(self):
-        failed = [job for job in self.jobs.values() if job['error']]
+        problems = [job for job in self.jobs.values() if job['error']]
         messages = []
-        if failed:
+        if self.held_all:
+            messages.append('Nothing was started: %d of %d job(s) cannot start, and all_or_nothing holds back every job.'
+                            % (len(problems), len(self.jobs)))
+        if problems:
             by_reason = {}  # jobs grouped by reason, so a fleet with one problem reads as one line
-            for job in failed:
-                by_reason.setdefault(job['error']['error_msg'] or job['error']['error_code'], []).append(job_label(job))
-            messages.append('Could not start %d of %d job(s): %s.' % (len(failed), len(self.jobs), '; '.join(
+            for job in problems:
+                by_reason.setdefault(error_text(job['error']), []).append(job_label(job))
+            messages.append('Could not start %d of %d job(s): %s.' % (len(problems), len(self.jobs), '; '.join(
                 '%s: %s' % (reason, ', '.join(labels)) for reason, labels in by_reason.items())))
+        held = [job for job in self.jobs.values() if job['outcome'] == 'blocked']
+        if held and not self.held_all:
+            messages.append('Held back %d job(s): %s.' % (len(held), '; '.join(
+                '%s: %s' % (job_label(job), job['skipped_reason']) for job in held)))
         if self.timed_out and self.pending:
             # a backward task waits for its forward task: its skipped_reason says how far that one got
             last_seen = dict((job_id, {'status': self.jobs[job_id]['skipped_reason'] or self.jobs[job_id]['status_after']})
                              for job_id in self.pending)
+            names = dict((job_id, self.jobs[job_id]['name']) for job_id in self.pending)
             messages.append('Timed out after %d s waiting for %d job(s). %s' % (
-                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen)))
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, names)))
         return ' '.join(messages) or None
 
     def get_result(self):
@@ -662,9 +847,11 @@ class DrsBatchStart(DrsModuleBase):
             changed=self.changed,
             jobs=jobs,
             started_jobs=[job['id'] for job in jobs if job['started']],
-            skipped_jobs=[job['id'] for job in jobs if job['skipped_reason'] and not job['started']],
+            skipped_jobs=[job['id'] for job in jobs if job['outcome'] == 'unchanged'],
+            blocked_jobs=[job['id'] for job in jobs if job['outcome'] == 'blocked'],
             failed_jobs=[job['id'] for job in jobs if job['error']],
             pending_jobs=list(self.pending),
+            fate_known=fate_known(job['outcome'] for job in jobs),
             diff=dict(before=dict((job['id'], job['status_before']) for job in found),
                       after=dict((job['id'], job['status_after']) for job in found)),
             elapsed=self.elapsed(),
@@ -673,7 +860,7 @@ class DrsBatchStart(DrsModuleBase):
 
 
 def main():
-    DrsBatchStart(DrsBatchStart.define_module()).execute()
+    DrsBatchStart.run_module()
 
 
 if __name__ == '__main__':

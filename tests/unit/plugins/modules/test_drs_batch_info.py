@@ -14,7 +14,7 @@ def test_info_merges_status_and_progress_by_default():
         (jid(2), 'job-002', 'CONFIGURATION'), (jid(1), 'job-001', 'INCRE_TRANSFER_STARTED')]
     assert list(result['jobs'][0]) == ['id', 'name', 'status', 'progress']
     assert result['jobs'][1]['progress']['progress'] == '100'
-    assert drs.methods() == ['connect', 'batch_detail', 'batch_progress']
+    assert drs.methods() == ['batch_detail', 'batch_progress']
     assert result['not_found'] == []
     assert_matches_return_doc(module, result)
 
@@ -23,7 +23,7 @@ def test_info_reads_every_job_of_the_project_when_jobs_is_omitted():
     drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), status='FULL_TRANSFER_STARTED'))
     result = run_module(module, {'include': ['status', 'detail']}, drs)
     assert [job['id'] for job in result['jobs']] == [jid(1), jid(2)]
-    assert drs.methods() == ['connect', 'list_jobs', 'batch_detail']
+    assert drs.methods() == ['list_jobs', 'batch_detail']
     assert result['jobs'][1]['detail']['status'] == 'FULL_TRANSFER_STARTED'
     assert_matches_return_doc(module, result)
 
@@ -62,7 +62,7 @@ def test_info_with_no_facets_returns_id_name_status_from_one_call():
     drs = FakeDrs(FakeJob(jid(1)))
     result = run_module(module, {'jobs': [jid(1)], 'include': []}, drs)
     assert result['jobs'] == [{'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION'}]
-    assert drs.methods() == ['connect', 'batch_detail']
+    assert drs.methods() == ['batch_detail']
 
 
 def test_info_never_changes_anything_even_outside_check_mode():

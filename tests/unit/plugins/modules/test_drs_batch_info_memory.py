@@ -5,7 +5,7 @@ tests/perf), and the result is unchanged."""
 import json
 from unittest import mock
 
-from ansible_collections.cloudops.drs.plugins.module_utils._base import redact_secrets
+from ansible_collections.cloudops.drs.plugins.module_utils._secrets import redact_secrets
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_info as module
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module
 

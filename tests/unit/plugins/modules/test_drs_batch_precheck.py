@@ -21,7 +21,7 @@ def test_precheck_submits_configured_jobs_waits_and_reports_passes():
     first = job_result(result, jid(1))
     assert first == {'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'submitted': True, 'passed': True,
                      'process': '100%', 'total_passed_rate': '100%', 'failed_items': [], 'alarm_items': [],
-                     'skipped_reason': None, 'error': None, 'dr_pair': None}
+                     'skipped_reason': None, 'error': None, 'dr_pair': None, 'outcome': 'passed'}
     assert job_result(result, jid(2))['alarm_items'] == [{'item': 'srcDbBinlogExpireLogsDays', 'group': 'db_params',
                                                          'reason': 'BINLOG_EXPIRE_TOO_SHORT', 'raw_message': 'expire_logs_days is 1'}]
     assert_matches_return_doc(module, result)
@@ -30,7 +30,7 @@ def test_precheck_submits_configured_jobs_waits_and_reports_passes():
 def test_precheck_reads_status_and_existing_results_before_submitting():
     drs = FakeDrs(FakeJob(jid(1)))
     run_module(module, {'jobs': [jid(1)]}, drs)
-    assert drs.methods()[:4] == ['connect', 'batch_detail', 'batch_precheck_result', 'batch_precheck']
+    assert drs.methods()[:3] == ['batch_detail', 'batch_precheck_result', 'batch_precheck']
 
 
 def test_second_run_skips_passed_jobs_and_submits_nothing():
@@ -74,7 +74,8 @@ def test_check_mode_does_not_report_the_old_failure_of_a_job_it_would_pre_check_
     assert not [name for name in drs.methods() if name in MUTATING]
     assert job_result(result, jid(1)) == {
         'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'submitted': True, 'passed': None, 'process': None,
-        'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None, 'dr_pair': None}
+        'total_passed_rate': None, 'failed_items': [], 'alarm_items': [], 'skipped_reason': None, 'error': None, 'dr_pair': None,
+        'outcome': 'would_precheck'}
     assert result['failed_jobs'] == [] and result['passed_jobs'] == []
     assert_matches_return_doc(module, result)
 
@@ -90,7 +91,7 @@ def test_failed_precheck_fails_the_module_after_reporting_every_job():
     result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
     assert result['failed'] is True
     assert result['changed'] is True
-    assert result['msg'] == ('Pre-check failed for 1 of 2 job(s): %s (legacy-crm): dstDbDiskSize [db_disk_size] DST_DISK_TOO_SMALL.'
+    assert result['msg'] == ('Pre-check failed for 1 of 2 job(s): legacy-crm (%s): dstDbDiskSize [db_disk_size] DST_DISK_TOO_SMALL.'
                              % jid(2))
     assert result['passed_jobs'] == [jid(1)]
     assert result['failed_jobs'] == [jid(2)]
@@ -105,7 +106,7 @@ def test_alarm_items_fail_only_with_alarm_is_failure():
     drs = FakeDrs(FakeJob(jid(1), precheck_outcome='alarm'))
     result = run_module(module, {'jobs': [jid(1)], 'alarm_is_failure': True}, drs)
     assert result['failed'] is True
-    assert result['msg'] == ('Pre-check failed for 1 of 1 job(s): %s (job-001): srcDbBinlogExpireLogsDays [db_params] '
+    assert result['msg'] == ('Pre-check failed for 1 of 1 job(s): job-001 (%s): srcDbBinlogExpireLogsDays [db_params] '
                              'BINLOG_EXPIRE_TOO_SHORT.' % jid(1))
     assert result['failed_jobs'] == [jid(1)]
 
@@ -132,7 +133,7 @@ def test_a_running_precheck_is_waited_for_not_submitted_again():
 def test_wait_false_returns_after_submitting():
     drs = FakeDrs(FakeJob(jid(1)))
     result = run_module(module, {'jobs': [jid(1)], 'wait': False}, drs)
-    assert drs.methods() == ['connect', 'batch_detail', 'batch_precheck_result', 'batch_precheck']
+    assert drs.methods() == ['batch_detail', 'batch_precheck_result', 'batch_precheck']
     assert job_result(result, jid(1))['submitted'] is True
     assert job_result(result, jid(1))['passed'] is None
     assert result['passed_jobs'] == [] and result['failed_jobs'] == []
@@ -149,7 +150,7 @@ def test_unknown_jobs_and_refused_jobs_are_failures_with_an_error():
                                                    'error_msg': 'Another operation is being performed on the migration task.'}
     assert job_result(result, jid(2))['submitted'] is False
     assert job_result(result, jid(9))['error'] == {'error_code': None, 'error_msg': 'DRS job %s was not found in this project.' % jid(9)}
-    assert result['msg'] == ('Pre-check failed for 2 of 3 job(s): %s (job-002): Another operation is being performed on the '
+    assert result['msg'] == ('Pre-check failed for 2 of 3 job(s): job-002 (%s): Another operation is being performed on the '
                              'migration task.; %s: DRS job %s was not found in this project.' % (jid(2), jid(9), jid(9)))
     assert result['passed_jobs'] == [jid(1)]
     assert_matches_return_doc(module, result)
@@ -160,8 +161,8 @@ def test_timeout_names_the_pending_jobs_and_their_progress():
     result = run_module(module, {'jobs': [jid(1), jid(2)], 'wait_timeout': 60, 'poll_interval': 10}, drs)
     assert result['failed'] is True
     assert result['pending_jobs'] == [jid(1), jid(2)]
-    assert result['msg'] == ('Timed out after 60 s waiting for the pre-check of 2 job(s). Still pending: %s (pre-check 50%%), '
-                             '%s (pre-check 50%%).' % (jid(1), jid(2)))
+    assert result['msg'] == ('Timed out after 60 s waiting for the pre-check of 2 job(s). Still pending: job-001 (%s) (pre-check 50%%), '
+                             'job-002 (%s) (pre-check 50%%).' % (jid(1), jid(2)))
     assert job_result(result, jid(1))['process'] == '50%'
     assert_matches_return_doc(module, result)
 
@@ -216,3 +217,56 @@ def test_secrets_never_appear_in_the_result():
     drs = FakeDrs(FakeJob(jid(1)))
     result = run_module(module, {'jobs': [jid(1)], 'auth_token': 'sEcReT-ToKeN-123'}, drs)
     assert 'sEcReT-ToKeN-123' not in str(result)
+
+
+# -- outcomes ------------------------------------------------------------------------------------------------------
+
+def test_every_job_has_an_outcome_from_the_closed_vocabulary():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck_outcome='fail'), FakeJob(jid(3), status='INCRE_TRANSFER_STARTED'),
+                  FakeJob(jid(4), precheck='pass'))
+    drs.refuse[jid(5)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    drs.jobs[jid(5)] = FakeJob(jid(5))
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3), jid(4), jid(5), jid(9)]}, drs)
+    assert [job['outcome'] for job in result['jobs']] == ['passed', 'failed', 'skipped', 'passed', 'error', 'error']
+    assert result['fate_known'] is True
+    assert_matches_return_doc(module, result)
+
+
+def test_a_result_read_that_fails_after_the_submission_leaves_the_outcome_unknown():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck_outcome='fail'))
+    original = drs.batch_precheck_result
+
+    def fail_after_submission(ids, deadline=None):
+        if drs.called('batch_precheck'):
+            raise DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+        return original(ids, deadline=deadline)
+    drs.batch_precheck_result = fail_after_submission
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert result['failed'] is True
+    assert [job['outcome'] for job in result['jobs']] == ['unknown', 'unknown']
+    assert [job['passed'] for job in result['jobs']] == [None, None]
+    assert result['fate_known'] is False and result['passed_jobs'] == []
+    assert result['msg'] == 'HTTP 500 DRS.M00004: Service abnormal.'
+    assert_matches_return_doc(module, result)
+
+
+def test_wait_false_leaves_the_submitted_jobs_unknown():
+    drs = FakeDrs(FakeJob(jid(1)))
+    result = run_module(module, {'jobs': [jid(1)], 'wait': False}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'unknown' and result['fate_known'] is False
+
+
+def test_check_mode_outcome_is_would_precheck_for_a_job_it_would_submit_or_wait_for():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck='running'), FakeJob(jid(3), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)]}, drs, check_mode=True)
+    assert [job['outcome'] for job in result['jobs']] == ['would_precheck', 'would_precheck', 'passed']
+
+
+def test_dual_active_ready_backward_needs_no_precheck_and_the_parent_is_skipped():
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    drs = FakeDrs(FakeJob(parent, role='parent', detail={'multi_write': True}),
+                  FakeJob(forward, role='forward', parent_id=parent, status='INCRE_TRANSFER_STARTED'),
+                  FakeJob(backward, role='backward', parent_id=parent))
+    result = run_module(module, {'jobs': [parent, backward]}, drs)
+    assert [job['outcome'] for job in result['jobs']] == ['skipped', 'not_needed']

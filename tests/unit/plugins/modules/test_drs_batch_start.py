@@ -3,6 +3,8 @@
 import calendar
 import time
 
+import pytest
+
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_precheck
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_start as module
@@ -30,7 +32,7 @@ def test_start_starts_prechecked_jobs_and_waits_until_they_run():
     assert result['started_jobs'] == [jid(1), jid(2)]
     assert job_result(result, jid(1)) == {'id': jid(1), 'name': 'job-001', 'status_before': 'CONFIGURATION',
                                           'status_after': 'INCRE_TRANSFER_STARTED', 'started': True, 'scheduled_start': None,
-                                          'skipped_reason': None, 'error': None}
+                                          'skipped_reason': None, 'error': None, 'outcome': 'started', 'note': None}
     assert result['diff'] == {'before': {jid(1): 'CONFIGURATION', jid(2): 'CONFIGURATION'},
                               'after': {jid(1): 'INCRE_TRANSFER_STARTED', jid(2): 'FULL_TRANSFER_COMPLETE'}}
     assert_matches_return_doc(module, result)
@@ -39,7 +41,7 @@ def test_start_starts_prechecked_jobs_and_waits_until_they_run():
 def test_start_reads_status_and_precheck_results_before_starting():
     drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
     run_module(module, {'jobs': [jid(1)]}, drs)
-    assert drs.methods()[:4] == ['connect', 'batch_detail', 'batch_precheck_result', 'batch_start']
+    assert drs.methods()[:3] == ['batch_detail', 'batch_precheck_result', 'batch_start']
 
 
 def test_second_run_is_unchanged_and_sends_no_start():
@@ -99,16 +101,16 @@ def test_jobs_without_a_passed_precheck_or_in_a_failed_state_are_failures():
                        'the pre-check is still running (50%); wait for it to pass',
                        'status START_JOB_FAILED does not allow a start: The source database is unreachable.']
     assert result['msg'] == (
-        'Could not start 4 of 5 job(s): %s: %s (job-001); the last pre-check failed (total passed rate 66%%); fix it and pre-check '
-        'again: %s (job-002); the pre-check is still running (50%%); wait for it to pass: %s (job-003); status START_JOB_FAILED '
-        'does not allow a start: The source database is unreachable.: %s (job-004).' % (NO_PRECHECK, jid(1), jid(2), jid(3), jid(4)))
+        'Could not start 4 of 5 job(s): %s: job-001 (%s); the last pre-check failed (total passed rate 66%%); fix it and pre-check '
+        'again: job-002 (%s); the pre-check is still running (50%%); wait for it to pass: job-003 (%s); status START_JOB_FAILED '
+        'does not allow a start: The source database is unreachable.: job-004 (%s).' % (NO_PRECHECK, jid(1), jid(2), jid(3), jid(4)))
     assert_matches_return_doc(module, result)
 
 
 def test_failure_message_groups_jobs_with_the_same_reason():
     drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2)))
     result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
-    assert result['msg'] == 'Could not start 2 of 2 job(s): %s: %s (job-001), %s (job-002).' % (NO_PRECHECK, jid(1), jid(2))
+    assert result['msg'] == 'Could not start 2 of 2 job(s): %s: job-001 (%s), job-002 (%s).' % (NO_PRECHECK, jid(1), jid(2))
 
 
 def test_require_precheck_false_starts_without_reading_precheck_results():
@@ -139,7 +141,7 @@ def test_start_job_failed_after_the_start_is_a_failure_with_the_reason():
     assert result['started_jobs'] == [jid(1)] and result['failed_jobs'] == [jid(1)]
     assert job_result(result, jid(1))['status_after'] == 'START_JOB_FAILED'
     assert result['msg'] == ('Could not start 1 of 1 job(s): start failed: START_JOB_FAILED (The source database is unreachable.): '
-                             '%s (reporting).' % jid(1))
+                             'reporting (%s).' % jid(1))
     assert_matches_return_doc(module, result)
 
 
@@ -247,7 +249,7 @@ def test_timeout_names_pending_jobs_and_their_last_status():
     result = run_module(module, {'jobs': [jid(1)], 'wait_timeout': 30, 'poll_interval': 10}, drs)
     assert result['failed'] is True
     assert result['pending_jobs'] == [jid(1)]
-    assert result['msg'] == 'Timed out after 30 s waiting for 1 job(s). Still pending: %s (STARTJOBING).' % jid(1)
+    assert result['msg'] == 'Timed out after 30 s waiting for 1 job(s). Still pending: job-001 (%s) (STARTJOBING).' % jid(1)
     assert result['started_jobs'] == [jid(1)]
     assert_matches_return_doc(module, result)
 
@@ -261,7 +263,7 @@ def test_dual_active_timeout_waiting_for_the_forward_task_fails():
     reason = ('waiting for forward task %s (INCRE_TRANSFER_STARTED, RPO 120.0 s, RTO 120.0 s) to reach INCRE_TRANSFER_STARTED '
               'with RPO and RTO under 60 s' % jid(501))
     assert job_result(result, jid(502))['skipped_reason'] == reason
-    assert result['msg'] == 'Timed out after 20 s waiting for 1 job(s). Still pending: %s (%s).' % (jid(502), reason)
+    assert result['msg'] == 'Timed out after 20 s waiting for 1 job(s). Still pending: job-502 (%s) (%s).' % (jid(502), reason)
     assert_matches_return_doc(module, result)
 
 
@@ -310,11 +312,14 @@ def test_client_timeout_while_waiting_names_the_pending_jobs_with_the_documented
 
 # -- prechecked: what drs_batch_precheck returned is not read again ------------------------------------------------
 
-def precheck_record(job_id, status='CONFIGURATION', passed=True, dr_pair=None, error=None, name=None):
-    """One element of the jobs that drs_batch_precheck returns (the keys drs_batch_start looks at, and a few more)."""
+def precheck_record(job_id, status='CONFIGURATION', passed=True, dr_pair=None, error=None, name=None, outcome=None):
+    """One element of the jobs that drs_batch_precheck returns (the keys drs_batch_start looks at, and a few more);
+    the outcome follows from ``passed`` and ``error`` as the pre-check module decides it, unless given."""
+    if outcome is None:
+        outcome = 'error' if error else {True: 'passed', False: 'failed', None: 'unknown'}[passed]
     return {'id': job_id, 'name': name or 'job-%s' % job_id[-3:], 'status': status, 'submitted': True, 'passed': passed,
             'process': '100%', 'total_passed_rate': '100%' if passed else '50%', 'failed_items': [], 'alarm_items': [],
-            'skipped_reason': None, 'error': error, 'dr_pair': dr_pair}
+            'skipped_reason': None, 'error': error, 'dr_pair': dr_pair, 'outcome': outcome}
 
 
 def test_prechecked_jobs_are_started_without_reading_them_again():
@@ -322,8 +327,8 @@ def test_prechecked_jobs_are_started_without_reading_them_again():
     records = [precheck_record(jid(1)), precheck_record(jid(2))]
     result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': records}, drs)
     assert 'failed' not in result
-    assert drs.methods()[:2] == ['connect', 'batch_start']
-    assert set(drs.methods()[2:]) == {'batch_status'}          # polled until they run, nothing else
+    assert drs.methods()[:1] == ['batch_start']
+    assert set(drs.methods()[1:]) == {'batch_status'}          # polled until they run, nothing else
     assert result['started_jobs'] == [jid(1), jid(2)]
     assert job_result(result, jid(1))['name'] == 'job-001'
     assert result['diff']['before'] == {jid(1): 'CONFIGURATION', jid(2): 'CONFIGURATION'}
@@ -343,18 +348,25 @@ def test_prechecked_failed_or_refused_precheck_is_not_started():
         'the pre-check could not run (This API cannot be called in the current task status.); fix it and pre-check again')
 
 
-def test_prechecked_running_jobs_are_unchanged_and_only_unknown_jobs_are_read():
+def test_prechecked_decides_the_gate_and_a_job_without_a_positive_pass_is_not_started_nor_read():
     drs = FakeDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED', precheck='pass'), FakeJob(jid(2), precheck='pass'),
-                  FakeJob(jid(3), precheck='pass'))
-    records = [precheck_record(jid(1), status='INCRE_TRANSFER_STARTED', passed=None),
+                  FakeJob(jid(3), precheck='pass'), FakeJob(jid(4), precheck='pass'))
+    records = [precheck_record(jid(1), status='INCRE_TRANSFER_STARTED', passed=None, outcome='skipped'),
                precheck_record(jid(2), passed=None),          # its result was not known to the pre-check run
+               precheck_record(jid(4)),
                precheck_record(jid(9))]                       # not in jobs: ignored
-    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)], 'prechecked': records}, drs)
-    assert 'failed' not in result
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3), jid(4)], 'prechecked': records}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_precheck_result') == []            # DRS may say passed: the records decide, unknown is not passed
     assert drs.called('batch_detail') == [[jid(3)]]
-    assert drs.called('batch_precheck_result') == [[jid(2), jid(3)]]
-    assert drs.called('batch_start') == [[jid(2), jid(3)]]
+    assert drs.called('batch_start') == [[jid(4)]]
+    assert [job['outcome'] for job in result['jobs']] == ['unchanged', 'not_started', 'not_started', 'started']
     assert job_result(result, jid(1))['skipped_reason'] == 'already INCRE_TRANSFER_STARTED'
+    assert job_result(result, jid(2))['error']['error_msg'] == (
+        'the result of the pre-check is not known (the pre-check step did not finish); pre-check again')
+    assert job_result(result, jid(3))['error']['error_msg'] == 'no pre-check result from this run (the job is not in prechecked)'
+    assert result['fate_known'] is True
+    assert_matches_return_doc(module, result)
 
 
 def test_prechecked_job_started_meanwhile_by_someone_else_is_unchanged_not_started_twice():
@@ -367,7 +379,8 @@ def test_prechecked_job_started_meanwhile_by_someone_else_is_unchanged_not_start
     assert drs.called('batch_status')[0] == [jid(1)]              # DRS refused jid(1): read to see why
     assert job_result(result, jid(1)) == {'id': jid(1), 'name': 'job-001', 'status_before': 'INCRE_TRANSFER_STARTED',
                                           'status_after': 'INCRE_TRANSFER_STARTED', 'started': False, 'scheduled_start': None,
-                                          'skipped_reason': 'already INCRE_TRANSFER_STARTED', 'error': None}
+                                          'skipped_reason': 'already INCRE_TRANSFER_STARTED', 'error': None, 'outcome': 'unchanged',
+                                          'note': None}
     assert result['started_jobs'] == [jid(2)] and result['skipped_jobs'] == [jid(1)]
 
 
@@ -376,7 +389,7 @@ def test_prechecked_dual_active_pair_starts_forward_then_backward_without_readin
     parent, forward, backward = jid(500), jid(501), jid(502)
     pair = {'parent_id': parent, 'forward_id': forward, 'forward_status': 'CONFIGURATION'}
     records = [precheck_record(forward, dr_pair=dict(pair, role='forward')),
-               precheck_record(backward, passed=None, dr_pair=dict(pair, role='backward'))]
+               precheck_record(backward, dr_pair=dict(pair, role='backward'))]
     result = run_module(module, {'jobs': [backward, forward], 'rpo_rto_max': 30, 'prechecked': records}, drs)
     assert 'failed' not in result
     assert drs.called('batch_detail') == [] and drs.called('list_jobs') == [] and drs.called('batch_precheck_result') == []
@@ -401,7 +414,7 @@ def test_prechecked_check_mode_sends_nothing_and_reads_nothing():
     drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
     result = run_module(module, {'jobs': [jid(1)], 'prechecked': [precheck_record(jid(1))]}, drs, check_mode=True)
     assert result['changed'] is True
-    assert [name for name in drs.methods() if name != 'connect'] == []
+    assert drs.methods() == []
     assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
 
 
@@ -453,8 +466,8 @@ def test_prechecked_backward_alone_uses_the_forward_task_of_its_pair_only_after_
     drs = dual_active(forward_status='INCRE_TRANSFER_STARTED', rpo_ms=[1000])
     parent, forward, backward = jid(500), jid(501), jid(502)
     # the pre-check saw the forward task in CONFIGURATION; it was started since: the backward task is read again
-    record = precheck_record(backward, passed=None, dr_pair={'role': 'backward', 'parent_id': parent, 'forward_id': forward,
-                                                             'forward_status': 'CONFIGURATION'})
+    record = precheck_record(backward, dr_pair={'role': 'backward', 'parent_id': parent, 'forward_id': forward,
+                                                'forward_status': 'CONFIGURATION'})
     result = run_module(module, {'jobs': [backward], 'prechecked': [record]}, drs)
     assert 'failed' not in result
     assert drs.called('batch_detail')[0] == [backward]
@@ -542,3 +555,125 @@ def test_precheck_output_fed_to_start_in_check_mode_sends_nothing_mutating():
     assert not [name for name in drs.methods() if name in MUTATING]
     assert start['changed'] is True and sorted(start['started_jobs']) == [jid(1), jid(2)]
     assert drs.starts == {jid(1): 0, jid(2): 0}
+
+
+# -- the start gate ------------------------------------------------------------------------------------------------
+
+def test_all_or_nothing_with_a_failed_precheck_record_sends_no_request_and_holds_every_job():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='fail'), FakeJob(jid(3), status='INCRE_TRANSFER_STARTED'))
+    records = [precheck_record(jid(1)), precheck_record(jid(2), passed=False),
+               precheck_record(jid(3), status='INCRE_TRANSFER_STARTED', passed=None, outcome='skipped')]
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)], 'prechecked': records, 'all_or_nothing': True}, drs)
+    assert result['failed'] is True and result['changed'] is False
+    assert drs.calls == [] and drs.built == 1
+    assert [job['outcome'] for job in result['jobs']] == ['blocked', 'not_started', 'unchanged']
+    assert result['blocked_jobs'] == [jid(1)] and result['failed_jobs'] == [jid(2)] and result['skipped_jobs'] == [jid(3)]
+    assert job_result(result, jid(1))['skipped_reason'] == (
+        'not started: 1 other job(s) of this run cannot start, and all_or_nothing holds back every job')
+    assert result['msg'] == (
+        'Nothing was started: 1 of 3 job(s) cannot start, and all_or_nothing holds back every job. Could not start 1 of 3 '
+        'job(s): the last pre-check failed (total passed rate 50%%); fix it and pre-check again: job-002 (%s).' % jid(2))
+    assert_matches_return_doc(module, result)
+
+
+@pytest.mark.parametrize('record', [
+    {'passed': None},                                        # the pre-check module failed half-way: outcome unknown
+    {'passed': None, 'outcome': 'pending'},
+    {'passed': None, 'outcome': 'skipped'},
+    {'status': None, 'passed': False, 'error': {'error_code': None, 'error_msg': 'not found'}},
+    {'status': 'START_JOB_FAILED', 'passed': None, 'outcome': 'skipped'},
+], ids=['unknown', 'pending', 'skipped', 'not_found', 'failed_state'])
+def test_all_or_nothing_holds_every_job_when_any_record_is_not_a_positive_pass(record):
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    records = [precheck_record(jid(1)), precheck_record(jid(2), **record)]
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': records, 'all_or_nothing': True}, drs)
+    assert result['failed'] is True
+    assert drs.calls == [] and drs.starts == {jid(1): 0, jid(2): 0}
+    assert job_result(result, jid(1))['outcome'] == 'blocked'
+    assert job_result(result, jid(2))['outcome'] in ('not_started', 'failed')
+
+
+def test_all_or_nothing_holds_a_job_missing_from_the_records():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'prechecked': [precheck_record(jid(1))], 'all_or_nothing': True}, drs)
+    assert result['failed'] is True and drs.calls == []
+    assert [job['outcome'] for job in result['jobs']] == ['blocked', 'not_started']
+
+
+def test_all_or_nothing_without_records_reads_the_results_and_starts_nothing_when_one_failed():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), precheck='fail'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'all_or_nothing': True}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_start') == [] and drs.starts == {jid(1): 0, jid(2): 0}
+    assert [job['outcome'] for job in result['jobs']] == ['blocked', 'not_started']
+
+
+def test_alarm_is_failure_keeps_a_job_with_alarm_items_from_starting_when_the_results_are_read():
+    drs = FakeDrs(FakeJob(jid(1), precheck='alarm'))
+    result = run_module(module, {'jobs': [jid(1)], 'alarm_is_failure': True}, drs)
+    assert result['failed'] is True and drs.called('batch_start') == []
+    assert job_result(result, jid(1))['outcome'] == 'not_started'
+    assert run_module(module, {'jobs': [jid(1)]}, drs)['started_jobs'] == [jid(1)]
+
+
+def test_passed_subset_holds_back_the_other_task_of_a_dual_active_pair_whose_one_task_cannot_start():
+    drs = dual_active()
+    drs.jobs[jid(7)] = FakeJob(jid(7), precheck='pass')
+    drs.starts[jid(7)] = 0
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pair = {'parent_id': parent, 'forward_id': forward, 'forward_status': 'CONFIGURATION'}
+    records = [precheck_record(forward, dr_pair=dict(pair, role='forward'), passed=False),
+               precheck_record(backward, dr_pair=dict(pair, role='backward')), precheck_record(jid(7))]
+    result = run_module(module, {'jobs': [forward, backward, jid(7)], 'prechecked': records}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_start') == [[jid(7)]]
+    assert [job['outcome'] for job in result['jobs']] == ['not_started', 'blocked', 'started']
+    assert job_result(result, backward)['skipped_reason'] == (
+        'not started: the other task of its dual-active DR pair, job-501 (%s), cannot start' % forward)
+    assert 'Held back 1 job(s): job-502 (%s): not started: the other task' % backward in result['msg']
+
+
+def test_check_mode_predicts_a_start_that_depends_on_a_precheck_that_would_run_and_keeps_the_dual_active_order():
+    drs = dual_active()
+    drs.jobs[jid(7)] = FakeJob(jid(7))
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pair = {'parent_id': parent, 'forward_id': forward, 'forward_status': 'CONFIGURATION'}
+    records = [precheck_record(forward, dr_pair=dict(pair, role='forward')),
+               precheck_record(backward, dr_pair=dict(pair, role='backward')),
+               precheck_record(jid(7), passed=None, outcome='would_precheck')]
+    result = run_module(module, {'jobs': [forward, backward, jid(7)], 'prechecked': records, 'all_or_nothing': True,
+                                 'rpo_rto_max': 30}, drs, check_mode=True)
+    assert 'failed' not in result
+    assert drs.calls == []
+    assert [job['outcome'] for job in result['jobs']] == ['would_start', 'would_start', 'depends_on_precheck']
+    assert job_result(result, jid(7))['status_after'] == 'CONFIGURATION'
+    assert job_result(result, backward)['note'] == (
+        'would start only if every pre-check that would run now passes (all_or_nothing); would start after its forward task '
+        'job-501 (%s) reaches INCRE_TRANSFER_STARTED with RPO and RTO under 30 s' % forward)
+    assert job_result(result, forward)['note'] == 'would start only if every pre-check that would run now passes (all_or_nothing)'
+    assert_matches_return_doc(module, result)
+
+
+def test_a_failure_while_waiting_leaves_started_jobs_unknown_not_started():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), status='CREATE_FAILED'))
+    drs.raise_on['batch_status'] = DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert result['failed'] is True
+    assert result['fate_known'] is False
+    assert result['started_jobs'] == [jid(1)]
+    assert job_result(result, jid(1))['outcome'] == 'unknown'
+    assert job_result(result, jid(1))['error']['error_msg'] == (
+        'not decided: the run stopped early (HTTP 500 DRS.M00004: Service abnormal.)')
+    assert job_result(result, jid(2))['outcome'] == 'failed'
+    assert result['error']['status'] == 500
+    assert_matches_return_doc(module, result)
+
+
+def test_an_unexpected_exception_keeps_every_per_job_result():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.raise_on['batch_start'] = AttributeError("'str' object has no attribute 'get'")
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == "Unexpected error (AttributeError): 'str' object has no attribute 'get'"
+    assert [job['outcome'] for job in result['jobs']] == ['unknown'] and result['fate_known'] is False
+    assert drs.starts == {jid(1): 0}

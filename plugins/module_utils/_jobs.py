@@ -1,0 +1,299 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The rules about DRS jobs, in one place: pure functions and data, no HTTP, no Ansible.
+
+Everything that answers "may this job start, and what happened to it?" lives here, and the modules, the
+report filters and the roles use it from here:
+
+- **Status groups**: which job states count as running, already started, failed, or allow a pre-check.
+- **Pre-check state**: whether a ``batch-precheck-result`` item is missing, running or done, and whether it
+  passed (:func:`precheck_verdict`).
+- **The closed outcome vocabulary**: every module reports per job one ``outcome`` from
+  :data:`PRECHECK_OUTCOMES` or :data:`START_OUTCOMES`. An outcome that is not known is ``unknown``, and
+  ``unknown`` is never OK (fail closed).
+- **The start gate** (:func:`gate_verdict`): whether a pre-check outcome lets a job start.
+- **Dual-active DR pairs** (:class:`DrPairs`), **delay parsing** (:func:`delay_ms`), **job labels**
+  (:func:`job_label`) and the per-job error dicts.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+# -- status groups (reference: drs-api.md, job states) ------------------------------------------------------------
+
+#: A job in one of these replicates (the goal of a start).
+RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
+#: Found in one of these, a job is not started again: it is reported ``unchanged``.
+ALREADY_STARTED = ('STARTJOBING', 'WAITING_FOR_START', 'PAUSING') + RUNNING
+#: While waiting after a start, a job in one of these is not done yet (per kind of start).
+START_PENDING = {
+    'now': ('CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START'),
+    'scheduled': ('CONFIGURATION', 'STARTJOBING'),
+}
+#: Where a start ends well: running, or waiting for its scheduled time.
+START_REACHED = RUNNING + ('WAITING_FOR_START',)
+#: The only state in which DRS starts a job.
+STARTABLE = 'CONFIGURATION'
+#: A dual-active forward task must be here (with RPO and RTO under the limit) before its backward task starts.
+FORWARD_READY = 'INCRE_TRANSFER_STARTED'
+#: A forward task in one of these may still become ready.
+FORWARD_MAY_BECOME_READY = ('CONFIGURATION', 'STARTJOBING', 'WAITING_FOR_START', 'FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE')
+#: States that mean "something went wrong"; a status report counts them as problems.
+FAILED_STATES = frozenset((
+    'CREATE_FAILED', 'START_JOB_FAILED', 'FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED',
+    'RELEASE_RESOURCE_FAILED', 'REBUILD_NODE_FAILED', 'CHANGE_JOB_FAILED', 'CHILD_TRANSFER_FAILED',
+    'NODE_UPGRADE_FAILED',
+))
+
+#: Pre-check modes, and the job states in which DRS accepts a pre-check of each (reference: drs-api.md 6.2).
+PRECHECK_MODES = ('forStartJob', 'forRetryJob')
+PRECHECK_ALLOWED = {
+    'forStartJob': ('CONFIGURATION',),
+    'forRetryJob': ('INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', 'START_JOB_FAILED'),
+}
+PRECHECK_DONE = '100%'
+
+# -- the closed outcome vocabulary --------------------------------------------------------------------------------
+
+#: Per-job ``outcome`` of drs_batch_precheck.
+#: passed: the latest pre-check positively passed (now or earlier); failed: it ran and failed; error: DRS did not
+#: pre-check the job (not found, refused); pending: still running when the deadline came; skipped: not pre-checked
+#: because its state or role allows none; not_needed: a dual-active backward task whose forward task replicates;
+#: would_precheck: check mode, the pre-check would be submitted and its result cannot be known; unknown: the
+#: module could not learn the result (a request failed, or it did not wait).
+PRECHECK_OUTCOMES = ('passed', 'failed', 'error', 'pending', 'skipped', 'not_needed', 'would_precheck', 'unknown')
+#: Pre-check outcomes that let a job start.
+PRECHECK_GATE_OPEN = frozenset(('passed', 'not_needed'))
+
+#: Per-job ``outcome`` of drs_batch_start.
+#: started / scheduled: this run started it (it runs) or scheduled it (it waits for its time); unchanged: it was
+#: already starting, scheduled, running or paused; failed: it could not be started, or its start failed;
+#: not_started: its own pre-check did not positively pass; blocked: held back because of other jobs (all or
+#: nothing, or the other task of its dual-active pair); pending: it had not reached its target state at the
+#: deadline; unknown: its fate is not known (a request failed half-way). In check mode: would_start,
+#: would_schedule, and depends_on_precheck (its pre-check would run now, so the start depends on the result).
+START_OUTCOMES = ('started', 'scheduled', 'unchanged', 'failed', 'not_started', 'blocked', 'pending', 'unknown',
+                  'would_start', 'would_schedule', 'depends_on_precheck')
+#: Start outcomes of a job that ends running, scheduled, or was already running (check mode: would).
+START_OK = frozenset(('started', 'scheduled', 'unchanged', 'would_start', 'would_schedule', 'depends_on_precheck'))
+
+#: Outcomes whose fate is not known: a module result holding one of these has ``fate_known: false``.
+UNKNOWN_FATES = frozenset(('unknown', 'pending'))
+
+
+def fate_known(outcomes):
+    """True when no outcome is ``unknown`` or ``pending``: the module knows what happened to every job."""
+    return not any(outcome in UNKNOWN_FATES for outcome in outcomes)
+
+
+def gate_verdict(outcome):
+    """What a pre-check outcome means for the start: ``'open'``, ``'depends'`` (check mode) or ``'closed'``.
+
+    Only a positive pass opens the gate; ``would_precheck`` (check mode) means the start depends on the result;
+    everything else, ``unknown`` and a missing outcome (None) included, keeps it closed.
+    """
+    if outcome in PRECHECK_GATE_OPEN:
+        return 'open'
+    if outcome == 'would_precheck':
+        return 'depends'
+    return 'closed'
+
+
+# -- small value rules --------------------------------------------------------------------------------------------
+
+def is_true(value):
+    """A DRS boolean, which may come as a JSON boolean or as text."""
+    return value is True or str(value).lower() == 'true'
+
+
+def job_label(job):
+    """``name (id)`` of a job (a dict with ``id`` and maybe ``name``), for messages and reports; the id alone without a name."""
+    return '%s (%s)' % (job['name'], job['id']) if job.get('name') else job['id']
+
+
+def delay_ms(info):
+    """The ``delay`` of an RPO or RTO info dict in milliseconds (int); None when unknown (DRS sends -1 outside
+    the incremental phase)."""
+    if not isinstance(info, dict):
+        return None
+    try:
+        delay = int(float(info.get('delay')))
+    except (TypeError, ValueError):
+        return None
+    return delay if delay >= 0 else None
+
+
+def precheck_state(result):
+    """``None`` (no pre-check result), ``'running'`` or ``'done'`` for a batch-precheck-result item."""
+    if not isinstance(result, dict) or job_error(result) or result.get('process') in (None, ''):
+        return None
+    return 'done' if result.get('process') == PRECHECK_DONE else 'running'
+
+
+def check_items(result, kind):
+    """The check items of a batch-precheck-result item whose ``result`` is ``kind`` (FAILED or ALARM), each as
+    ``{item, group, reason, raw_message}``."""
+    entries = result.get('precheck_result') if isinstance(result, dict) else None
+    return [{'item': entry.get('item'), 'group': entry.get('group'), 'reason': entry.get('failed_reason'),
+             'raw_message': entry.get('raw_error_msg')}
+            for entry in (entries if isinstance(entries, list) else []) if isinstance(entry, dict) and str(entry.get('result')).upper() == kind]
+
+
+def precheck_verdict(result, alarm_is_failure):
+    """True / False for a done pre-check (passed or not), None while it is not done.
+
+    A pre-check passed when DRS says ``result: true``, no item FAILED and, with ``alarm_is_failure``, no item
+    raised an ALARM.
+    """
+    if precheck_state(result) != 'done':
+        return None
+    if not is_true(result.get('result')) or check_items(result, 'FAILED'):
+        return False
+    return not (alarm_is_failure and check_items(result, 'ALARM'))
+
+
+# -- per-job errors -----------------------------------------------------------------------------------------------
+
+def job_error(item):
+    """The per-job ``error`` dict of a reply item, or None when the item carries no error."""
+    item = item if isinstance(item, dict) else {}
+    if not item.get('error_code') and not item.get('error_msg'):
+        return None
+    return {'error_code': item.get('error_code'), 'error_msg': item.get('error_msg')}
+
+
+def error(message, code=None):
+    """A per-job ``error`` dict found by the collection itself."""
+    return {'error_code': code, 'error_msg': message}
+
+
+def not_found_error(job_id):
+    return error('DRS job %s was not found in this project.' % job_id)
+
+
+def action_error(reply, action):
+    """The per-job ``error`` of a batch-precheck or batch-starting reply item; None when DRS accepted the job."""
+    if reply is None:
+        return error('DRS sent no reply for this job')
+    if reply.get('status') == 'failed' or job_error(reply):
+        return job_error(reply) or error('DRS refused the %s' % action)
+    return None
+
+
+def error_text(err):
+    """The text of an ``error`` dict: its message, or its code."""
+    return (err or {}).get('error_msg') or (err or {}).get('error_code') or ''
+
+
+def describe_last_seen(item):
+    """A short text for the last state seen of a job: its status, or a pre-check's progress."""
+    item = item or {}
+    if item.get('status'):
+        return str(item['status'])
+    if item.get('process'):
+        return 'pre-check %s' % item['process']
+    return 'no reply yet'
+
+
+def describe_pending(pending, last_seen, names=None):
+    """``Still pending: name (id) (state), ...`` for the jobs a deadline left pending."""
+    names = names or {}
+    return 'Still pending: %s.' % ', '.join(
+        '%s (%s)' % (job_label({'id': job_id, 'name': names.get(job_id)}), describe_last_seen(last_seen.get(job_id)))
+        for job_id in pending)
+
+
+# -- dual-active disaster recovery ----------------------------------------------------------------------------------
+
+DR_ROLES = ('parent', 'forward', 'backward')
+
+
+class DrPairs(object):
+    """Roles of dual-active disaster-recovery tasks, read from batch-detail items and job list entries.
+
+    A dual-active DR is a parent task (``db_use_type: cloudDataGuard``, ``multi_write: true``, no ``parent_id``)
+    with two children that name it in ``parent_id``: the forward task (``job_direction: up``) and the backward task
+    (``job_direction: down``). The parent's job list entry carries both children. The two children of one parent
+    are one unit for the start gate: when one is held back, so is the other (:meth:`partners`).
+    """
+
+    def __init__(self, items=()):
+        self._role = {}
+        self._parent = {}
+        self._forward = {}      # parent id -> forward task id
+        self._status = {}
+        self.add(items)
+
+    def add(self, items, parent_id=None):
+        """Learn from detail items (a dict id -> item, or a list) or job list entries (with nested ``children``)."""
+        for item in (items.values() if isinstance(items, dict) else items):
+            job_id = item.get('id')
+            parent = item.get('parent_id') or parent_id
+            self._status[job_id] = item.get('status')
+            if parent:
+                role = 'backward' if item.get('job_direction') == 'down' else 'forward'
+                self._role[job_id], self._parent[job_id] = role, parent
+                if role == 'forward':
+                    self._forward[parent] = job_id
+            elif (item.get('db_use_type') == 'cloudDataGuard' and is_true(item.get('multi_write'))) or item.get('children'):
+                self._role[job_id] = 'parent'
+            children = [child for child in item.get('children') or [] if isinstance(child, dict)]
+            if children:
+                self.add(children, parent_id=job_id)
+
+    def learn(self, job_id, status, pair):
+        """Learn one job from what ``describe()`` said of it (in another module run)."""
+        self._status[job_id] = status
+        if not pair:
+            return
+        self._role[job_id] = pair['role']
+        parent, forward = pair.get('parent_id'), pair.get('forward_id')
+        if parent:
+            self._parent[job_id] = parent
+            if forward:
+                self._forward.setdefault(parent, forward)
+                if forward != job_id:
+                    self._status.setdefault(forward, pair.get('forward_status'))
+
+    def describe(self, job_id):
+        """What a later module run needs to know of the job's dual-active role: None when it has none, else
+        ``{role, parent_id, forward_id, forward_status}`` (the forward task's status when it was read)."""
+        role = self.role(job_id)
+        if role is None:
+            return None
+        forward = self.forward_of(job_id) if role != 'parent' else self._forward.get(job_id)
+        return {'role': role, 'parent_id': self._parent.get(job_id), 'forward_id': forward,
+                'forward_status': self._status.get(forward) if forward else None}
+
+    def role(self, job_id):
+        """``'parent'``, ``'forward'``, ``'backward'`` or None (not part of a dual-active DR)."""
+        return self._role.get(job_id)
+
+    def parent_of(self, job_id):
+        return self._parent.get(job_id)
+
+    def forward_of(self, job_id):
+        return self._forward.get(self._parent.get(job_id))
+
+    def forward_status(self, job_id):
+        return self._status.get(self.forward_of(job_id))
+
+    def partners(self, job_id, among):
+        """The other tasks of ``job_id``'s dual-active pair (same parent) that are in ``among``."""
+        parent = self._parent.get(job_id)
+        if parent is None:
+            return []
+        return [other for other in among if other != job_id and self._parent.get(other) == parent]
+
+    def parents_without_forward(self, job_ids):
+        """Parents of the backward tasks among ``job_ids`` whose forward task is not known yet."""
+        parents = []
+        for job_id in job_ids:
+            parent = self._parent.get(job_id)
+            if self.role(job_id) == 'backward' and self.forward_of(job_id) is None and parent not in parents:
+                parents.append(parent)
+        return parents

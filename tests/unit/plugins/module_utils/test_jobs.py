@@ -1,0 +1,108 @@
+"""module_utils/_jobs.py: the rules about jobs (pre-check verdicts, the start gate, outcomes, DR pairs, delays, labels)."""
+
+import pytest
+
+from ansible_collections.cloudops.drs.plugins.module_utils import _jobs
+from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import jid, precheck_items
+
+
+def result(process='100%', passed=True, items=()):
+    return {'id': jid(1), 'process': process, 'result': passed, 'total_passed_rate': '100%', 'precheck_result': list(items)}
+
+
+@pytest.mark.parametrize('item, alarm_is_failure, verdict', [
+    (result(), False, True),
+    (result(items=precheck_items('alarm')), False, True),
+    (result(items=precheck_items('alarm')), True, False),
+    (result(items=precheck_items('fail')), False, False),
+    (result(passed='false'), False, False),
+    (result(passed='true'), False, True),
+    (result(process='50%'), False, None),
+    (result(process=100), False, None),                      # an integer process is no "100%": not done
+    ({'id': jid(1), 'error_code': 'DRS.M00304', 'error_msg': 'not pre-checked'}, False, None),
+    (None, False, None),
+    ('100%', False, None),                                   # a reply of the wrong shape is no result
+], ids=['passed', 'alarm', 'alarm_is_failure', 'failed_item', 'result_false', 'result_text_true', 'running',
+        'integer_process', 'error_item', 'missing', 'not_a_dict'])
+def test_precheck_verdict_is_true_only_for_a_positive_pass(item, alarm_is_failure, verdict):
+    assert _jobs.precheck_verdict(item, alarm_is_failure) is verdict
+
+
+def test_check_items_ignore_entries_of_the_wrong_shape():
+    item = result(items=precheck_items('fail') + ['FAILED', None])
+    assert _jobs.check_items(item, 'FAILED') == [{'item': 'dstDbDiskSize', 'group': 'db_disk_size', 'reason': 'DST_DISK_TOO_SMALL',
+                                                  'raw_message': 'Destination disk too small.'}]
+    assert _jobs.check_items(dict(item, precheck_result='FAILED'), 'FAILED') == []
+
+
+@pytest.mark.parametrize('outcome, verdict', [
+    ('passed', 'open'), ('not_needed', 'open'), ('would_precheck', 'depends'), ('failed', 'closed'), ('error', 'closed'),
+    ('pending', 'closed'), ('skipped', 'closed'), ('unknown', 'closed'), (None, 'closed'), ('nonsense', 'closed'),
+])
+def test_only_a_positive_pass_opens_the_start_gate(outcome, verdict):
+    assert _jobs.gate_verdict(outcome) == verdict
+
+
+def test_every_precheck_outcome_has_a_gate_verdict_and_the_vocabularies_are_closed():
+    assert set(_jobs.PRECHECK_GATE_OPEN) <= set(_jobs.PRECHECK_OUTCOMES)
+    assert set(_jobs.START_OK) <= set(_jobs.START_OUTCOMES)
+    assert 'unknown' in _jobs.PRECHECK_OUTCOMES and 'unknown' not in _jobs.PRECHECK_GATE_OPEN
+    assert 'unknown' in _jobs.START_OUTCOMES and 'unknown' not in _jobs.START_OK
+
+
+def test_fate_is_known_only_without_unknown_or_pending_outcomes():
+    assert _jobs.fate_known(['passed', 'failed', 'skipped']) is True
+    assert _jobs.fate_known(['passed', 'unknown']) is False
+    assert _jobs.fate_known(['started', 'pending']) is False
+    assert _jobs.fate_known([]) is True
+
+
+@pytest.mark.parametrize('info, expected', [
+    ({'delay': '1500'}, 1500), ({'delay': 1500.7}, 1500), ({'delay': '-1'}, None), ({'delay': 'soon'}, None),
+    ({}, None), (None, None), ('1500', None),
+])
+def test_delay_is_milliseconds_or_none(info, expected):
+    assert _jobs.delay_ms(info) == expected
+
+
+def test_job_label_puts_the_name_first():
+    assert _jobs.job_label({'id': jid(1), 'name': 'orders'}) == 'orders (%s)' % jid(1)
+    assert _jobs.job_label({'id': jid(1), 'name': None}) == jid(1)
+
+
+def test_action_error_reads_refusals_and_missing_replies():
+    assert _jobs.action_error({'id': jid(1), 'status': 'success'}, 'start') is None
+    assert _jobs.action_error(None, 'start') == {'error_code': None, 'error_msg': 'DRS sent no reply for this job'}
+    assert _jobs.action_error({'id': jid(1), 'status': 'failed'}, 'start') == {'error_code': None, 'error_msg': 'DRS refused the start'}
+    assert _jobs.action_error({'id': jid(1), 'status': 'failed', 'error_code': 'DRS.M00304', 'error_msg': 'no'}, 'start') == \
+        {'error_code': 'DRS.M00304', 'error_msg': 'no'}
+
+
+def test_describe_pending_names_each_job_and_its_last_state():
+    text = _jobs.describe_pending([jid(1), jid(2)], {jid(1): {'status': 'STARTJOBING'}, jid(2): {'process': '50%'}},
+                                  names={jid(1): 'orders'})
+    assert text == 'Still pending: orders (%s) (STARTJOBING), %s (pre-check 50%%).' % (jid(1), jid(2))
+
+
+def test_dr_pairs_know_roles_forward_tasks_and_partners():
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pairs = _jobs.DrPairs({
+        forward: {'id': forward, 'parent_id': parent, 'job_direction': 'up', 'status': 'CONFIGURATION'},
+        backward: {'id': backward, 'parent_id': parent, 'job_direction': 'down', 'status': 'CONFIGURATION'},
+        jid(1): {'id': jid(1), 'status': 'CONFIGURATION'},
+    })
+    assert [pairs.role(job_id) for job_id in (forward, backward, jid(1))] == ['forward', 'backward', None]
+    assert pairs.forward_of(backward) == forward
+    assert pairs.partners(forward, [forward, backward, jid(1)]) == [backward]
+    assert pairs.partners(jid(1), [forward, backward, jid(1)]) == []
+    assert pairs.describe(backward) == {'role': 'backward', 'parent_id': parent, 'forward_id': forward,
+                                        'forward_status': 'CONFIGURATION'}
+
+
+def test_dr_pairs_learn_what_another_run_described():
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pairs = _jobs.DrPairs()
+    pairs.learn(backward, 'CONFIGURATION', {'role': 'backward', 'parent_id': parent, 'forward_id': forward,
+                                            'forward_status': 'INCRE_TRANSFER_STARTED'})
+    assert pairs.forward_status(backward) == 'INCRE_TRANSFER_STARTED'
+    assert pairs.parents_without_forward([backward]) == []
