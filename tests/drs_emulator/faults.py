@@ -64,30 +64,55 @@ def _number(key, value, minimum=0.0, maximum=None):
     return value
 
 
-def _validate_endpoints(value):
+def _rate(key, value):
+    return float(_number(key, value, 0.0, 1.0))
+
+
+def _non_negative(key, value):
+    return _number(key, value)
+
+
+def _whole_seconds(key, value):
+    return int(_number(key, value))
+
+
+def _token_ttl(key, value):
+    return _number(key, value, minimum=1)
+
+
+def _one_of(choices):
+    """A validator that accepts exactly one of ``choices``."""
+    def check(key, value):
+        if value not in choices:
+            raise ValueError("%s must be one of %s" % (key, choices))
+        return value
+    return check
+
+
+def _endpoints(key, value):
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError("endpoints must be a list of endpoint names or null")
+        raise ValueError("%s must be a list of endpoint names or null" % key)
     return list(value)
 
 
-def _validate_seed(value):
+def _seed(key, value):
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValueError("seed must be an integer or null")
+        raise ValueError("%s must be an integer or null" % key)
     return value
 
 
-def _validate_error_status(value):
-    if value not in ERROR_STATUSES:
-        raise ValueError("error_status must be one of %s" % (ERROR_STATUSES,))
-    return value
-
-
-def _validate_iam(value):
+def _boolean(key, value):
     if not isinstance(value, bool):
-        raise ValueError("iam must be a boolean")
+        raise ValueError("%s must be a boolean" % key)
     return value
+
+
+VALIDATORS = dict(
+    dict.fromkeys(RATE_KEYS, _rate), **dict.fromkeys(MS_KEYS, _non_negative),
+    retry_after=_whole_seconds, token_ttl=_token_ttl, error_status=_one_of(ERROR_STATUSES), endpoints=_endpoints, iam=_boolean, seed=_seed,
+)
 
 
 def validate(changes):
@@ -96,24 +121,10 @@ def validate(changes):
         raise ValueError("fault settings must be a JSON object")
     clean = {}
     for key, value in changes.items():
-        if key in RATE_KEYS:
-            clean[key] = float(_number(key, value, 0.0, 1.0))
-        elif key in MS_KEYS:
-            clean[key] = _number(key, value)
-        elif key == "retry_after":
-            clean[key] = int(_number(key, value))
-        elif key == "token_ttl":
-            clean[key] = _number(key, value, minimum=1)
-        elif key == "error_status":
-            clean[key] = _validate_error_status(value)
-        elif key == "endpoints":
-            clean[key] = _validate_endpoints(value)
-        elif key == "iam":
-            clean[key] = _validate_iam(value)
-        elif key == "seed":
-            clean[key] = _validate_seed(value)
-        else:
+        check = VALIDATORS.get(key)
+        if check is None:
             raise ValueError("unknown fault setting %r" % key)
+        clean[key] = check(key, value)
     return clean
 
 

@@ -36,6 +36,22 @@ def keystone_error(status, message=None):
     return {"error": {"code": status, "title": title, "message": message or default}}
 
 
+def unauthorized_body(credential, keystone_errors, request_id, signature_msg=signing.SIGNATURE_ERROR_MSG):
+    """The 401 body for a rejected ``credential`` ("token", "aksk" or "none"), as gateway and IAM give it.
+
+    AK/SK: the gateway's ``APIGW.0301`` with ``signature_msg`` and the request id. Otherwise IAM's own routes
+    (``keystone_errors``) answer with the Keystone 401; the DRS gateway answers ``APIG.0307`` for a token and
+    ``APIGW.0301`` "x-auth-token not found" when no credential was sent.
+    """
+    if credential == "aksk":
+        return {"error_msg": signature_msg, "error_code": signing.SIGNATURE_ERROR_CODE, "request_id": request_id}
+    if keystone_errors:
+        return keystone_error(401)
+    if credential == "token":
+        return dict(TOKEN_MUST_BE_UPDATED)
+    return {"error_msg": NO_CREDENTIALS_MSG, "error_code": signing.SIGNATURE_ERROR_CODE, "request_id": request_id}
+
+
 def iso_time(epoch):
     """ISO-8601 UTC with microseconds and Z, the format IAM uses for issued_at / expires_at."""
     return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).strftime(ISO_FORMAT)
@@ -289,16 +305,14 @@ class IamService:
         if "x-auth-token" in headers:
             record = self.tokens.valid(headers["x-auth-token"])
             if record is None:
-                raise AuthError(401, keystone_error(401) if keystone_errors else dict(TOKEN_MUST_BE_UPDATED))
+                raise AuthError(401, unauthorized_body("token", keystone_errors, request.request_id))
             return "token", record
         if "authorization" in headers:
             result = signing.verify_request(request.method, request.raw_path, request.raw_query, headers, request.body, self.find_key)
             if not result.ok:
-                raise AuthError(401, {"error_msg": result.error_msg(), "error_code": signing.SIGNATURE_ERROR_CODE, "request_id": request.request_id})
+                raise AuthError(401, unauthorized_body("aksk", keystone_errors, request.request_id, result.error_msg()))
             return "aksk", result.key
-        if keystone_errors:
-            raise AuthError(401, keystone_error(401))
-        raise AuthError(401, {"error_msg": NO_CREDENTIALS_MSG, "error_code": signing.SIGNATURE_ERROR_CODE, "request_id": request.request_id})
+        raise AuthError(401, unauthorized_body("none", keystone_errors, request.request_id))
 
     def authorize_project(self, request, project_id):
         """Authenticate a DRS call for ``project_id``; returns the auth kind or raises AuthError."""
