@@ -66,6 +66,7 @@ def build_parser():
     faults.add_argument("--busy-rate", type=_rate, default=0.0, help="share of jobs in action calls failing with DRS.M01504")
     faults.add_argument("--reset-before-rate", type=_rate, default=0.0, help="share of connections reset before processing")
     faults.add_argument("--reset-after-rate", type=_rate, default=0.0, help="share of connections reset after processing")
+    faults.add_argument("--unauthorized-rate", type=_rate, default=0.0, help="share of requests answered 401 as if the credential were rejected")
     faults.add_argument("--fault-endpoints", metavar="NAMES", help="comma-separated endpoint names the fault rates apply to")
     faults.add_argument("--faults-on-iam", action="store_true", help="apply faults to the IAM endpoints too")
     return parser
@@ -78,7 +79,8 @@ def fault_settings(args):
         "latency_ms": args.latency_ms, "jitter_ms": args.jitter_ms, "spike_rate": args.spike_rate, "spike_ms": args.spike_ms,
         "error_rate": args.error_rate, "error_status": args.error_status, "throttle_rate": args.throttle_rate,
         "retry_after": args.retry_after, "too_frequent_rate": args.too_frequent_rate, "busy_rate": args.busy_rate,
-        "reset_before_rate": args.reset_before_rate, "reset_after_rate": args.reset_after_rate, "token_ttl": args.token_ttl,
+        "reset_before_rate": args.reset_before_rate, "reset_after_rate": args.reset_after_rate,
+        "unauthorized_rate": args.unauthorized_rate, "token_ttl": args.token_ttl,
         "endpoints": endpoints, "iam": args.faults_on_iam, "seed": args.seed,
     }
 

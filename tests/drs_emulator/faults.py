@@ -1,4 +1,5 @@
-"""Fault injection for the DRS emulator: latency, 5xx, throttling, "too frequent", busy jobs, connection resets.
+"""Fault injection for the DRS emulator: latency, 5xx, throttling, "too frequent", busy jobs, connection resets,
+rejected credentials.
 
 Every decision comes from one seeded ``random.Random`` so that a run with the same seed and the same
 sequence of requests injects the same faults. Faults apply to DRS endpoints (optionally filtered by
@@ -8,7 +9,9 @@ endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/
 import random
 import threading
 
-COUNTER_NAMES = ("error", "throttle", "too_frequent", "busy", "reset_before", "reset_after", "latency_spike")
+from drs_emulator.iam import unauthorized_body
+
+COUNTER_NAMES = ("error", "throttle", "too_frequent", "busy", "reset_before", "reset_after", "latency_spike", "unauthorized")
 
 DEFAULT_SETTINGS = {
     "latency_ms": 0,
@@ -23,13 +26,15 @@ DEFAULT_SETTINGS = {
     "reset_after_rate": 0.0,
     "spike_rate": 0.0,
     "spike_ms": 0,
+    "unauthorized_rate": 0.0,
     "token_ttl": 86400,
     "endpoints": None,
     "iam": False,
     "seed": 0,
 }
 
-RATE_KEYS = ("error_rate", "throttle_rate", "too_frequent_rate", "busy_rate", "reset_before_rate", "reset_after_rate", "spike_rate")
+RATE_KEYS = ("error_rate", "throttle_rate", "too_frequent_rate", "busy_rate", "reset_before_rate", "reset_after_rate", "spike_rate",
+             "unauthorized_rate")
 MS_KEYS = ("latency_ms", "jitter_ms", "spike_ms")
 ERROR_STATUSES = (500, 502, 503, 504)
 
@@ -216,8 +221,11 @@ class FaultInjector:
             delay_ms += settings["spike_ms"]
         return delay_ms / 1000.0
 
-    def _reply(self, request_id):
+    def _reply(self, is_iam, request_id, credential):
         settings = self._settings
+        if self._hit(settings["unauthorized_rate"]):
+            self._counters["unauthorized"] += 1
+            return 401, unauthorized_body(credential, is_iam, request_id), {}
         if self._hit(settings["throttle_rate"]):
             self._counters["throttle"] += 1
             return 429, throttle_body(request_id), {"Retry-After": str(settings["retry_after"])}
@@ -230,8 +238,12 @@ class FaultInjector:
             return 400, dict(TOO_FREQUENT), {}
         return None
 
-    def plan(self, endpoint, is_iam, request_id):
-        """Decide the faults for one request; None when no fault setting applies to it."""
+    def plan(self, endpoint, is_iam, request_id, credential):
+        """Decide the faults for one request; None when no fault setting applies to it.
+
+        ``credential`` is what the request authenticated with ("token", "aksk" or "none"): an injected 401
+        answers as if exactly that credential had been rejected.
+        """
         with self._lock:
             if not self._applies(endpoint, is_iam):
                 return None
@@ -241,7 +253,7 @@ class FaultInjector:
                 self._counters["reset_before"] += 1
                 plan.reset_before = True
                 return plan
-            plan.reply = self._reply(request_id)
+            plan.reply = self._reply(is_iam, request_id, credential)
             if plan.reply is None:
                 plan.busy_rate = self._settings["busy_rate"]
                 if self._hit(self._settings["reset_after_rate"]):

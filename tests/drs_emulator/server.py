@@ -275,17 +275,18 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     def _faulted(self, request, endpoint, is_iam, process):
         """Run ``process(plan)`` under the fault plan for this request (latency, canned replies, resets)."""
-        plan = self.server.faults.plan(endpoint, is_iam, request.request_id)
+        credential = _credential_kind(request.headers)
+        plan = self.server.faults.plan(endpoint, is_iam, request.request_id, credential)
         if plan is not None:
             if plan.delay > 0:
                 time.sleep(plan.delay)
             if plan.reset_before:
-                reply = Reply(0, None, endpoint=endpoint, auth=_credential_kind(request.headers))
+                reply = Reply(0, None, endpoint=endpoint, auth=credential)
                 reply.reset = "before"
                 return reply
             if plan.reply is not None:
                 status, body, headers = plan.reply
-                return Reply(status, body, headers, endpoint=endpoint, auth=_credential_kind(request.headers))
+                return Reply(status, body, headers, endpoint=endpoint, auth=credential)
         reply = process(plan)
         reply.endpoint = endpoint
         if plan is not None and plan.reset_after:

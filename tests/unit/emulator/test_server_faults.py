@@ -2,14 +2,16 @@
 
 import pytest
 
-from drs_emulator.pytest_plugin import PROJECT_A_ID
+from drs_emulator.pytest_plugin import PROJECT_A_ID, password_auth
 
 STATUS_PATH = "/v3/%s/jobs/batch-status" % PROJECT_A_ID
 UNKNOWN_JOB = "140b5236-88ad-43c8-811c-1268453jb999"
 PROBE = {"jobs": [UNKNOWN_JOB]}  # a valid batch-status body: 200 with a per-job DRS.M00289
 START_PATH = "/v3/%s/jobs/batch-starting" % PROJECT_A_ID
-NO_FAULTS = {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0, "latency_spike": 0}
+NO_FAULTS = {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0, "latency_spike": 0,
+             "unauthorized": 0}
 BUSY_MSG = "Another operation is being performed on the migration task or the migration task is abnormal. Try again later."
+KEYSTONE_401 = {"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}
 
 
 def _startable(count):
@@ -34,6 +36,10 @@ def _injected(emulator, **expected):
 
 def _starts(emulator, job_id):
     return emulator.stats()["jobs"].get(job_id, {}).get("starts", 0)
+
+
+def _start_requests(emulator, job_id):
+    return emulator.stats()["jobs"].get(job_id, {}).get("start_requests", 0)
 
 
 def test_throttle_replies_429_with_retry_after_and_the_gateway_body(drs_emulator_clean):
@@ -114,7 +120,7 @@ def test_reset_before_drops_the_connection_and_does_not_process(drs_emulator_cle
     with pytest.raises(ConnectionError):
         emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
     assert _starts(emulator, ids[0]) == 0
-    assert emulator.stats()["jobs"].get(ids[0], {}).get("start_requests", 0) == 0
+    assert _start_requests(emulator, ids[0]) == 0
     assert emulator.stats()["requests"]["by_status"] == {"201": 1, "reset": 1}
     _injected(emulator, reset_before=1)
 
@@ -131,6 +137,48 @@ def test_reset_after_processes_then_drops_the_connection(drs_emulator_clean):
     emulator.set_faults(clear=True)
     status = emulator.request("POST", STATUS_PATH, {"jobs": [ids[0]]}, auth)
     assert status.body["results"][0]["status"] != "CONFIGURATION"
+
+
+def test_unauthorized_answers_a_token_call_as_a_rejected_token_and_leaves_the_jobs(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(unauthorized_rate=1.0)
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert response.status == 401
+    assert response.body == {"error_msg": "The token must be updated.", "error_code": "APIG.0307"}
+    assert response.body == emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": "expired-token"}).body
+    assert (_starts(emulator, ids[0]), _start_requests(emulator, ids[0])) == (0, 0)
+    assert emulator.stats()["requests"]["by_status"] == {"201": 1, "401": 2}
+    _injected(emulator, unauthorized=1)
+
+
+def test_unauthorized_answers_an_aksk_call_as_a_failed_signature(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(unauthorized_rate=1.0)
+    response = emulator.signed_request("POST", STATUS_PATH, PROBE)
+    assert response.status == 401
+    assert response.body == {"error_msg": "Incorrect IAM authentication information: verify aksk signature fail", "error_code": "APIGW.0301",
+                             "request_id": response.headers["x-request-id"]}
+    _injected(emulator, unauthorized=1)
+
+
+def test_unauthorized_on_iam_is_the_keystone_401_without_a_token(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(unauthorized_rate=1.0, iam=True, endpoints=["iam-tokens"])
+    response = emulator.request("POST", "/v3/auth/tokens", password_auth({"project": {"name": "eu-de"}}))
+    assert response.status == 401
+    assert response.body == KEYSTONE_401
+    assert "x-subject-token" not in response.headers
+    _injected(emulator, unauthorized=1)
+
+
+def test_unauthorized_follows_the_endpoint_filter(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(unauthorized_rate=1.0, endpoints=["batch-starting"])
+    assert emulator.request("POST", STATUS_PATH, {"jobs": ids}, auth).status == 200
+    assert emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth).status == 401
+    _injected(emulator, unauthorized=1)
 
 
 def test_latency_and_spikes_delay_but_do_not_change_the_reply(drs_emulator_clean):
@@ -202,16 +250,18 @@ def test_same_seed_gives_the_same_fault_sequence(drs_emulator_clean):
 
 def test_clear_resets_every_fault(drs_emulator_clean):
     emulator = drs_emulator_clean
-    emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, endpoints=["batch-status"], iam=True)
+    emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, unauthorized_rate=0.4, endpoints=["batch-status"], iam=True)
     cleared = emulator.set_faults(clear=True)
     assert cleared == {"latency_ms": 0, "jitter_ms": 0, "error_rate": 0.0, "error_status": 503, "throttle_rate": 0.0, "retry_after": 1,
                        "too_frequent_rate": 0.0, "busy_rate": 0.0, "reset_before_rate": 0.0, "reset_after_rate": 0.0, "spike_rate": 0.0,
-                       "spike_ms": 0, "token_ttl": 86400, "endpoints": None, "iam": False, "seed": 0}
+                       "spike_ms": 0, "unauthorized_rate": 0.0, "token_ttl": 86400, "endpoints": None, "iam": False, "seed": 0}
     assert emulator.admin("GET", "faults") == cleared
 
 
 @pytest.mark.parametrize("body, message", [
     ({"error_rate": 2}, "error_rate must be between 0.0 and 1.0"),
+    ({"unauthorized_rate": -0.1}, "unauthorized_rate must be between 0.0 and 1.0"),
+    ({"unauthorized_rate": "1"}, "unauthorized_rate must be a number"),
     ({"error_status": 418}, "error_status must be one of (500, 502, 503, 504)"),
     ({"endpoints": "batch-status"}, "endpoints must be a list of endpoint names or null"),
     ({"latency": 5}, "unknown fault setting 'latency'"),
@@ -236,6 +286,14 @@ def test_cli_flags_set_the_startup_faults(drs_emulator):
     emulator.reset(jobs=False, stats=False, faults=True)
     assert emulator.admin("GET", "faults")["throttle_rate"] == 1.0
     assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 429
+
+
+@pytest.mark.drs_emulator("--unauthorized-rate", "1", "--fault-endpoints", "batch-starting")
+def test_cli_unauthorized_flag(drs_emulator):
+    auth = {"X-Auth-Token": drs_emulator.token()}
+    assert drs_emulator.request("POST", STATUS_PATH, PROBE, auth).status == 200
+    assert drs_emulator.request("POST", START_PATH, {"jobs": [{"job_id": UNKNOWN_JOB}]}, auth).status == 401
+    assert drs_emulator.admin("GET", "faults")["unauthorized_rate"] == 1.0
 
 
 @pytest.mark.drs_emulator("--error-rate", "1", "--error-status", "500", "--reset-after-rate", "0", "--seed", "3")
