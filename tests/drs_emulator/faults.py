@@ -1,17 +1,19 @@
 """Fault injection for the DRS emulator: latency, 5xx, throttling, "too frequent", busy jobs, connection resets,
-rejected credentials.
+rejected credentials, replies of the wrong shape.
 
 Every decision comes from one seeded ``random.Random`` so that a run with the same seed and the same
 sequence of requests injects the same faults. Faults apply to DRS endpoints (optionally filtered by
 endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API.
 """
 
+import collections
+import copy
 import random
 import threading
 
 from drs_emulator.iam import unauthorized_body
 
-COUNTER_NAMES = ("error", "throttle", "too_frequent", "busy", "reset_before", "reset_after", "latency_spike", "unauthorized")
+COUNTER_NAMES = ("error", "throttle", "too_frequent", "busy", "reset_before", "reset_after", "latency_spike", "unauthorized", "bad_shape")
 
 DEFAULT_SETTINGS = {
     "latency_ms": 0,
@@ -27,6 +29,8 @@ DEFAULT_SETTINGS = {
     "spike_rate": 0.0,
     "spike_ms": 0,
     "unauthorized_rate": 0.0,
+    "bad_shape_rate": 0.0,
+    "bad_shape": "no_results",
     "token_ttl": 86400,
     "endpoints": None,
     "iam": False,
@@ -34,7 +38,7 @@ DEFAULT_SETTINGS = {
 }
 
 RATE_KEYS = ("error_rate", "throttle_rate", "too_frequent_rate", "busy_rate", "reset_before_rate", "reset_after_rate", "spike_rate",
-             "unauthorized_rate")
+             "unauthorized_rate", "bad_shape_rate")
 MS_KEYS = ("latency_ms", "jitter_ms", "spike_ms")
 ERROR_STATUSES = (500, 502, 503, 504)
 
@@ -46,6 +50,24 @@ GATEWAY_ERRORS = {
     503: ("APIGW.0202", "Backend unavailable."),
     504: ("APIGW.0203", "Backend timeout."),
 }
+
+
+class RawBody(collections.namedtuple("RawBody", ("content_type", "data"))):
+    """A reply body that is not JSON: the bytes ``data``, sent as they are with ``content_type``."""
+
+    __slots__ = ()
+
+
+# Success replies that a client cannot use; the name is the ``bad_shape`` setting.
+BAD_SHAPES = {
+    "no_results": {"count": 1},
+    "results_not_list": {"count": 1, "results": "unexpected"},
+    "items_not_dicts": {"count": 2, "results": [1, "x"]},
+    "empty": {},
+    "not_json": RawBody("text/html", b"<html>gateway</html>"),
+}
+# The status of a bad-shape reply: the endpoint's success status; 200 for the endpoints not listed.
+BAD_SHAPE_STATUSES = {"iam-tokens": 201}
 
 
 def error_body(status, request_id):
@@ -116,7 +138,8 @@ def _boolean(key, value):
 
 VALIDATORS = dict(
     dict.fromkeys(RATE_KEYS, _rate), **dict.fromkeys(MS_KEYS, _non_negative),
-    retry_after=_whole_seconds, token_ttl=_token_ttl, error_status=_one_of(ERROR_STATUSES), endpoints=_endpoints, iam=_boolean, seed=_seed,
+    retry_after=_whole_seconds, token_ttl=_token_ttl, error_status=_one_of(ERROR_STATUSES), bad_shape=_one_of(tuple(BAD_SHAPES)),
+    endpoints=_endpoints, iam=_boolean, seed=_seed,
 )
 
 
@@ -221,7 +244,9 @@ class FaultInjector:
             delay_ms += settings["spike_ms"]
         return delay_ms / 1000.0
 
-    def _reply(self, is_iam, request_id, credential):
+    def _reply(self, endpoint, is_iam, request_id, credential):
+        """The canned ``(status, body, headers)`` that replaces processing, or None; at most one is drawn, in the order
+        401, 429, 5xx, 400 too frequent, bad shape."""
         settings = self._settings
         if self._hit(settings["unauthorized_rate"]):
             self._counters["unauthorized"] += 1
@@ -236,6 +261,9 @@ class FaultInjector:
         if self._hit(settings["too_frequent_rate"]):
             self._counters["too_frequent"] += 1
             return 400, dict(TOO_FREQUENT), {}
+        if self._hit(settings["bad_shape_rate"]):
+            self._counters["bad_shape"] += 1
+            return BAD_SHAPE_STATUSES.get(endpoint, 200), copy.deepcopy(BAD_SHAPES[settings["bad_shape"]]), {}
         return None
 
     def plan(self, endpoint, is_iam, request_id, credential):
@@ -253,7 +281,7 @@ class FaultInjector:
                 self._counters["reset_before"] += 1
                 plan.reset_before = True
                 return plan
-            plan.reply = self._reply(is_iam, request_id, credential)
+            plan.reply = self._reply(endpoint, is_iam, request_id, credential)
             if plan.reply is None:
                 plan.busy_rate = self._settings["busy_rate"]
                 if self._hit(self._settings["reset_after_rate"]):

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from drs_emulator import admin, drs_api
-from drs_emulator.faults import FaultInjector
+from drs_emulator.faults import FaultInjector, RawBody
 from drs_emulator.iam import AuthError, IamService
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
@@ -46,7 +46,7 @@ class Request:
 
 
 class Reply:
-    """What to answer: status, JSON body, extra headers; ``reset`` ("before"/"after") closes without a reply."""
+    """What to answer: status, JSON body (or a faults.RawBody), extra headers; ``reset`` ("before"/"after") closes without a reply."""
 
     __slots__ = ("status", "body", "headers", "endpoint", "auth", "reset", "counted")
 
@@ -317,11 +317,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.connection.close()
 
     def _write(self, status, body, headers, request_id):
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if isinstance(body, RawBody):
+            content_type, payload = body.content_type, body.data
+        else:
+            content_type, payload = JSON_CONTENT_TYPE, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         reason = self.responses.get(status, ("",))[0]
         lines = [
             "%s %d %s" % (self.protocol_version, status, reason),
-            "Content-Type: " + JSON_CONTENT_TYPE,
+            "Content-Type: " + content_type,
             "Content-Length: %d" % len(payload),
             "X-Request-Id: " + request_id,
             "Date: " + self.server.http_date(),

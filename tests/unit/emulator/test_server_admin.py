@@ -49,7 +49,7 @@ def test_stats_count_requests_by_endpoint_status_and_auth(drs_emulator_clean):
     }
     assert stats["max_jobs_in_call"] == 3
     assert stats["faults_injected"] == {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0,
-                                        "latency_spike": 0, "unauthorized": 0}
+                                        "latency_spike": 0, "unauthorized": 0, "bad_shape": 0}
     assert stats["jobs"][JOB_1]["requests"]["batch-status"] == 2
     assert stats["jobs"][JOB_2]["requests"]["batch-status"] == 2
 

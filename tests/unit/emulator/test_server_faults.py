@@ -9,7 +9,7 @@ UNKNOWN_JOB = "140b5236-88ad-43c8-811c-1268453jb999"
 PROBE = {"jobs": [UNKNOWN_JOB]}  # a valid batch-status body: 200 with a per-job DRS.M00289
 START_PATH = "/v3/%s/jobs/batch-starting" % PROJECT_A_ID
 NO_FAULTS = {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0, "latency_spike": 0,
-             "unauthorized": 0}
+             "unauthorized": 0, "bad_shape": 0}
 BUSY_MSG = "Another operation is being performed on the migration task or the migration task is abnormal. Try again later."
 KEYSTONE_401 = {"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}
 
@@ -181,6 +181,53 @@ def test_unauthorized_follows_the_endpoint_filter(drs_emulator_clean):
     _injected(emulator, unauthorized=1)
 
 
+@pytest.mark.parametrize("shape, body", [
+    ("no_results", {"count": 1}),
+    ("results_not_list", {"count": 1, "results": "unexpected"}),
+    ("items_not_dicts", {"count": 2, "results": [1, "x"]}),
+    ("empty", {}),
+])
+def test_bad_shape_answers_200_with_an_unusable_body_and_leaves_the_jobs(drs_emulator_clean, shape, body):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(bad_shape_rate=1.0, bad_shape=shape)
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert (response.status, response.body) == (200, body)
+    assert response.headers["content-type"] == "application/json;charset=UTF-8"
+    assert (_starts(emulator, ids[0]), _start_requests(emulator, ids[0])) == (0, 0)
+    _injected(emulator, bad_shape=1)
+
+
+def test_bad_shape_not_json_is_an_html_page(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(bad_shape_rate=1.0, bad_shape="not_json")
+    response = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    assert (response.status, response.raw, response.headers["content-type"]) == (200, b"<html>gateway</html>", "text/html")
+    assert response.headers["content-length"] == str(len(b"<html>gateway</html>"))
+    assert _start_requests(emulator, ids[0]) == 0
+    _injected(emulator, bad_shape=1)
+
+
+def test_bad_shape_defaults_to_no_results_and_follows_the_endpoint_filter(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    assert emulator.set_faults(bad_shape_rate=1.0, endpoints=["batch-precheck-result"])["bad_shape"] == "no_results"
+    assert emulator.request("POST", STATUS_PATH, {"jobs": ids}, auth).body["count"] == 2
+    response = emulator.request("POST", "/v3/%s/jobs/batch-precheck-result" % PROJECT_A_ID, {"jobs": ids}, auth)
+    assert (response.status, response.body) == (200, {"count": 1})
+    _injected(emulator, bad_shape=1)
+
+
+def test_bad_shape_on_iam_tokens_is_a_201_without_a_token(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(bad_shape_rate=1.0, bad_shape="empty", iam=True, endpoints=["iam-tokens"])
+    response = emulator.request("POST", "/v3/auth/tokens", password_auth({"project": {"name": "eu-de"}}))
+    assert (response.status, response.body) == (201, {})
+    assert "x-subject-token" not in response.headers
+    _injected(emulator, bad_shape=1)
+
+
 def test_latency_and_spikes_delay_but_do_not_change_the_reply(drs_emulator_clean):
     emulator = drs_emulator_clean
     _ids, auth = _prepare(emulator)
@@ -250,11 +297,13 @@ def test_same_seed_gives_the_same_fault_sequence(drs_emulator_clean):
 
 def test_clear_resets_every_fault(drs_emulator_clean):
     emulator = drs_emulator_clean
-    emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, unauthorized_rate=0.4, endpoints=["batch-status"], iam=True)
+    emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, unauthorized_rate=0.4, bad_shape_rate=0.3,
+                        bad_shape="empty", endpoints=["batch-status"], iam=True)
     cleared = emulator.set_faults(clear=True)
     assert cleared == {"latency_ms": 0, "jitter_ms": 0, "error_rate": 0.0, "error_status": 503, "throttle_rate": 0.0, "retry_after": 1,
                        "too_frequent_rate": 0.0, "busy_rate": 0.0, "reset_before_rate": 0.0, "reset_after_rate": 0.0, "spike_rate": 0.0,
-                       "spike_ms": 0, "unauthorized_rate": 0.0, "token_ttl": 86400, "endpoints": None, "iam": False, "seed": 0}
+                       "spike_ms": 0, "unauthorized_rate": 0.0, "bad_shape_rate": 0.0, "bad_shape": "no_results", "token_ttl": 86400,
+                       "endpoints": None, "iam": False, "seed": 0}
     assert emulator.admin("GET", "faults") == cleared
 
 
@@ -262,6 +311,9 @@ def test_clear_resets_every_fault(drs_emulator_clean):
     ({"error_rate": 2}, "error_rate must be between 0.0 and 1.0"),
     ({"unauthorized_rate": -0.1}, "unauthorized_rate must be between 0.0 and 1.0"),
     ({"unauthorized_rate": "1"}, "unauthorized_rate must be a number"),
+    ({"bad_shape_rate": 1.5}, "bad_shape_rate must be between 0.0 and 1.0"),
+    ({"bad_shape": "garbled"}, "bad_shape must be one of ('no_results', 'results_not_list', 'items_not_dicts', 'empty', 'not_json')"),
+    ({"bad_shape": ["empty"]}, "bad_shape must be one of ('no_results', 'results_not_list', 'items_not_dicts', 'empty', 'not_json')"),
     ({"error_status": 418}, "error_status must be one of (500, 502, 503, 504)"),
     ({"endpoints": "batch-status"}, "endpoints must be a list of endpoint names or null"),
     ({"latency": 5}, "unknown fault setting 'latency'"),
@@ -294,6 +346,12 @@ def test_cli_unauthorized_flag(drs_emulator):
     assert drs_emulator.request("POST", STATUS_PATH, PROBE, auth).status == 200
     assert drs_emulator.request("POST", START_PATH, {"jobs": [{"job_id": UNKNOWN_JOB}]}, auth).status == 401
     assert drs_emulator.admin("GET", "faults")["unauthorized_rate"] == 1.0
+
+
+@pytest.mark.drs_emulator("--bad-shape-rate", "1", "--bad-shape", "items_not_dicts")
+def test_cli_bad_shape_flags(drs_emulator):
+    response = drs_emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": drs_emulator.token()})
+    assert (response.status, response.body) == (200, {"count": 2, "results": [1, "x"]})
 
 
 @pytest.mark.drs_emulator("--error-rate", "1", "--error-status", "500", "--reset-after-rate", "0", "--seed", "3")
