@@ -3,7 +3,9 @@ rejected credentials, replies of the wrong shape.
 
 Every decision comes from one seeded ``random.Random`` so that a run with the same seed and the same
 sequence of requests injects the same faults. Faults apply to DRS endpoints (optionally filtered by
-endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API.
+endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API. Of the
+requests that pass those filters, the first ``after_requests`` since the settings were last set pass
+untouched (and draw nothing from the RNG).
 """
 
 import collections
@@ -31,6 +33,7 @@ DEFAULT_SETTINGS = {
     "unauthorized_rate": 0.0,
     "bad_shape_rate": 0.0,
     "bad_shape": "no_results",
+    "after_requests": 0,
     "token_ttl": 86400,
     "endpoints": None,
     "iam": False,
@@ -107,6 +110,12 @@ def _token_ttl(key, value):
     return _number(key, value, minimum=1)
 
 
+def _count(key, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("%s must be an integer >= 0" % key)
+    return value
+
+
 def _one_of(choices):
     """A validator that accepts exactly one of ``choices``."""
     def check(key, value):
@@ -139,7 +148,7 @@ def _boolean(key, value):
 VALIDATORS = dict(
     dict.fromkeys(RATE_KEYS, _rate), **dict.fromkeys(MS_KEYS, _non_negative),
     retry_after=_whole_seconds, token_ttl=_token_ttl, error_status=_one_of(ERROR_STATUSES), bad_shape=_one_of(tuple(BAD_SHAPES)),
-    endpoints=_endpoints, iam=_boolean, seed=_seed,
+    after_requests=_count, endpoints=_endpoints, iam=_boolean, seed=_seed,
 )
 
 
@@ -172,7 +181,11 @@ class FaultPlan:
 
 
 class FaultInjector:
-    """Holds the current fault settings, the seeded RNG and the injected-fault counters (thread-safe)."""
+    """Holds the current fault settings, the seeded RNG and the injected-fault counters (thread-safe).
+
+    Setting faults (at start-up, ``update`` - even with no change - and ``restore``) restarts the count of
+    matching requests that ``after_requests`` lets pass.
+    """
 
     def __init__(self, settings=None):
         self._lock = threading.Lock()
@@ -181,6 +194,7 @@ class FaultInjector:
         self._settings = dict(self._startup)
         self._rng = random.Random(self._settings["seed"])
         self._counters = dict.fromkeys(COUNTER_NAMES, 0)
+        self._restart()
 
     def settings(self):
         """A copy of the current settings."""
@@ -207,6 +221,7 @@ class FaultInjector:
             self._settings.update(clean)
             if clear or "seed" in clean:
                 self._rng = random.Random(self._settings["seed"])
+            self._restart()
         return self.settings()
 
     def restore(self):
@@ -214,6 +229,11 @@ class FaultInjector:
         with self._lock:
             self._settings = dict(self._startup)
             self._rng = random.Random(self._settings["seed"])
+            self._restart()
+
+    def _restart(self):
+        """The settings were just set: ``_matching``, the requests that passed the filters since then, starts at 0 (lock held)."""
+        self._matching = 0
 
     def counters(self):
         """Injected faults so far, by kind."""
@@ -226,10 +246,15 @@ class FaultInjector:
             self._counters = dict.fromkeys(COUNTER_NAMES, 0)
 
     def _applies(self, endpoint, is_iam):
-        if is_iam and not self._settings["iam"]:
+        """Whether faults hit this request: it passes the IAM and endpoint filters and is not among the first ``after_requests`` that do."""
+        settings = self._settings
+        if is_iam and not settings["iam"]:
             return False
-        endpoints = self._settings["endpoints"]
-        return endpoints is None or endpoint in endpoints
+        endpoints = settings["endpoints"]
+        if endpoints is not None and endpoint not in endpoints:
+            return False
+        self._matching += 1
+        return self._matching > settings["after_requests"]
 
     def _hit(self, rate):
         return rate > 0 and self._rng.random() < rate

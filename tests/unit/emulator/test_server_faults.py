@@ -8,6 +8,7 @@ STATUS_PATH = "/v3/%s/jobs/batch-status" % PROJECT_A_ID
 UNKNOWN_JOB = "140b5236-88ad-43c8-811c-1268453jb999"
 PROBE = {"jobs": [UNKNOWN_JOB]}  # a valid batch-status body: 200 with a per-job DRS.M00289
 START_PATH = "/v3/%s/jobs/batch-starting" % PROJECT_A_ID
+PRECHECK_RESULT_PATH = "/v3/%s/jobs/batch-precheck-result" % PROJECT_A_ID
 NO_FAULTS = {"error": 0, "throttle": 0, "too_frequent": 0, "busy": 0, "reset_before": 0, "reset_after": 0, "latency_spike": 0,
              "unauthorized": 0, "bad_shape": 0}
 BUSY_MSG = "Another operation is being performed on the migration task or the migration task is abnormal. Try again later."
@@ -214,7 +215,7 @@ def test_bad_shape_defaults_to_no_results_and_follows_the_endpoint_filter(drs_em
     ids, auth = _prepare(emulator)
     assert emulator.set_faults(bad_shape_rate=1.0, endpoints=["batch-precheck-result"])["bad_shape"] == "no_results"
     assert emulator.request("POST", STATUS_PATH, {"jobs": ids}, auth).body["count"] == 2
-    response = emulator.request("POST", "/v3/%s/jobs/batch-precheck-result" % PROJECT_A_ID, {"jobs": ids}, auth)
+    response = emulator.request("POST", PRECHECK_RESULT_PATH, {"jobs": ids}, auth)
     assert (response.status, response.body) == (200, {"count": 1})
     _injected(emulator, bad_shape=1)
 
@@ -226,6 +227,58 @@ def test_bad_shape_on_iam_tokens_is_a_201_without_a_token(drs_emulator_clean):
     assert (response.status, response.body) == (201, {})
     assert "x-subject-token" not in response.headers
     _injected(emulator, bad_shape=1)
+
+
+def test_after_requests_lets_the_first_matching_requests_pass(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    settings = emulator.set_faults(error_rate=1.0, error_status=500, after_requests=1, endpoints=["batch-precheck-result"])
+    assert settings["after_requests"] == 1
+
+    def poll():
+        return emulator.request("POST", PRECHECK_RESULT_PATH, {"jobs": ids}, auth).status
+
+    first = poll()
+    assert emulator.request("POST", STATUS_PATH, {"jobs": ids}, auth).status == 200  # filtered out: not counted
+    assert [first, poll(), poll()] == [200, 500, 500]
+    _injected(emulator, error=2)
+
+
+def test_after_requests_counts_only_requests_that_pass_the_iam_filter(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    emulator.set_faults(throttle_rate=1.0, after_requests=1)
+    auth = {"X-Auth-Token": emulator.token()}
+    assert [emulator.request("POST", STATUS_PATH, PROBE, auth).status for _attempt in range(2)] == [200, 429]
+    _injected(emulator, throttle=1)
+
+
+def test_after_requests_spares_the_first_requests_every_fault_kind(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    ids, auth = _prepare(emulator)
+    emulator.set_faults(busy_rate=1.0, after_requests=1, endpoints=["batch-starting"])
+    first = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[0]}]}, auth)
+    second = emulator.request("POST", START_PATH, {"jobs": [{"job_id": ids[1]}]}, auth)
+    assert [item["status"] for item in first.body["results"] + second.body["results"]] == ["success", "failed"]
+    assert second.body["results"][0]["error_code"] == "DRS.M01504"
+    assert [_starts(emulator, job_id) for job_id in ids] == [1, 0]
+    _injected(emulator, busy=1)
+
+
+def test_after_requests_count_restarts_whenever_faults_are_set(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    emulator.set_faults(error_rate=1.0, after_requests=2)
+
+    def statuses(count):
+        return [emulator.request("POST", STATUS_PATH, PROBE, auth).status for _attempt in range(count)]
+
+    assert statuses(3) == [200, 200, 503]
+    emulator.set_faults(seed=5)
+    assert statuses(3) == [200, 200, 503]
+    emulator.set_faults(clear=True)
+    assert emulator.set_faults(error_rate=1.0)["after_requests"] == 0
+    assert statuses(1) == [503]
+    _injected(emulator, error=3)
 
 
 def test_latency_and_spikes_delay_but_do_not_change_the_reply(drs_emulator_clean):
@@ -298,11 +351,12 @@ def test_same_seed_gives_the_same_fault_sequence(drs_emulator_clean):
 def test_clear_resets_every_fault(drs_emulator_clean):
     emulator = drs_emulator_clean
     emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, unauthorized_rate=0.4, bad_shape_rate=0.3,
-                        bad_shape="empty", endpoints=["batch-status"], iam=True)
+                        bad_shape="empty", after_requests=4, endpoints=["batch-status"], iam=True)
     cleared = emulator.set_faults(clear=True)
     assert cleared == {"latency_ms": 0, "jitter_ms": 0, "error_rate": 0.0, "error_status": 503, "throttle_rate": 0.0, "retry_after": 1,
                        "too_frequent_rate": 0.0, "busy_rate": 0.0, "reset_before_rate": 0.0, "reset_after_rate": 0.0, "spike_rate": 0.0,
-                       "spike_ms": 0, "unauthorized_rate": 0.0, "bad_shape_rate": 0.0, "bad_shape": "no_results", "token_ttl": 86400,
+                       "spike_ms": 0, "unauthorized_rate": 0.0, "bad_shape_rate": 0.0, "bad_shape": "no_results", "after_requests": 0,
+                       "token_ttl": 86400,
                        "endpoints": None, "iam": False, "seed": 0}
     assert emulator.admin("GET", "faults") == cleared
 
@@ -314,6 +368,10 @@ def test_clear_resets_every_fault(drs_emulator_clean):
     ({"bad_shape_rate": 1.5}, "bad_shape_rate must be between 0.0 and 1.0"),
     ({"bad_shape": "garbled"}, "bad_shape must be one of ('no_results', 'results_not_list', 'items_not_dicts', 'empty', 'not_json')"),
     ({"bad_shape": ["empty"]}, "bad_shape must be one of ('no_results', 'results_not_list', 'items_not_dicts', 'empty', 'not_json')"),
+    ({"after_requests": -1}, "after_requests must be an integer >= 0"),
+    ({"after_requests": 1.5}, "after_requests must be an integer >= 0"),
+    ({"after_requests": True}, "after_requests must be an integer >= 0"),
+    ({"after_requests": None}, "after_requests must be an integer >= 0"),
     ({"error_status": 418}, "error_status must be one of (500, 502, 503, 504)"),
     ({"endpoints": "batch-status"}, "endpoints must be a list of endpoint names or null"),
     ({"latency": 5}, "unknown fault setting 'latency'"),
@@ -352,6 +410,16 @@ def test_cli_unauthorized_flag(drs_emulator):
 def test_cli_bad_shape_flags(drs_emulator):
     response = drs_emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": drs_emulator.token()})
     assert (response.status, response.body) == (200, {"count": 2, "results": [1, "x"]})
+
+
+@pytest.mark.drs_emulator("--error-rate", "1", "--after-requests", "1")
+def test_cli_after_requests_counts_from_start_and_from_each_reset(drs_emulator):
+    emulator = drs_emulator
+    auth = {"X-Auth-Token": emulator.token()}
+    assert [emulator.request("POST", STATUS_PATH, PROBE, auth).status for _attempt in range(2)] == [200, 503]
+    emulator.reset(jobs=False, stats=False, faults=True)
+    assert [emulator.request("POST", STATUS_PATH, PROBE, auth).status for _attempt in range(2)] == [200, 503]
+    assert emulator.admin("GET", "faults")["after_requests"] == 1
 
 
 @pytest.mark.drs_emulator("--error-rate", "1", "--error-status", "500", "--reset-after-rate", "0", "--seed", "3")
