@@ -70,6 +70,7 @@ def build_parser():
     faults.add_argument("--bad-shape-rate", type=_rate, default=0.0, help="share of requests answered with a success reply of the wrong shape")
     faults.add_argument("--bad-shape", choices=tuple(BAD_SHAPES), default="no_results", help="which wrong shape (default no_results)")
     faults.add_argument("--after-requests", type=int, default=0, metavar="N", help="let the first N requests the faults apply to pass untouched")
+    faults.add_argument("--for-seconds", type=_positive, metavar="S", help="faults apply only during the first S seconds (default: always)")
     faults.add_argument("--fault-endpoints", metavar="NAMES", help="comma-separated endpoint names the fault rates apply to")
     faults.add_argument("--faults-on-iam", action="store_true", help="apply faults to the IAM endpoints too")
     return parser
@@ -84,7 +85,7 @@ def fault_settings(args):
         "retry_after": args.retry_after, "too_frequent_rate": args.too_frequent_rate, "busy_rate": args.busy_rate,
         "reset_before_rate": args.reset_before_rate, "reset_after_rate": args.reset_after_rate,
         "unauthorized_rate": args.unauthorized_rate, "bad_shape_rate": args.bad_shape_rate, "bad_shape": args.bad_shape,
-        "after_requests": args.after_requests, "token_ttl": args.token_ttl,
+        "after_requests": args.after_requests, "for_seconds": args.for_seconds, "token_ttl": args.token_ttl,
         "endpoints": endpoints, "iam": args.faults_on_iam, "seed": args.seed,
     }
 

@@ -3,15 +3,18 @@ rejected credentials, replies of the wrong shape.
 
 Every decision comes from one seeded ``random.Random`` so that a run with the same seed and the same
 sequence of requests injects the same faults. Faults apply to DRS endpoints (optionally filtered by
-endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API. Of the
+endpoint name), to IAM only when ``iam`` is true, and never to the ``/_emulator/`` admin API; with
+``for_seconds``, only during that many seconds (monotonic clock) after the settings were last set. Of the
 requests that pass those filters, the first ``after_requests`` since the settings were last set pass
 untouched (and draw nothing from the RNG).
 """
 
 import collections
 import copy
+import math
 import random
 import threading
+import time
 
 from drs_emulator.iam import unauthorized_body
 
@@ -34,6 +37,7 @@ DEFAULT_SETTINGS = {
     "bad_shape_rate": 0.0,
     "bad_shape": "no_results",
     "after_requests": 0,
+    "for_seconds": None,
     "token_ttl": 86400,
     "endpoints": None,
     "iam": False,
@@ -116,6 +120,12 @@ def _count(key, value):
     return value
 
 
+def _duration(key, value):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf):
+        raise ValueError("%s must be a finite number greater than 0 or null" % key)
+    return value
+
+
 def _one_of(choices):
     """A validator that accepts exactly one of ``choices``."""
     def check(key, value):
@@ -148,7 +158,7 @@ def _boolean(key, value):
 VALIDATORS = dict(
     dict.fromkeys(RATE_KEYS, _rate), **dict.fromkeys(MS_KEYS, _non_negative),
     retry_after=_whole_seconds, token_ttl=_token_ttl, error_status=_one_of(ERROR_STATUSES), bad_shape=_one_of(tuple(BAD_SHAPES)),
-    after_requests=_count, endpoints=_endpoints, iam=_boolean, seed=_seed,
+    after_requests=_count, for_seconds=_duration, endpoints=_endpoints, iam=_boolean, seed=_seed,
 )
 
 
@@ -184,11 +194,13 @@ class FaultInjector:
     """Holds the current fault settings, the seeded RNG and the injected-fault counters (thread-safe).
 
     Setting faults (at start-up, ``update`` - even with no change - and ``restore``) restarts the count of
-    matching requests that ``after_requests`` lets pass.
+    matching requests that ``after_requests`` lets pass and the ``for_seconds`` window, which ``monotonic``
+    (a ``time.monotonic`` stand-in for tests) measures.
     """
 
-    def __init__(self, settings=None):
+    def __init__(self, settings=None, monotonic=time.monotonic):
         self._lock = threading.Lock()
+        self._monotonic = monotonic
         self._startup = dict(DEFAULT_SETTINGS)
         self._startup.update(validate(settings or {}))
         self._settings = dict(self._startup)
@@ -232,8 +244,10 @@ class FaultInjector:
             self._restart()
 
     def _restart(self):
-        """The settings were just set: ``_matching``, the requests that passed the filters since then, starts at 0 (lock held)."""
+        """The settings were just set: ``_matching``, the requests that passed the filters since then, starts at 0, and
+        the ``for_seconds`` window at ``_set_at`` (lock held)."""
         self._matching = 0
+        self._set_at = self._monotonic()
 
     def counters(self):
         """Injected faults so far, by kind."""
@@ -246,12 +260,15 @@ class FaultInjector:
             self._counters = dict.fromkeys(COUNTER_NAMES, 0)
 
     def _applies(self, endpoint, is_iam):
-        """Whether faults hit this request: it passes the IAM and endpoint filters and is not among the first ``after_requests`` that do."""
+        """Whether faults hit this request: it passes the IAM and endpoint filters, comes inside the ``for_seconds``
+        window, and is not among the first ``after_requests`` that do."""
         settings = self._settings
         if is_iam and not settings["iam"]:
             return False
         endpoints = settings["endpoints"]
         if endpoints is not None and endpoint not in endpoints:
+            return False
+        if settings["for_seconds"] is not None and self._monotonic() - self._set_at >= settings["for_seconds"]:
             return False
         self._matching += 1
         return self._matching > settings["after_requests"]

@@ -1,7 +1,10 @@
 """Fault injection: exact replies, headers and counters for each fault, filters, seeding, CLI flags."""
 
+import time
+
 import pytest
 
+from drs_emulator.faults import FaultInjector
 from drs_emulator.pytest_plugin import PROJECT_A_ID, password_auth
 
 STATUS_PATH = "/v3/%s/jobs/batch-status" % PROJECT_A_ID
@@ -281,6 +284,41 @@ def test_after_requests_count_restarts_whenever_faults_are_set(drs_emulator_clea
     _injected(emulator, error=3)
 
 
+def test_for_seconds_ends_the_outage_and_setting_faults_starts_it_again(drs_emulator_clean):
+    emulator = drs_emulator_clean
+    _ids, auth = _prepare(emulator)
+    window = 0.5
+    set_at = time.monotonic()
+    assert emulator.set_faults(error_rate=1.0, for_seconds=window)["for_seconds"] == window
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 503
+    time.sleep(max(0.0, set_at + window + 0.1 - time.monotonic()))
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 200
+    emulator.set_faults()
+    assert emulator.request("POST", STATUS_PATH, PROBE, auth).status == 503
+    _injected(emulator, error=2)
+
+
+def test_for_seconds_window_is_measured_on_the_injected_monotonic_clock():
+    now = [100.0]
+    injector = FaultInjector({"error_rate": 1.0, "for_seconds": 30}, monotonic=lambda: now[0])
+
+    def status():
+        plan = injector.plan("batch-status", False, "0" * 32, "token")
+        return plan.reply[0] if plan is not None else "processed"
+
+    assert status() == 503
+    now[0] = 129.9
+    assert status() == 503
+    now[0] = 130.0
+    assert status() == "processed"
+    injector.update({})
+    assert status() == 503
+    injector.update({"for_seconds": None})
+    now[0] = 1e9
+    assert status() == 503
+    assert injector.counters()["error"] == 4
+
+
 def test_latency_and_spikes_delay_but_do_not_change_the_reply(drs_emulator_clean):
     emulator = drs_emulator_clean
     _ids, auth = _prepare(emulator)
@@ -351,12 +389,12 @@ def test_same_seed_gives_the_same_fault_sequence(drs_emulator_clean):
 def test_clear_resets_every_fault(drs_emulator_clean):
     emulator = drs_emulator_clean
     emulator.set_faults(throttle_rate=0.5, error_rate=0.2, latency_ms=3, unauthorized_rate=0.4, bad_shape_rate=0.3,
-                        bad_shape="empty", after_requests=4, endpoints=["batch-status"], iam=True)
+                        bad_shape="empty", after_requests=4, for_seconds=60, endpoints=["batch-status"], iam=True)
     cleared = emulator.set_faults(clear=True)
     assert cleared == {"latency_ms": 0, "jitter_ms": 0, "error_rate": 0.0, "error_status": 503, "throttle_rate": 0.0, "retry_after": 1,
                        "too_frequent_rate": 0.0, "busy_rate": 0.0, "reset_before_rate": 0.0, "reset_after_rate": 0.0, "spike_rate": 0.0,
                        "spike_ms": 0, "unauthorized_rate": 0.0, "bad_shape_rate": 0.0, "bad_shape": "no_results", "after_requests": 0,
-                       "token_ttl": 86400,
+                       "for_seconds": None, "token_ttl": 86400,
                        "endpoints": None, "iam": False, "seed": 0}
     assert emulator.admin("GET", "faults") == cleared
 
@@ -372,6 +410,11 @@ def test_clear_resets_every_fault(drs_emulator_clean):
     ({"after_requests": 1.5}, "after_requests must be an integer >= 0"),
     ({"after_requests": True}, "after_requests must be an integer >= 0"),
     ({"after_requests": None}, "after_requests must be an integer >= 0"),
+    ({"for_seconds": 0}, "for_seconds must be a finite number greater than 0 or null"),
+    ({"for_seconds": -1.5}, "for_seconds must be a finite number greater than 0 or null"),
+    ({"for_seconds": "10"}, "for_seconds must be a finite number greater than 0 or null"),
+    ({"for_seconds": True}, "for_seconds must be a finite number greater than 0 or null"),
+    ({"for_seconds": float("inf")}, "for_seconds must be a finite number greater than 0 or null"),
     ({"error_status": 418}, "error_status must be one of (500, 502, 503, 504)"),
     ({"endpoints": "batch-status"}, "endpoints must be a list of endpoint names or null"),
     ({"latency": 5}, "unknown fault setting 'latency'"),
@@ -420,6 +463,12 @@ def test_cli_after_requests_counts_from_start_and_from_each_reset(drs_emulator):
     emulator.reset(jobs=False, stats=False, faults=True)
     assert [emulator.request("POST", STATUS_PATH, PROBE, auth).status for _attempt in range(2)] == [200, 503]
     assert emulator.admin("GET", "faults")["after_requests"] == 1
+
+
+@pytest.mark.drs_emulator("--error-rate", "1", "--for-seconds", "3600")
+def test_cli_for_seconds_flag(drs_emulator):
+    assert drs_emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": drs_emulator.token()}).status == 503
+    assert drs_emulator.admin("GET", "faults")["for_seconds"] == 3600.0
 
 
 @pytest.mark.drs_emulator("--error-rate", "1", "--error-status", "500", "--reset-after-rate", "0", "--seed", "3")
