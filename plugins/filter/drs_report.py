@@ -1,49 +1,42 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2025, cloudops DRS maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Report filters for the cloudops.drs roles.
+"""Report filters for the cloudops.drs roles: rows from module results, and their renderings.
 
-The roles ``precheck_and_start`` and ``status_report`` collect what the modules returned and hand it
-to these filters, which turn it into one row per job and render the rows as a Markdown summary, a
-JUnit XML file, a plain-text table and the ``set_stats`` data. Everything here is a function of its
-arguments (``drs_job_list`` also reads the clock, to refuse start times in the past), so the reports
-are tested without Ansible (tests/unit/plugins/filter/).
+The modules decide what happened to every job (``outcome``, see ``module_utils/_jobs.py``); these filters only
+put the module results side by side (one row per job) and render the rows as a Markdown summary, a JUnit XML file,
+a plain-text table and the ``set_stats`` data. They never re-classify an outcome: a job a module did not report on
+is ``unknown``. The caller names the row kind (``fleet`` or ``status``) for every rendering.
 
 Row shapes (plain dicts, also what ``set_stats`` carries):
 
-* ``drs_fleet_rows`` (precheck_and_start): ``id``, ``name``, ``precheck`` (passed, alarm, failed,
-  pending, error, skipped, not_run), ``precheck_reason``, ``pass_rate``, ``failed_items``,
-  ``alarm_items``, ``status_before``, ``status_after``, ``progress``, ``start`` (started, scheduled,
-  unchanged, failed, pending, blocked, not_started, skipped, not_run), ``start_reason``,
-  ``scheduled_start``, ``ok``.
-* ``drs_status_rows`` (status_report): ``id``, ``name``, ``found``, ``status``, ``progress``,
-  ``incre_trans_delay``, ``rpo``, ``rto`` (seconds or None), ``rpo_rto_ok``, ``dr_init``
-  (``{done, total, complete}`` or None), ``problems`` (list of strings), ``ok``.
+* ``fleet`` (drs_fleet_rows, precheck_and_start): ``id``, ``name``, ``precheck`` (an outcome of
+  drs_batch_precheck), ``precheck_reason``, ``pass_rate``, ``failed_items``, ``alarm_items``, ``status_before``,
+  ``status_after``, ``progress``, ``start`` (an outcome of drs_batch_start), ``start_reason``, ``scheduled_start``,
+  ``ok``.
+* ``status`` (drs_status_rows, status_report): ``id``, ``name``, ``found``, ``status``, ``progress``,
+  ``incre_trans_delay``, ``rpo``, ``rto`` (seconds or None), ``rpo_rto_ok``, ``dr_init`` (``{done, total,
+  complete}`` or None), ``problems`` (list of strings), ``ok``.
+
+Step errors (drs_step_errors) are ``{step, msg}`` for every module step that failed; every rendering takes them
+as ``errors`` and a run with any is not OK.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import re
-import time
 import xml.etree.ElementTree as ET
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudops.drs.plugins.module_utils._base import JOB_ID_EXAMPLE, JOB_ID_RE, parse_start_time
+from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
+    FAILED_STATES, PRECHECK_OUTCOMES, START_OK, START_OUTCOMES, delay_ms, error_text, job_label)
+from ansible_collections.cloudops.drs.plugins.module_utils._options import validate_job_list
 
-# Job states that mean "something went wrong"; a status report counts them as failures.
-FAILED_STATES = frozenset((
-    'CREATE_FAILED', 'START_JOB_FAILED', 'FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED',
-    'RELEASE_RESOURCE_FAILED', 'REBUILD_NODE_FAILED', 'CHANGE_JOB_FAILED', 'CHILD_TRANSFER_FAILED',
-    'NODE_UPGRADE_FAILED',
-))
-
-PRECHECK_OUTCOMES = ('passed', 'alarm', 'failed', 'pending', 'error', 'skipped', 'not_run')
-START_OUTCOMES = ('started', 'scheduled', 'unchanged', 'failed', 'pending', 'blocked', 'not_started',
-                  'skipped', 'not_run')
-PRECHECK_PROBLEMS = frozenset(('failed', 'pending', 'error'))
-START_PROBLEMS = frozenset(('failed', 'pending'))
+ROW_KINDS = ('fleet', 'status')
+# Pre-check outcomes shown as problems (the start outcome says whether the job was held back because of them).
+PRECHECK_PROBLEMS = frozenset(('failed', 'error', 'pending', 'unknown'))
 
 # Labels of the context facts shown under a Markdown report's title (others: the key, capitalised).
 CONTEXT_LABELS = {'rpo_rto_limit': 'RPO/RTO limit'}
@@ -65,36 +58,28 @@ def _text(value):
     return '%s' % (value,)
 
 
-def _by_id(items, what):
-    """Index a list of per-job dicts (module results) by their ``id``."""
-    if items is None:
+def _module_jobs(result, what):
+    """The per-job list of a module result (a registered result, or its ``jobs`` list), indexed by ``id``."""
+    if result is None:
         return {}
-    if isinstance(items, dict):
-        # a whole module result was passed instead of its ``jobs`` list
-        items = items.get('jobs', [])
+    items = result.get('jobs', []) if isinstance(result, dict) else result
     if not isinstance(items, list):
-        raise AnsibleFilterError('%s must be a list of per-job results, got %s' % (what, type(items).__name__))
-    indexed = {}
-    for item in items:
-        if isinstance(item, dict) and item.get('id'):
-            indexed[item['id']] = item
-    return indexed
+        raise AnsibleFilterError('%s must be a module result or its list of per-job results, got %s' % (what, type(items).__name__))
+    return dict((item['id'], item) for item in items if isinstance(item, dict) and item.get('id'))
 
 
 def _job_specs(jobs):
-    """Normalise the role's job list (ids or dicts with ``id``) to ``[{'id', 'name'}]``."""
+    """The role's job list (ids or dicts with ``id`` and maybe ``name``) as ``[{'id', 'name'}]``, each id once."""
     if not isinstance(jobs, list):
         raise AnsibleFilterError('the job list must be a list, got %s' % type(jobs).__name__)
     specs, seen = [], set()
     for job in jobs:
-        if isinstance(job, str):
-            job = {'id': job}
+        job = {'id': job} if isinstance(job, str) else job
         if not isinstance(job, dict) or not job.get('id'):
             raise AnsibleFilterError('every job must be an id or a dict with an id, got %r' % (job,))
-        if job['id'] in seen:
-            continue
-        seen.add(job['id'])
-        specs.append({'id': job['id'], 'name': job.get('name') or ''})
+        if job['id'] not in seen:
+            seen.add(job['id'])
+            specs.append({'id': job['id'], 'name': job.get('name') or ''})
     return specs
 
 
@@ -118,27 +103,8 @@ def _progress_of(info):
 
 def _items(items):
     """Precheck items as returned by drs_batch_precheck, cleaned to {item, group, reason, raw_message}."""
-    cleaned = []
-    for item in items or []:
-        if not isinstance(item, dict):
-            continue
-        cleaned.append({
-            'item': _text(item.get('item')),
-            'group': _text(item.get('group')),
-            'reason': _text(item.get('reason')),
-            'raw_message': _text(item.get('raw_message')),
-        })
-    return cleaned
-
-
-def _error_text(error):
-    if not error:
-        return ''
-    if isinstance(error, dict):
-        code = error.get('error_code') or ''
-        msg = error.get('error_msg') or error.get('msg') or ''
-        return ('%s: %s' % (code, msg)) if code and msg else (code or msg or '%s' % (error,))
-    return _text(error)
+    return [dict((key, _text(item.get(key))) for key in ('item', 'group', 'reason', 'raw_message'))
+            for item in items or [] if isinstance(item, dict)]
 
 
 def _item_reason(item):
@@ -149,162 +115,116 @@ def _item_reason(item):
     return reason or raw or 'no reason given'
 
 
-def _job_label(row):
-    return '%s (%s)' % (row['name'], row['id']) if row.get('name') else row['id']
+def _check_kind(kind):
+    if kind not in ROW_KINDS:
+        raise AnsibleFilterError('kind must be one of %s, got %r' % (', '.join(ROW_KINDS), kind))
 
 
-# ----------------------------------------------------------------------------- job list
+def _check_rows(rows):
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and 'id' in r for r in rows):
+        raise AnsibleFilterError('expected the rows made by drs_fleet_rows or drs_status_rows')
 
-JOB_KEYS = ('id', 'name', 'start_time')
 
+# ----------------------------------------------------------------------------- job list and step errors
 
-def drs_job_list(jobs, start_time=None, now_ms=None):
-    """Check and normalise the roles' ``drs_jobs`` list without raising.
+def drs_job_list(jobs, start_time=None):
+    """Check and normalise the roles' ``drs_jobs`` list without raising (the rules of module_utils/_options.py).
 
-    Returns ``{'jobs': [...], 'errors': [...]}``. Each job becomes ``{id, name, start_time, start_item}``,
-    where ``start_item`` is what drs_batch_start takes (``{id}`` or ``{id, start_time}``).
-    ``errors`` says, in words, what is wrong with each bad entry (so the role can fail before any request).
-    Start times are checked as drs_batch_start checks them (ISO 8601 or epoch ms, in the future).
+    Returns ``{'jobs': [{id, name, start_time, start_item}], 'errors': [...]}``.
     """
-    now_ms = int(time.time() * 1000) if now_ms is None else int(now_ms)
-    errors, out, seen = [], [], set()
-    if not isinstance(jobs, list):
-        return {'jobs': [], 'errors': ['drs_jobs must be a list of job ids or dicts, got %s' % type(jobs).__name__]}
-    for index, job in enumerate(jobs):
-        where = 'drs_jobs[%d]' % index
-        if isinstance(job, str):
-            job = {'id': job}
-        if not isinstance(job, dict):
-            errors.append('%s must be a job id or a dict with an id, got %s' % (where, type(job).__name__))
-            continue
-        unknown = sorted(set(job) - set(JOB_KEYS))
-        if unknown:
-            errors.append('%s has unknown keys %s (allowed: %s)' % (where, ', '.join(unknown), ', '.join(JOB_KEYS)))
-        job_id = _text(job.get('id')).strip()
-        if not job_id:
-            errors.append('%s has no id' % where)
-            continue
-        if not JOB_ID_RE.fullmatch(job_id):
-            errors.append('%s: %r is not a DRS job id (36 characters like %s)' % (where, job_id or job.get('id'), JOB_ID_EXAMPLE))
-            continue
-        if job_id in seen:
-            errors.append('%s: job %s is listed more than once' % (where, job_id))
-            continue
-        seen.add(job_id)
-        when = _text(job.get('start_time') if job.get('start_time') not in (None, '') else start_time).strip()
-        if when:
-            try:
-                parse_start_time(when, '%s start time' % where, now_ms)
-            except ValueError as ex:
-                errors.append(str(ex))
-        item = {'id': job_id}
-        if when:
-            item['start_time'] = when
-        out.append({'id': job_id, 'name': _text(job.get('name')), 'start_time': when, 'start_item': item})
-    if not jobs:
-        errors.append('drs_jobs is empty: list the ids of the DRS jobs to work on')
-    return {'jobs': out, 'errors': errors}
+    return validate_job_list(jobs, start_time=start_time)
+
+
+def drs_step_errors(steps):
+    """``[{step, msg}]`` for every failed module step; ``steps`` is a list of ``[name, registered result]`` pairs.
+
+    A step that did not run (skipped, or never registered) has no error; a failed one without a message says so.
+    """
+    if not isinstance(steps, list):
+        raise AnsibleFilterError('steps must be a list of [name, result] pairs')
+    errors = []
+    for pair in steps:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise AnsibleFilterError('every step must be a [name, result] pair, got %r' % (pair,))
+        name, result = pair
+        if isinstance(result, dict) and result.get('failed'):
+            errors.append({'step': _text(name), 'msg': _text(result.get('msg')) or 'the step failed without a message'})
+    return errors
 
 
 # ----------------------------------------------------------------------------- precheck_and_start rows
 
-def _precheck_outcome(result, pending):
-    if result is None:
-        return 'not_run', ''
-    if result['id'] in pending:
-        return 'pending', 'precheck did not finish before drs_precheck_timeout'
-    if result.get('error'):
-        return 'error', _error_text(result['error'])
-    passed = result.get('passed')
-    if passed is True:
-        return ('alarm' if result.get('alarm_items') else 'passed'), ''
-    if passed is False:
-        return 'failed', ''
-    if result.get('skipped_reason'):
-        return 'skipped', _text(result['skipped_reason'])
-    return 'not_run', ''
+def _precheck_reason(pre, outcome):
+    if outcome == 'error':
+        return error_text(pre.get('error'))
+    if outcome in ('skipped', 'not_needed'):
+        return _text(pre.get('skipped_reason'))
+    if outcome == 'pending':
+        return 'the pre-check did not finish before the timeout'
+    if outcome == 'unknown':
+        return 'the pre-check step did not report this job' if not pre else 'the result of the pre-check is not known'
+    return ''
 
 
-def _start_outcome(result, pending, precheck, blocked, held_reason):
-    if result is None:
-        if precheck in PRECHECK_PROBLEMS:
-            return 'not_started', 'precheck %s' % precheck
-        if blocked:
-            return 'blocked', 'not started: another job of the fleet failed precheck (drs_start_passed_subset is false)'
-        if held_reason:
-            return 'blocked', held_reason
-        return 'not_run', ''
-    if result['id'] in pending:
-        return 'pending', 'did not reach the expected status before drs_start_timeout'
-    if result.get('error'):
-        return 'failed', _error_text(result['error'])
-    if result.get('started'):
-        return ('scheduled' if result.get('scheduled_start') else 'started'), ''
-    reason = _text(result.get('skipped_reason'))
-    return 'unchanged', reason
+def _start_reason(sta, outcome):
+    if not sta:
+        return 'the start step did not report this job'
+    if sta.get('error'):
+        return error_text(sta['error'])
+    return _text(sta.get('skipped_reason') or sta.get('note'))
 
 
-def drs_fleet_rows(jobs, precheck=None, start=None, before=None, after=None, pending=None, start_pending=None,
-                   blocked=False, held=None):
-    """One row per job of the role's job list, merged from the module results.
+def drs_fleet_rows(jobs, precheck=None, start=None, after=None):
+    """One row per job of the role's job list, the module results side by side.
 
-    ``precheck``: the ``jobs`` list of drs_batch_precheck; ``start``: the ``jobs`` lists of every
-    drs_batch_start call, concatenated; ``before``/``after``: the ``jobs`` lists of drs_batch_info
-    before and after; ``pending`` and ``start_pending``: ids whose precheck or start did not finish in
-    time (the modules' ``pending_jobs``); ``blocked``: true when the gate held every job back; ``held``:
-    ``{id: reason}`` of single jobs the gate held back (the partner of a dual-active task that failed).
+    ``precheck`` and ``start`` are the registered results of drs_batch_precheck and drs_batch_start (or their
+    ``jobs`` lists); ``after`` that of drs_batch_info (status and progress, optional). The ``precheck`` and
+    ``start`` of a row are the modules' outcomes; a job a module did not report on is ``unknown``. A row is OK
+    when its start outcome is OK (module_utils/_jobs.py START_OK).
     """
-    precheck_by_id = _by_id(precheck, 'precheck')
-    start_by_id = _by_id(start, 'start')
-    before_by_id = _by_id(before, 'before')
-    after_by_id = _by_id(after, 'after')
-    pending_ids = set(pending or [])
-    start_pending_ids = set(start_pending or [])
+    precheck_by_id = _module_jobs(precheck, 'precheck')
+    start_by_id = _module_jobs(start, 'start')
+    after_by_id = _module_jobs(after, 'after')
     rows = []
     for spec in _job_specs(jobs):
         job_id = spec['id']
-        pre = precheck_by_id.get(job_id)
-        sta = start_by_id.get(job_id)
-        info_before = before_by_id.get(job_id) or {}
-        info_after = after_by_id.get(job_id) or {}
-        precheck_outcome, precheck_reason = _precheck_outcome(pre, pending_ids)
-        start_outcome, start_reason = _start_outcome(sta, start_pending_ids, precheck_outcome, blocked,
-                                                     (held or {}).get(job_id))
-        name = (spec['name'] or info_after.get('name') or info_before.get('name')
-                or (pre or {}).get('name') or (sta or {}).get('name') or '')
-        status_before = info_before.get('status') or (sta or {}).get('status_before') or (pre or {}).get('status') or ''
-        status_after = info_after.get('status') or (sta or {}).get('status_after') or status_before
+        pre = precheck_by_id.get(job_id) or {}
+        sta = start_by_id.get(job_id) or {}
+        info = after_by_id.get(job_id) or {}
+        precheck_outcome = pre.get('outcome') or 'unknown'
+        start_outcome = sta.get('outcome') or 'unknown'
+        status_before = sta.get('status_before') or pre.get('status') or ''
         rows.append({
             'id': job_id,
-            'name': _text(name),
+            'name': _text(spec['name'] or info.get('name') or pre.get('name') or sta.get('name')),
             'precheck': precheck_outcome,
-            'precheck_reason': precheck_reason,
-            'pass_rate': _percent((pre or {}).get('total_passed_rate')),
-            'failed_items': _items((pre or {}).get('failed_items')),
-            'alarm_items': _items((pre or {}).get('alarm_items')),
+            'precheck_reason': _precheck_reason(pre, precheck_outcome),
+            'pass_rate': _percent(pre.get('total_passed_rate')),
+            'failed_items': _items(pre.get('failed_items')),
+            'alarm_items': _items(pre.get('alarm_items')),
             'status_before': _text(status_before),
-            'status_after': _text(status_after),
-            'progress': _progress_of(info_after),
+            'status_after': _text(info.get('status') or sta.get('status_after') or status_before),
+            'progress': _progress_of(info),
             'start': start_outcome,
-            'start_reason': start_reason,
-            'scheduled_start': (sta or {}).get('scheduled_start'),
-            'ok': precheck_outcome not in PRECHECK_PROBLEMS and start_outcome not in START_PROBLEMS,
+            'start_reason': _start_reason(sta, start_outcome),
+            'scheduled_start': sta.get('scheduled_start'),
+            'ok': start_outcome in START_OK,
         })
     return rows
 
 
-def drs_problems(rows):
-    """What went wrong, one entry per failed precheck item, failed start or status problem.
+def drs_problems(rows, kind):
+    """What went wrong, one entry per failed precheck item, precheck problem, start problem or status problem.
 
-    Each entry is ``{id, name, step, item, reason}``; the roles print them with drs_text_table and
-    fail the play with them. A job whose precheck failed without FAILED items (``alarm_is_failure``)
-    lists its ALARM items; a precheck that timed out or could not be submitted gets one entry.
+    Each entry is ``{id, name, step, item, reason}``; the roles print them with drs_text_table and fail the play
+    with them. Jobs only held back because of other jobs (start ``blocked``) are counted, not listed.
     """
     _check_rows(rows)
+    _check_kind(kind)
     problems = []
     for r in rows:
         base = {'id': r['id'], 'name': r['name']}
-        if 'precheck' not in r:
+        if kind == 'status':
             problems += [dict(base, step='status', item='-', reason=p) for p in r['problems']]
             continue
         if r['precheck'] in PRECHECK_PROBLEMS:
@@ -313,8 +233,8 @@ def drs_problems(rows):
                 problems += [dict(base, step='precheck', item=i['item'], reason=_item_reason(i)) for i in items]
             else:
                 problems.append(dict(base, step='precheck', item='-', reason=r['precheck_reason'] or (
-                    'precheck failed (total passed rate %s)' % (r['pass_rate'] or 'unknown'))))
-        if r['start'] in START_PROBLEMS:
+                    'pre-check %s (total passed rate %s)' % (r['precheck'], r['pass_rate'] or 'unknown'))))
+        if not r['ok'] and r['start'] != 'blocked' and not (r['start'] == 'not_started' and r['precheck'] in PRECHECK_PROBLEMS):
             problems.append(dict(base, step='start', item='-', reason=r['start_reason'] or 'start %s' % r['start']))
     return problems
 
@@ -322,15 +242,9 @@ def drs_problems(rows):
 # ----------------------------------------------------------------------------- status_report rows
 
 def _delay_seconds(info):
-    """RPO or RTO ``delay`` (milliseconds, as the API sends it) in seconds; None when unknown."""
-    if not isinstance(info, dict):
-        return None
-    try:
-        delay = float(info.get('delay'))
-    except (TypeError, ValueError):
-        return None
-    # DRS sends "-1" while a job does not replicate yet
-    return delay / 1000.0 if delay >= 0 else None
+    """RPO or RTO ``delay`` in seconds (module_utils/_jobs.py delay_ms); None when unknown."""
+    delay = delay_ms(info)
+    return None if delay is None else delay / 1000.0
 
 
 def _dr_init(struct_process):
@@ -355,8 +269,8 @@ def drs_status_rows(info, jobs=None, not_found=None, rpo_rto_max=60, expected_st
     A job has a problem when its status is a failed state, is not in ``expected_status`` (when given),
     or its RPO or RTO is above ``rpo_rto_max`` seconds.
     """
-    info_by_id = _by_id(info, 'info')
-    for job_id, extra in _by_id(dr, 'dr').items():
+    info_by_id = _module_jobs(info, 'info')
+    for job_id, extra in _module_jobs(dr, 'dr').items():
         if job_id in info_by_id:
             merged = dict(info_by_id[job_id])
             merged.update((k, v) for k, v in extra.items() if k in ('rpo_rto', 'struct_process'))
@@ -414,18 +328,6 @@ def _seconds(value):
 
 # ----------------------------------------------------------------------------- rendering
 
-def _kind(rows):
-    """Tell the two row shapes apart ('fleet' from drs_fleet_rows, 'status' from drs_status_rows)."""
-    if rows and 'precheck' not in rows[0]:
-        return 'status'
-    return 'fleet'
-
-
-def _check_rows(rows):
-    if not isinstance(rows, list) or not all(isinstance(r, dict) and 'id' in r for r in rows):
-        raise AnsibleFilterError('expected the rows made by drs_fleet_rows or drs_status_rows')
-
-
 def _counts(rows, key, outcomes):
     counts = dict((outcome, 0) for outcome in outcomes)
     for row in rows:
@@ -473,9 +375,11 @@ def drs_text_table(rows, columns, headers=None):
     return [line(headers), '|' + '|'.join('-' * (w + 2) for w in widths) + '|'] + [line(c) for c in cells]
 
 
-def drs_report_markdown(rows, title='DRS report', generated=None, context=None):
-    """Render the rows as a Markdown report (a summary line, one table row per job, then details)."""
+def drs_report_markdown(rows, kind, title='DRS report', generated=None, context=None, errors=None):
+    """Render the rows of ``kind`` as a Markdown report: the step errors, a summary line, one table row per job,
+    then details."""
     _check_rows(rows)
+    _check_kind(kind)
     out = ['# %s' % title, '']
     facts = []
     if generated:
@@ -486,7 +390,11 @@ def drs_report_markdown(rows, title='DRS report', generated=None, context=None):
             facts.append('%s: %s' % (label, value))
     if facts:
         out += ['- ' + f for f in facts] + ['']
-    if _kind(rows) == 'status':
+    if errors:
+        out += ['## Steps that failed', '']
+        out += ['- **%s**: %s' % (_md(e['step']), _md(e['msg'])) for e in errors]
+        out += ['']
+    if kind == 'status':
         out += _markdown_status(rows)
     else:
         out += _markdown_fleet(rows)
@@ -499,7 +407,7 @@ def _markdown_fleet(rows):
     problems = [r for r in rows if not r['ok']]
     out = [
         '**%d jobs**: %s. Precheck: %s. Start: %s.' % (
-            len(rows), 'all OK' if not problems else '%d with problems' % len(problems),
+            len(rows), 'all OK' if not problems else '%d not OK' % len(problems),
             _count_text(pre), _count_text(sta)),
         '',
         '| Job | ID | Precheck | Pass rate | Failed / alarm items | Status before | Status after | Start | Progress |',
@@ -509,33 +417,30 @@ def _markdown_fleet(rows):
         precheck = _words(r['precheck'])
         if r['precheck'] in PRECHECK_PROBLEMS:
             precheck = '**%s**' % precheck
-        start = _words(r['start'])
-        if r['start'] in START_PROBLEMS:
-            start = '**%s**' % start
+        start = _words(r['start']) if r['ok'] else '**%s**' % _words(r['start'])
         out.append('| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |' % (
             _md(r['name']), r['id'], precheck, _md(r['pass_rate']), _md_items(r), _md(r['status_before']),
             _md(r['status_after']), start, _md(r['progress'])))
     if problems:
-        out += ['', '## Jobs with problems']
+        out += ['', '## Jobs not OK']
         for r in problems:
-            out += ['', '### %s' % _md(_job_label(r)), '']
+            out += ['', '### %s' % _md(job_label(r)), '']
             if r['precheck'] in PRECHECK_PROBLEMS:
                 out.append('- Precheck **%s**%s' % (_words(r['precheck']), (': ' + _md(r['precheck_reason'])) if r['precheck_reason'] else ''))
             for i in r['failed_items']:
                 out.append('  - FAILED `%s` (group %s): %s' % (_md(i['item']), _md(i['group']), _md(_item_reason(i))))
-            if r['start'] in START_PROBLEMS or r['start'] == 'not_started':
-                out.append('- Start **%s**%s' % (_words(r['start']), (': ' + _md(r['start_reason'])) if r['start_reason'] else ''))
+            out.append('- Start **%s**%s' % (_words(r['start']), (': ' + _md(r['start_reason'])) if r['start_reason'] else ''))
     alarms = [r for r in rows if r['alarm_items']]
     if alarms:
         out += ['', '## Precheck alarms', '', 'ALARM items do not block the start%s.' % (
             '' if all(r['precheck'] != 'failed' or r['failed_items'] for r in alarms) else ' (unless drs_alarm_is_failure is set)')]
         for r in alarms:
-            out += ['', '### %s' % _md(_job_label(r)), '']
+            out += ['', '### %s' % _md(job_label(r)), '']
             out += ['- ALARM `%s` (group %s): %s' % (_md(i['item']), _md(i['group']), _md(_item_reason(i))) for i in r['alarm_items']]
     notes = [r for r in rows if r['ok'] and (r['start_reason'] or r['precheck_reason'])]
     if notes:
         out += ['', '## Notes', '']
-        out += ['- %s: %s' % (_md(_job_label(r)), _md('; '.join(x for x in (r['precheck_reason'], r['start_reason']) if x)))
+        out += ['- %s: %s' % (_md(job_label(r)), _md('; '.join(x for x in (r['precheck_reason'], r['start_reason']) if x)))
                 for r in notes]
     return out
 
@@ -588,15 +493,16 @@ def _finish_suite(suite):
         suite.set(attr, str(len([c for c in cases if c.find(tag) is not None])))
 
 
-def drs_report_junit(rows, name='cloudops.drs', generated=None, hostname=None):
+def drs_report_junit(rows, kind, name='cloudops.drs', generated=None, hostname=None, errors=None):
     """Render the rows as JUnit XML: one test suite per step, one test case per job in each.
 
     precheck_and_start rows give the suites ``precheck`` and ``start``; a failed precheck is a
     ``failure`` listing every failed item with its reason, a precheck that timed out or could not be
     submitted is an ``error``, a job held back by the gate is ``skipped``. status_report rows give the
-    suites ``status`` and ``rpo_rto``.
+    suites ``status`` and ``rpo_rto``. Every step error is an ``error`` test case of the suite ``steps``.
     """
     _check_rows(rows)
+    _check_kind(kind)
     root = ET.Element('testsuites', {'name': _xml(name)})
     prefix = '%s.%s' % (name, hostname) if hostname else name
     suites = []
@@ -611,7 +517,11 @@ def drs_report_junit(rows, name='cloudops.drs', generated=None, hostname=None):
         suites.append(suite)
         return suite
 
-    if _kind(rows) == 'status':
+    if errors:
+        steps = new_suite('steps')
+        for e in errors:
+            _result(_testcase(steps, prefix + '.steps', e['step']), 'error', e['msg'], None, 'StepFailed')
+    if kind == 'status':
         _junit_status(rows, new_suite, prefix)
     else:
         _junit_fleet(rows, new_suite, prefix)
@@ -625,39 +535,39 @@ def drs_report_junit(rows, name='cloudops.drs', generated=None, hostname=None):
 def _junit_fleet(rows, new_suite, prefix):
     precheck = new_suite('precheck')
     for r in rows:
-        case = _testcase(precheck, prefix + '.precheck', _job_label(r))
+        case = _testcase(precheck, prefix + '.precheck', job_label(r))
         if r['precheck'] == 'failed':
             items = r['failed_items'] or r['alarm_items']
             message = 'precheck failed: %s' % ('; '.join('%s (%s)' % (i['item'], _item_reason(i)) for i in items)
                                                or 'total passed rate %s' % (r['pass_rate'] or 'unknown'))
             text = '\n'.join('%s [%s] %s' % (i['item'], i['group'], _item_reason(i)) for i in items)
             _result(case, 'failure', message, text, 'PrecheckFailed')
-        elif r['precheck'] in ('pending', 'error'):
+        elif r['precheck'] in ('pending', 'error', 'unknown'):
             _result(case, 'error', 'precheck %s: %s' % (r['precheck'], r['precheck_reason']), None, 'Precheck' + r['precheck'].capitalize())
-        elif r['precheck'] in ('skipped', 'not_run'):
-            _result(case, 'skipped', r['precheck_reason'] or 'precheck not run')
+        elif r['precheck'] in ('skipped', 'not_needed', 'would_precheck'):
+            _result(case, 'skipped', r['precheck_reason'] or 'precheck %s' % _words(r['precheck']))
         elif r['alarm_items']:
             ET.SubElement(case, 'system-out').text = _xml('\n'.join(
                 'ALARM %s [%s] %s' % (i['item'], i['group'], _item_reason(i)) for i in r['alarm_items']))
     start = new_suite('start')
     for r in rows:
-        case = _testcase(start, prefix + '.start', _job_label(r))
+        case = _testcase(start, prefix + '.start', job_label(r))
         if r['start'] == 'failed':
             _result(case, 'failure', 'start failed: %s' % (r['start_reason'] or 'unknown reason'), None, 'StartFailed')
-        elif r['start'] == 'pending':
-            _result(case, 'error', 'start pending: %s' % r['start_reason'], None, 'StartTimeout')
-        elif r['start'] in ('blocked', 'not_started', 'not_run', 'skipped'):
+        elif r['start'] in ('pending', 'unknown'):
+            _result(case, 'error', 'start %s: %s' % (r['start'], r['start_reason']), None, 'Start' + r['start'].capitalize())
+        elif r['start'] in ('blocked', 'not_started'):
             _result(case, 'skipped', r['start_reason'] or 'not started')
         else:
             ET.SubElement(case, 'system-out').text = _xml('%s: %s -> %s%s' % (
-                r['start'], r['status_before'], r['status_after'],
+                _words(r['start']), r['status_before'], r['status_after'],
                 (' (scheduled for %s)' % r['scheduled_start']) if r['scheduled_start'] else ''))
 
 
 def _junit_status(rows, new_suite, prefix):
     status = new_suite('status')
     for r in rows:
-        case = _testcase(status, prefix + '.status', _job_label(r))
+        case = _testcase(status, prefix + '.status', job_label(r))
         status_problems = [p for p in r['problems'] if not p.startswith('RPO/RTO')]
         if status_problems:
             kind = 'error' if not r['found'] else 'failure'
@@ -670,7 +580,7 @@ def _junit_status(rows, new_suite, prefix):
         ET.SubElement(case, 'system-out').text = _xml('\n'.join(lines))
     rpo_rto = new_suite('rpo_rto')
     for r in rows:
-        case = _testcase(rpo_rto, prefix + '.rpo_rto', _job_label(r))
+        case = _testcase(rpo_rto, prefix + '.rpo_rto', job_label(r))
         if r['rpo_rto_ok'] is None:
             _result(case, 'skipped', 'no RPO/RTO for this job')
         elif not r['rpo_rto_ok']:
@@ -679,19 +589,25 @@ def _junit_status(rows, new_suite, prefix):
             ET.SubElement(case, 'system-out').text = 'RPO %s s, RTO %s s' % (_seconds(r['rpo']), _seconds(r['rto']))
 
 
-def drs_report_stats(rows, report_files=None):
-    """The summary for ``set_stats``: per-category job id lists, counts, per-job status and problems."""
+def drs_report_stats(rows, kind, report_files=None, errors=None):
+    """The summary for ``set_stats``: per-category job id lists, counts, per-job status, problems and step errors.
+
+    ``ok`` is true only when every row is OK and no step failed.
+    """
     _check_rows(rows)
+    _check_kind(kind)
+    errors = list(errors or [])
     stats = {
         'total': len(rows),
-        'ok': all(r['ok'] for r in rows),
+        'ok': all(r['ok'] for r in rows) and not errors,
         'problem_jobs': [r['id'] for r in rows if not r['ok']],
-        'status': dict((r['id'], r['status_after'] if 'status_after' in r else r['status']) for r in rows),
+        'status': dict((r['id'], r['status_after'] if kind == 'fleet' else r['status']) for r in rows),
         'names': dict((r['id'], r['name']) for r in rows),
         'report_files': report_files or {},
+        'errors': errors,
     }
     lists = {}
-    if _kind(rows) == 'status':
+    if kind == 'status':
         for r in rows:
             lists.setdefault('status_%s' % (r['status'] or 'not_found').lower(), []).append(r['id'])
         lists['rpo_rto_exceeded'] = [r['id'] for r in rows if r['rpo_rto_ok'] is False]
@@ -714,6 +630,7 @@ class FilterModule(object):
     def filters(self):
         return {
             'drs_job_list': drs_job_list,
+            'drs_step_errors': drs_step_errors,
             'drs_fleet_rows': drs_fleet_rows,
             'drs_problems': drs_problems,
             'drs_status_rows': drs_status_rows,

@@ -21,17 +21,21 @@ J4 = '6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108'
 J5 = '7b2e9f13-4a6d-4c8b-b0e5-9d1f3a5jb104'
 
 
-def precheck_job(job_id, name, passed=True, failed=(), alarm=(), skipped_reason=None, error=None, rate='100%', status='CONFIGURATION'):
+def precheck_job(job_id, name, passed=True, failed=(), alarm=(), skipped_reason=None, error=None, rate='100%', status='CONFIGURATION',
+                 outcome=None):
+    if outcome is None:
+        outcome = 'error' if error else 'skipped' if skipped_reason else {True: 'passed', False: 'failed', None: 'unknown'}[passed]
     return {'id': job_id, 'name': name, 'status': status, 'submitted': skipped_reason is None, 'passed': passed,
-            'process': '100%', 'total_passed_rate': rate, 'skipped_reason': skipped_reason, 'error': error,
+            'process': '100%', 'total_passed_rate': rate, 'skipped_reason': skipped_reason, 'error': error, 'outcome': outcome,
             'failed_items': [{'item': i, 'group': 'db_params', 'reason': 'R_' + i.upper(), 'raw_message': 'raw ' + i}
                              for i in failed],
             'alarm_items': [{'item': i, 'group': 'network', 'reason': 'A_' + i.upper(), 'raw_message': ''} for i in alarm]}
 
 
-def start_job(job_id, before='CONFIGURATION', after='FULL_TRANSFER_STARTED', started=True, scheduled=None, skipped=None, error=None):
-    return {'id': job_id, 'name': None, 'status_before': before, 'status_after': after, 'started': started,
-            'scheduled_start': scheduled, 'skipped_reason': skipped, 'error': error}
+def start_job(job_id, outcome, before='CONFIGURATION', after='FULL_TRANSFER_STARTED', started=True, scheduled=None, skipped=None, error=None,
+              note=None):
+    return {'id': job_id, 'name': None, 'status_before': before, 'status_after': after, 'started': started, 'outcome': outcome,
+            'scheduled_start': scheduled, 'skipped_reason': skipped, 'note': note, 'error': error}
 
 
 PRECHECK = [
@@ -43,10 +47,13 @@ PRECHECK = [
     precheck_job(J5, 'billing', alarm=['srcDbBinlogExpireLogsDays']),
 ]
 START = [
-    start_job(J1),
-    start_job(J2, after='WAITING_FOR_START', scheduled='2030-01-31T22:00:00Z'),
-    start_job(J4, before='INCRE_TRANSFER_STARTED', after='INCRE_TRANSFER_STARTED', started=False, skipped='already INCRE_TRANSFER_STARTED'),
-    start_job(J5, after='START_JOB_FAILED', started=True, error={'error_code': None, 'error_msg': 'start failed: START_JOB_FAILED (no route)'}),
+    start_job(J1, 'started'),
+    start_job(J2, 'scheduled', after='WAITING_FOR_START', scheduled='2030-01-31T22:00:00Z'),
+    start_job(J3, 'not_started', after='CONFIGURATION', started=False,
+              error={'error_code': None, 'error_msg': 'the last pre-check failed (total passed rate 94%); fix it and pre-check again'}),
+    start_job(J4, 'unchanged', before='INCRE_TRANSFER_STARTED', after='INCRE_TRANSFER_STARTED', started=False,
+              skipped='already INCRE_TRANSFER_STARTED'),
+    start_job(J5, 'failed', after='START_JOB_FAILED', started=True, error={'error_code': None, 'error_msg': 'start failed: START_JOB_FAILED (no route)'}),
 ]
 AFTER = [
     {'id': J1, 'name': 'orders', 'status': 'FULL_TRANSFER_STARTED', 'progress': {'progress': '45', 'incre_trans_delay': '-1'}},
@@ -60,55 +67,39 @@ JOBS = [J1, {'id': J2, 'name': 'customers | sync'}, J3, J4, J5]
 
 @pytest.fixture
 def rows():
-    return f.drs_fleet_rows(JOBS, precheck=PRECHECK, start=START, after=AFTER)
+    return f.drs_fleet_rows(JOBS, precheck={'jobs': PRECHECK, 'failed': True}, start=START, after={'jobs': AFTER})
 
 
-# ----------------------------------------------------------------------------- job list
+# ----------------------------------------------------------------------------- job list and step errors
 
-def test_job_list_normalises_ids_and_dicts_and_builds_start_items():
-    result = f.drs_job_list([J1, {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z'}], start_time='', now_ms=0)
-    assert result['errors'] == []
-    assert result['jobs'] == [
+def test_job_list_is_the_option_check_of_module_utils():
+    result = f.drs_job_list([J1, {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z'}])
+    assert result == {'errors': [], 'jobs': [
         {'id': J1, 'name': '', 'start_time': '', 'start_item': {'id': J1}},
         {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z',
-         'start_item': {'id': J2, 'start_time': '2099-01-31T22:00:00Z'}},
-    ]
+         'start_item': {'id': J2, 'start_time': '2099-01-31T22:00:00Z'}}]}
+    assert f.drs_job_list([J1, J1])['errors'] == ['drs_jobs[1]: job %s is listed more than once' % J1]
 
 
-def test_job_list_applies_the_fleet_start_time_unless_a_job_has_its_own():
-    jobs = f.drs_job_list([J1, {'id': J2, 'start_time': '4102444800000'}], start_time='4070908800000', now_ms=0)['jobs']
-    assert [j['start_item'] for j in jobs] == [{'id': J1, 'start_time': '4070908800000'}, {'id': J2, 'start_time': '4102444800000'}]
-
-
-def test_job_list_names_every_mistake_without_raising():
-    errors = f.drs_job_list(['nope', 42, {'name': 'x'}, {'id': J1, 'colour': 'red'}, J1, {'id': J2, 'start_time': '1999-01-01T00:00:00Z'},
-                             {'id': J3, 'start_time': 'tomorrow'}], now_ms=946684800000 + 10)['errors']
-    assert errors[0] == "drs_jobs[0]: 'nope' is not a DRS job id (36 characters like 140b5236-88ad-43c8-811c-1268453jb101)"
-    assert errors[1] == 'drs_jobs[1] must be a job id or a dict with an id, got int'
-    assert errors[2] == 'drs_jobs[2] has no id'
-    assert errors[3] == 'drs_jobs[3] has unknown keys colour (allowed: id, name, start_time)'
-    assert errors[4] == 'drs_jobs[4]: job %s is listed more than once' % J1
-    assert errors[5].startswith('drs_jobs[5] start time 1999-01-01T00:00:00Z is in the past')
-    assert errors[6].startswith("drs_jobs[6] start time: 'tomorrow' is neither an ISO 8601 date and time")
-    assert len(errors) == 7
-
-
-def test_job_list_refuses_an_empty_list_and_a_non_list():
-    assert f.drs_job_list([])['errors'] == ['drs_jobs is empty: list the ids of the DRS jobs to work on']
-    assert f.drs_job_list('140b5236')['errors'] == ['drs_jobs must be a list of job ids or dicts, got str']
+def test_step_errors_name_each_failed_step_and_ignore_skipped_ones():
+    steps = [['precheck', {'failed': True, 'msg': 'HTTP 401 APIGW.0301'}], ['start', {'failed': False, 'jobs': []}],
+             ['status read', {'skipped': True}], ['crashed', {'failed': True}]]
+    assert f.drs_step_errors(steps) == [{'step': 'precheck', 'msg': 'HTTP 401 APIGW.0301'},
+                                        {'step': 'crashed', 'msg': 'the step failed without a message'}]
+    with pytest.raises(AnsibleFilterError, match='pair'):
+        f.drs_step_errors([['precheck']])
 
 
 # ----------------------------------------------------------------------------- fleet rows
 
-def test_fleet_rows_classify_precheck_and_start_per_job(rows):
+def test_fleet_rows_put_the_module_outcomes_side_by_side(rows):
     by_id = dict((r['id'], r) for r in rows)
     assert [r['id'] for r in rows] == [J1, J2, J3, J4, J5]
-    assert (by_id[J1]['precheck'], by_id[J1]['start'], by_id[J1]['ok']) == ('passed', 'started', True)
-    assert (by_id[J2]['start'], by_id[J2]['scheduled_start']) == ('scheduled', '2030-01-31T22:00:00Z')
-    assert (by_id[J3]['precheck'], by_id[J3]['start'], by_id[J3]['ok']) == ('failed', 'not_started', False)
-    assert (by_id[J4]['precheck'], by_id[J4]['start'], by_id[J4]['ok']) == ('skipped', 'unchanged', True)
+    assert [(r['precheck'], r['start'], r['ok']) for r in rows] == [
+        ('passed', 'started', True), ('passed', 'scheduled', True), ('failed', 'not_started', False),
+        ('skipped', 'unchanged', True), ('passed', 'failed', False)]
+    assert by_id[J2]['scheduled_start'] == '2030-01-31T22:00:00Z'
     assert by_id[J4]['start_reason'] == 'already INCRE_TRANSFER_STARTED'
-    assert (by_id[J5]['precheck'], by_id[J5]['start'], by_id[J5]['ok']) == ('alarm', 'failed', False)
     assert by_id[J5]['start_reason'] == 'start failed: START_JOB_FAILED (no route)'
 
 
@@ -125,33 +116,38 @@ def test_fleet_rows_carry_status_before_after_progress_and_pass_rate(rows):
     assert [i['item'] for i in j3['alarm_items']] == ['dbParam']
 
 
-def test_fleet_rows_mark_jobs_held_back_by_the_gate_as_blocked_not_as_problems():
-    rows = f.drs_fleet_rows([J1, J3], precheck=PRECHECK, blocked=True)
-    assert [(r['start'], r['ok']) for r in rows] == [('blocked', True), ('not_started', False)]
-    held = f.drs_fleet_rows([J1], precheck=PRECHECK, held={J1: 'partner failed'})
-    assert (held[0]['start'], held[0]['start_reason']) == ('blocked', 'partner failed')
+def test_a_job_a_module_did_not_report_is_unknown_and_not_ok():
+    rows = f.drs_fleet_rows([J1, J2], precheck={'failed': True, 'msg': 'boom'}, start=[start_job(J1, 'started')])
+    assert [(r['precheck'], r['start'], r['ok']) for r in rows] == [('unknown', 'started', True), ('unknown', 'unknown', False)]
+    assert rows[1]['precheck_reason'] == 'the pre-check step did not report this job'
+    assert rows[1]['start_reason'] == 'the start step did not report this job'
 
 
-def test_fleet_rows_report_timeouts_as_pending_problems():
-    rows = f.drs_fleet_rows([J1, J2], precheck=PRECHECK, pending=[J1], start=START, start_pending=[J2])
-    assert [(r['precheck'], r['start'], r['ok']) for r in rows] == [('pending', 'started', False), ('passed', 'pending', False)]
+def test_fleet_rows_keep_held_back_and_check_mode_outcomes_as_the_start_module_said():
+    start = [start_job(J1, 'blocked', started=False, skipped='not started: 1 other job(s) of this run cannot start'),
+             start_job(J2, 'depends_on_precheck', after='CONFIGURATION', note='its pre-check would run now')]
+    rows = f.drs_fleet_rows([J1, J2], precheck=[precheck_job(J1, 'a'), precheck_job(J2, 'b', passed=None, outcome='would_precheck')],
+                            start=start)
+    assert [(r['precheck'], r['start'], r['ok'], r['start_reason']) for r in rows] == [
+        ('passed', 'blocked', False, 'not started: 1 other job(s) of this run cannot start'),
+        ('would_precheck', 'depends_on_precheck', True, 'its pre-check would run now')]
 
 
 def test_fleet_rows_report_a_precheck_that_could_not_be_submitted_as_error():
     pre = [precheck_job(J1, 'orders', passed=False, error={'error_code': 'DRS.M00304', 'error_msg': 'wrong state'})]
     row = f.drs_fleet_rows([J1], precheck=pre)[0]
-    assert (row['precheck'], row['precheck_reason'], row['start']) == ('error', 'DRS.M00304: wrong state', 'not_started')
+    assert (row['precheck'], row['precheck_reason']) == ('error', 'wrong state')
 
 
 def test_fleet_rows_refuse_something_that_is_not_a_result_list():
-    with pytest.raises(AnsibleFilterError, match='precheck must be a list'):
+    with pytest.raises(AnsibleFilterError, match='precheck must be a module result'):
         f.drs_fleet_rows([J1], precheck='oops')
 
 
 # ----------------------------------------------------------------------------- problems and text table
 
 def test_problems_list_one_entry_per_failed_item_and_failed_start(rows):
-    assert f.drs_problems(rows) == [
+    assert f.drs_problems(rows, 'fleet') == [
         {'id': J3, 'name': 'legacy-crm', 'step': 'precheck', 'item': 'srcDbBinlogIsOff', 'reason': 'R_SRCDBBINLOGISOFF: raw srcDbBinlogIsOff'},
         {'id': J3, 'name': 'legacy-crm', 'step': 'precheck', 'item': 'dstDbPrivilegesIsEnough',
          'reason': 'R_DSTDBPRIVILEGESISENOUGH: raw dstDbPrivilegesIsEnough'},
@@ -161,7 +157,8 @@ def test_problems_list_one_entry_per_failed_item_and_failed_start(rows):
 
 def test_problems_name_alarm_items_when_alarms_count_as_failures():
     pre = [precheck_job(J5, 'billing', passed=False, alarm=['srcDbBinlogExpireLogsDays'])]
-    problems = f.drs_problems(f.drs_fleet_rows([J5], precheck=pre))
+    start = [start_job(J5, 'not_started', started=False, error={'error_code': None, 'error_msg': 'the last pre-check failed'})]
+    problems = f.drs_problems(f.drs_fleet_rows([J5], precheck=pre, start=start), 'fleet')
     assert [(p['item'], p['reason']) for p in problems] == [('srcDbBinlogExpireLogsDays', 'A_SRCDBBINLOGEXPIRELOGSDAYS')]
 
 
@@ -182,33 +179,45 @@ def table_rows(markdown):
 
 
 def test_markdown_has_one_row_per_job_with_every_column(rows):
-    md = f.drs_report_markdown(rows, title='Fleet', generated='2030-01-01T00:00:00Z', context={'host': 'eu-de', 'region': ''})
+    md = f.drs_report_markdown(rows, 'fleet', title='Fleet', generated='2030-01-01T00:00:00Z', context={'host': 'eu-de', 'region': ''})
     assert md.startswith('# Fleet\n\n- Generated: 2030-01-01T00:00:00Z\n- Host: eu-de\n\n')
-    assert '**5 jobs**: 2 with problems. Precheck: 2 passed, 1 alarm, 1 failed, 1 skipped. ' \
+    assert '**5 jobs**: 2 not OK. Precheck: 3 passed, 1 failed, 1 skipped. ' \
            'Start: 1 started, 1 scheduled, 1 unchanged, 1 failed, 1 not started.' in md
     lines = table_rows(md)
     assert len(lines) == 5
     assert lines[2] == ('| legacy-crm | `%s` | **failed** | 94%% | FAILED: `srcDbBinlogIsOff`, `dstDbPrivilegesIsEnough`<br>ALARM: `dbParam` '
-                        '| CONFIGURATION | CONFIGURATION | not started | - |' % J3)
+                        '| CONFIGURATION | CONFIGURATION | **not started** | - |' % J3)
     assert lines[0] == '| orders | `%s` | passed | 100%% | - | CONFIGURATION | FULL_TRANSFER_STARTED | started | 45%% |' % J1
 
 
 def test_markdown_escapes_pipes_so_the_table_keeps_its_columns(rows):
-    md = f.drs_report_markdown(rows)
+    md = f.drs_report_markdown(rows, 'fleet')
     row = [line for line in table_rows(md) if J2 in line][0]
     assert row.startswith('| customers \\| sync | ')
     assert len(re.findall(r'(?<!\\)\|', row)) == 10
 
 
 def test_markdown_explains_problems_and_alarms_below_the_table(rows):
-    md = f.drs_report_markdown(rows)
-    problems = md.split('## Jobs with problems')[1].split('## Precheck alarms')[0]
+    md = f.drs_report_markdown(rows, 'fleet')
+    problems = md.split('## Jobs not OK')[1].split('## Precheck alarms')[0]
     assert '### legacy-crm (%s)' % J3 in problems
     assert '  - FAILED `srcDbBinlogIsOff` (group db_params): R_SRCDBBINLOGISOFF: raw srcDbBinlogIsOff' in problems
     assert '- Start **failed**: start failed: START_JOB_FAILED (no route)' in problems
     alarms = md.split('## Precheck alarms')[1]
     assert '- ALARM `srcDbBinlogExpireLogsDays` (group network): A_SRCDBBINLOGEXPIRELOGSDAYS' in alarms
     assert '- payments (%s): status INCRE_TRANSFER_STARTED does not allow a forStartJob pre-check; already INCRE_TRANSFER_STARTED' % J4 in md
+
+
+def test_markdown_and_junit_name_the_steps_that_failed(rows, tmp_path):
+    errors = [{'step': 'precheck', 'msg': 'HTTP 500 DRS.M00004: Service abnormal.'}]
+    md = f.drs_report_markdown(rows, 'fleet', errors=errors)
+    assert '## Steps that failed\n\n- **precheck**: HTTP 500 DRS.M00004: Service abnormal.\n' in md
+    xml = parse(f.drs_report_junit(rows, 'fleet', name='n', errors=errors), tmp_path)
+    steps = [s for s in xml if s.name == 'n steps'][0]
+    (case,) = list(steps)
+    assert case.name == 'precheck' and isinstance(case.result[0], Error)
+    assert case.result[0].message == 'HTTP 500 DRS.M00004: Service abnormal.'
+    assert f.drs_report_stats(rows, 'fleet', errors=errors)['errors'] == errors
 
 
 # ----------------------------------------------------------------------------- JUnit
@@ -224,7 +233,8 @@ def cases(suite):
 
 
 def test_junit_has_a_suite_per_step_and_a_case_per_job(rows, tmp_path):
-    xml = parse(f.drs_report_junit(rows, name='cloudops.drs.precheck_and_start', hostname='eu-de', generated='2030-01-01T00:00:00Z'), tmp_path)
+    xml = parse(f.drs_report_junit(rows, 'fleet', name='cloudops.drs.precheck_and_start', hostname='eu-de',
+                                   generated='2030-01-01T00:00:00Z'), tmp_path)
     suites = dict((s.name, s) for s in xml)
     assert sorted(suites) == ['cloudops.drs.precheck_and_start.eu-de precheck', 'cloudops.drs.precheck_and_start.eu-de start']
     precheck = suites['cloudops.drs.precheck_and_start.eu-de precheck']
@@ -235,7 +245,7 @@ def test_junit_has_a_suite_per_step_and_a_case_per_job(rows, tmp_path):
 
 
 def test_junit_failed_precheck_is_a_failure_naming_each_item_and_reason(rows, tmp_path):
-    xml = parse(f.drs_report_junit(rows, hostname='h'), tmp_path)
+    xml = parse(f.drs_report_junit(rows, 'fleet', hostname='h'), tmp_path)
     precheck = [s for s in xml if s.name.endswith('precheck')][0]
     case = cases(precheck)['legacy-crm (%s)' % J3]
     assert case.classname == 'cloudops.drs.h.precheck'
@@ -251,21 +261,25 @@ def test_junit_failed_precheck_is_a_failure_naming_each_item_and_reason(rows, tm
     assert cases(precheck)['orders (%s)' % J1].result == []
 
 
-def test_junit_start_failures_pending_and_held_back_jobs(tmp_path):
-    rows = f.drs_fleet_rows([J1, J2, J3, J5], precheck=PRECHECK, start=START, start_pending=[J2])
-    start = [s for s in parse(f.drs_report_junit(rows), tmp_path) if s.name.endswith('start')][0]
-    results = dict((name, case.result[0] if case.result else None) for name, case in cases(start).items())
+def test_junit_start_failures_pending_unknown_and_held_back_jobs(tmp_path):
+    start = [start_job(J1, 'started'), start_job(J2, 'pending', after='STARTJOBING'), start_job(J3, 'blocked', started=False, skipped='held'),
+             start_job(J5, 'failed', error={'error_code': None, 'error_msg': 'start failed'}), start_job(J4, 'unknown', error={
+                 'error_code': None, 'error_msg': 'not decided'})]
+    rows = f.drs_fleet_rows([J1, J2, J3, J5, J4], precheck=PRECHECK, start=start)
+    start_suite = [s for s in parse(f.drs_report_junit(rows, 'fleet'), tmp_path) if s.name.endswith('start')][0]
+    results = dict((name, case.result[0] if case.result else None) for name, case in cases(start_suite).items())
     assert isinstance(results['billing (%s)' % J5], Failure)
     assert isinstance(results['customers | sync (%s)' % J2], Error)
+    assert isinstance(results['payments (%s)' % J4], Error) and results['payments (%s)' % J4].message == 'start unknown: not decided'
     assert isinstance(results['legacy-crm (%s)' % J3], Skipped)
-    assert results['legacy-crm (%s)' % J3].message == 'precheck failed'
+    assert results['legacy-crm (%s)' % J3].message == 'held'
     assert results['orders (%s)' % J1] is None
 
 
 def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold(tmp_path):
     pre = [precheck_job(J1, 'a <b> & "c"', passed=False)]
     pre[0]['failed_items'] = [{'item': 'x', 'group': 'g', 'reason': 'R', 'raw_message': 'bad <tag> & \x00\x07 "quote"'}]
-    text = f.drs_report_junit(f.drs_fleet_rows([J1], precheck=pre))
+    text = f.drs_report_junit(f.drs_fleet_rows([J1], precheck=pre), 'fleet')
     ET.fromstring(text.split('\n', 1)[1])  # well-formed
     assert '\x00' not in text and '\x07' not in text
     case = cases([s for s in parse(text, tmp_path) if s.name.endswith('precheck')][0])['a <b> & "c" (%s)' % J1]
@@ -275,14 +289,14 @@ def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold(tmp_path):
 # ----------------------------------------------------------------------------- set_stats
 
 def test_stats_have_per_category_lists_counts_and_status(rows):
-    stats = f.drs_report_stats(rows, report_files={'markdown': '/r/x.md'})
+    stats = f.drs_report_stats(rows, 'fleet', report_files={'markdown': '/r/x.md'})
     assert stats['total'] == 5
     assert stats['ok'] is False
     assert stats['problem_jobs'] == [J3, J5]
     assert stats['jobs']['precheck_failed'] == [J3]
     assert stats['jobs']['start_started'] == [J1]
     assert stats['jobs']['start_scheduled'] == [J2]
-    assert stats['counts']['precheck_passed'] == 2
+    assert stats['counts']['precheck_passed'] == 3 and stats['errors'] == []
     assert stats['counts']['start_not_started'] == 1
     assert stats['counts']['problems'] == 2
     assert stats['status'][J5] == 'START_JOB_FAILED'
@@ -334,22 +348,24 @@ def test_status_rows_flag_rpo_rto_over_the_limit_expected_status_and_unknown_job
 
 def test_status_markdown_junit_and_stats(tmp_path):
     rows = f.drs_status_rows(INFO, not_found=[GONE], rpo_rto_max=1, dr=DR_INFO)
-    md = f.drs_report_markdown(rows, title='Status')
+    md = f.drs_report_markdown(rows, 'status', title='Status')
     assert '**5 jobs**: 3 with problems. Status: 1 FULL_TRANSFER_FAILED, 1 FULL_TRANSFER_STARTED, 2 INCRE_TRANSFER_STARTED, 1 NOT_FOUND.' in md
     assert len(table_rows(md)) == 5
     assert '| sessions-dr | `%s` | INCRE_TRANSFER_STARTED | 100%% | - | 1.5 | 0.9 | 2/2 object types (complete) | ' \
            '**RPO/RTO 1.5/0.9 s over 1 s** |' % DR1 in md
-    xml = parse(f.drs_report_junit(rows, name='s'), tmp_path)
+    xml = parse(f.drs_report_junit(rows, 'status', name='s'), tmp_path)
     suites = dict((s.name, s) for s in xml)
     assert (suites['s status'].failures, suites['s status'].errors) == (1, 1)
     assert (suites['s rpo_rto'].failures, suites['s rpo_rto'].skipped) == (1, 4)
-    stats = f.drs_report_stats(rows)
+    stats = f.drs_report_stats(rows, 'status')
     assert stats['jobs']['rpo_rto_exceeded'] == [DR1]
     assert stats['jobs']['not_found'] == [GONE]
     assert stats['jobs']['status_incre_transfer_started'] == [J1, DR1]
     assert stats['counts']['problems'] == 3
 
 
-def test_renderers_refuse_rows_they_did_not_make():
+def test_renderers_refuse_rows_they_did_not_make_and_an_unknown_kind(rows):
     with pytest.raises(AnsibleFilterError, match='expected the rows'):
-        f.drs_report_markdown([{'x': 1}])
+        f.drs_report_markdown([{'x': 1}], 'fleet')
+    with pytest.raises(AnsibleFilterError, match='kind must be one of fleet, status'):
+        f.drs_report_stats(rows, 'fleets')
