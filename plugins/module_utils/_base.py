@@ -23,11 +23,12 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cloudops.drs.plugins.module_utils._auth import resolve_auth
-from ansible_collections.cloudops.drs.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, RETRY_REASONS, DrsClient
+from ansible_collections.cloudops.drs.plugins.module_utils._client import DrsClient
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError, DrsError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DrPairs, describe_pending, not_found_error
 from ansible_collections.cloudops.drs.plugins.module_utils._options import ValidatedOptions, validate_options
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import secret_values
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, RETRY_REASONS
 
 INSECURE_WARNING = ('TLS certificates are not verified (validate_certs: false, or verify: false in clouds.yaml): '
                     'anyone on the network path can read and change the requests. Use ca_cert for a private CA instead.')

@@ -2,48 +2,18 @@
 # Copyright: contributors to the cloudops.drs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one HTTP client of the collection: DRS v3 batch calls with auth, retries, chunking and waiting.
+"""The DRS v3 client: the batch calls, IAM auth and the project/endpoint look-up, on the HTTP transport.
 
-Everything about HTTP is decided here: base URL ``{endpoint}/v3/{project_id}/jobs/...``, headers
-(``X-Auth-Token`` or the ``SDK-HMAC-SHA256`` signature, ``X-Language``, ``User-Agent``), JSON encoded once
-(the signed bytes are the sent bytes), timeouts, retries and backoff. Modules never build a URL; this client
-never knows about Ansible results. See reference/drs-api.md and reference/auth.md for the API facts.
-
-Retry rules (per HTTP request, never past the caller's deadline):
-
-* retried: connection errors, HTTP 429, 502/503/504, ``APIGW.0308``/``APIG.0308`` (any status), ``DRS.M01503``;
-  capped exponential backoff with full jitter (:data:`BACKOFF_BASE` s, cap :data:`BACKOFF_CAP` s), or the
-  ``Retry-After`` header when given; at most :data:`MAX_ATTEMPTS` attempts;
-* HTTP 401 with password auth: one re-authentication and one retry; a second 401 is fatal;
-* batch-precheck and batch-starting are not idempotent: only unambiguous failures (throttling, connection refused,
-  connect timeout) are retried blindly. After an ambiguous one (read timeout, connection reset after sending,
-  502/503/504, a reply that is not JSON or lacks a job) the client asks ``reconcile(ids)`` which jobs already took
-  effect and re-sends only the others;
-* per-job ``DRS.M01504`` (job busy) in action replies: only those jobs are re-sent, with backoff, until the deadline.
+The HTTP transport (session, TLS, retries, deadlines, errors) is :class:`_transport.Transport`, whose docstring
+states the retry rules. Modules never build a URL; this client never knows about Ansible results. See
+reference/drs-api.md and reference/auth.md for the API facts.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import datetime
-import json
-import random
 import threading
-import time
-import traceback
-
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised only where requests is missing
-    requests = None
-    HTTPAdapter = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.cloudops.drs.plugins.module_utils._auth import (
     default_drs_endpoint,
@@ -51,8 +21,6 @@ from ansible_collections.cloudops.drs.plugins.module_utils._auth import (
     region_profile,
 )
 from ansible_collections.cloudops.drs.plugins.module_utils._batch import (
-    THROTTLE_CODES,
-    TOO_FREQUENT_CODES,
     chunked,
     dedupe,
     in_order,
@@ -66,126 +34,24 @@ from ansible_collections.cloudops.drs.plugins.module_utils._errors import (
     DrsError,
     DrsTimeoutError,
 )
-from ansible_collections.cloudops.drs.plugins.module_utils._signer import sdk_date, sign_request, canonical_query
-from ansible_collections.cloudops.drs.plugins.module_utils._waiter import (
-    BACKOFF_BASE,
-    BACKOFF_CAP,
-    backoff_delay,
-    parse_retry_after,
-    wait_for,
+from ansible_collections.cloudops.drs.plugins.module_utils._signer import sdk_date, sign_request
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import (
+    DEFAULT_RETRY_WINDOW,
+    MAX_ATTEMPTS,
+    Transport,
+    _Ambiguous,
 )
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay
 
-__all__ = ("DrsClient", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "BACKOFF_BASE", "BACKOFF_CAP", "MAX_ATTEMPTS", "COLLECTION_VERSION")
+__all__ = ("DrsClient",)
 
-# The collection version, sent in every User-Agent; a unit test keeps it equal to galaxy.yml's version.
-COLLECTION_VERSION = "1.0.0"
-
-# At most this many attempts per HTTP request (the first one included).
-MAX_ATTEMPTS = 8
-# Without a caller deadline, retries (and busy-job re-sends) stop this many seconds after the call began.
-DEFAULT_RETRY_WINDOW = 120.0
 # Re-authenticate (password auth) when the cached token expires within this many seconds.
 TOKEN_REFRESH_MARGIN = 120.0
 # Assumed token lifetime when IAM gives no readable expires_at.
 DEFAULT_TOKEN_LIFETIME = 3600.0
-# Characters of a reply body quoted in an error message.
-BODY_EXCERPT_CHARS = 200
 # Page size used for POST /jobs (the API maximum).
 LIST_PAGE_SIZE = 100
 DB_USE_TYPES = ("migration", "sync", "cloudDataGuard")
-RETRY_REASONS = ("throttled", "server_error", "connection", "busy", "reauth")
-MASK = "********"
-
-_REQUEST_ID_HEADERS = ("X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id")
-_CONNECT_FAILURE_NAMES = frozenset(("NewConnectionError", "ConnectTimeoutError", "ConnectionRefusedError", "NameResolutionError",
-                                    "gaierror", "ConnectTimeout"))
-
-
-class _Reply(object):
-    """One HTTP reply: status, headers, parsed JSON (``data``, ``None`` when absent or not JSON) and raw text."""
-
-    __slots__ = ("status", "headers", "data", "text", "method", "url", "request_id")
-
-    def __init__(self, status, headers, data, text, method, url, request_id):
-        self.status = status
-        self.headers = headers
-        self.data = data
-        self.text = text
-        self.method = method
-        self.url = url
-        self.request_id = request_id
-
-    @property
-    def ok(self):
-        return 200 <= self.status < 300
-
-    @property
-    def error_code(self):
-        return _error_fields(self.data)[0]
-
-    @property
-    def error_msg(self):
-        return _error_fields(self.data)[1]
-
-
-class _Ambiguous(Exception):
-    """A non-idempotent request may or may not have taken effect."""
-
-    def __init__(self, error, reason):
-        super(_Ambiguous, self).__init__(str(error))
-        self.error = error
-        self.reason = reason
-
-
-def _error_fields(data):
-    """(error_code, error_msg) of a whole-request error body, in any of the shapes IAM and DRS use."""
-    if not isinstance(data, dict):
-        return None, None
-    code = data.get("error_code") or data.get("errorCode") or data.get("code")
-    msg = data.get("error_msg") or data.get("error_message") or data.get("errorMsg") or data.get("message")
-    error = data.get("error")
-    if isinstance(error, dict):
-        code = code or error.get("error_code") or error.get("code")
-        msg = msg or error.get("error_msg") or error.get("message") or error.get("title")
-    if not code and not msg and isinstance(data.get("results"), list) and data["results"]:
-        first = data["results"][0]
-        if isinstance(first, dict):
-            code = first.get("error_code")
-            msg = first.get("error_msg") or first.get("error_message")
-    return (str(code) if code not in (None, "") else None), (str(msg) if msg not in (None, "") else None)
-
-
-def _exception_chain(exc, depth=0):
-    if exc is None or depth > 6:
-        return
-    yield exc
-    for attr in ("reason", "__cause__", "__context__"):
-        inner = getattr(exc, attr, None)
-        if isinstance(inner, BaseException) and inner is not exc:
-            yield from _exception_chain(inner, depth + 1)
-    for arg in getattr(exc, "args", ()):
-        if isinstance(arg, BaseException) and arg is not exc:
-            yield from _exception_chain(arg, depth + 1)
-
-
-def _is_connect_failure(exc):
-    """True when the request certainly never reached the server (refused, name not resolved, connect timeout)."""
-    if HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    for inner in _exception_chain(exc):
-        if type(inner).__name__ in _CONNECT_FAILURE_NAMES or isinstance(inner, ConnectionRefusedError):
-            return True
-    return False
-
-
-def _is_transient_transport_error(exc):
-    """Connection problems, timeouts and broken replies; not bad URLs, bad headers or redirect loops."""
-    if HAS_REQUESTS:
-        transient = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                     requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
-        if isinstance(exc, requests.exceptions.RequestException):  # (they are OSErrors too)
-            return isinstance(exc, transient)
-    return isinstance(exc, OSError)
 
 
 def _parse_time(value):
@@ -226,53 +92,26 @@ def _reconciled_item(job_id):
     return {"id": job_id, "status": "success", "error_code": None, "error_msg": None, "reconciled": True}
 
 
-class DrsClient(object):
-    """DRS v3 client for one module run. See the module docstring for the retry rules.
+class DrsClient(Transport):
+    """DRS v3 client for one module run. See :mod:`_transport` for the retry rules.
 
     Read calls (``batch_status`` ...) return ``(items, not_found)``: ``items`` maps job id to the normalised reply item
     (always ``id``, ``error_code``, ``error_msg``; other keys as the API sent them) in the order of the given ids
     (de-duplicated); ``not_found`` lists ids DRS reported as unknown or deleted, or did not mention at all.
     Action calls (``batch_precheck``, ``batch_start``) return ``id -> item`` with ``status`` ``success``/``failed``
     (or ``unknown`` when the outcome could not be established) and never raise for a per-job or per-chunk failure.
+    ``options`` are the transport's (:class:`_transport.Transport`).
     """
 
-    def __init__(self, auth, validate_certs=True, ca_cert=None, client_cert=None, client_key=None,
-                 api_timeout=30, batch_size=10, max_concurrency=8, user_agent_version=COLLECTION_VERSION,
-                 sleep=time.sleep, monotonic=time.monotonic, session=None):
-        if session is None and not HAS_REQUESTS:
-            raise DrsConfigError("the Python library 'requests' is required (pip install requests)")
-        self.auth = auth
-        self.api_timeout = float(api_timeout or 30)
+    def __init__(self, auth, batch_size=10, **options):
+        super(DrsClient, self).__init__(auth, **options)
         self.batch_size = max(1, int(batch_size or 10))
-        self.max_concurrency = max(1, int(max_concurrency or 1))
-        self.user_agent = "cloudops.drs/%s" % user_agent_version
-        self.sleep = sleep
-        self.monotonic = monotonic
-        self.wallclock = time.time
-        self.random = random.Random()
 
         self.project_id = auth.project_id
         self.endpoint = auth.endpoint
         self.region = auth.region
         self.catalog = None
-        self.stats = {"requests": 0, "retries": 0, "retried": dict((reason, 0) for reason in RETRY_REASONS)}
 
-        if not validate_certs or auth.verify is False:
-            self._verify = False
-        else:
-            self._verify = ca_cert or auth.ca_cert or True
-        cert = client_cert or auth.client_cert
-        key = client_key or auth.client_key
-        self._cert = (cert, key) if cert and key else cert
-
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(10, self.max_concurrency), max_retries=0)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-        self.session = session
-
-        self._lock = threading.Lock()
         self._token_lock = threading.RLock()
         self._connect_lock = threading.RLock()
         self._connected = False
@@ -280,26 +119,6 @@ class DrsClient(object):
         self._token_expires = None
         self._token_lifetime = 0.0
         self._token_generation = 0
-
-    # -------------------------------------------------------------------------------------------- public helpers
-
-    def deadline_in(self, seconds):
-        """A deadline ``seconds`` from now on the client's monotonic clock."""
-        return self.monotonic() + float(seconds)
-
-    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0):
-        """Poll ``fetch`` for the ids not yet done until all are done or ``deadline``; see :func:`_waiter.wait_for`.
-
-        Returns ``(last_items, pending_ids)``; never sleeps past the deadline.
-        """
-        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
-                        first_poll_after=first_poll_after)
-
-    def close(self):
-        try:
-            self.session.close()
-        except Exception:  # closing is best effort
-            pass
 
     # -------------------------------------------------------------------------------------------- connect
 
@@ -429,38 +248,13 @@ class DrsClient(object):
                 "no" if not matches else "more than one", name))
         self.project_id = str(matches[0]["id"])
 
-    # -------------------------------------------------------------------------------------------- HTTP
+    # -------------------------------------------------------------------------------------------- credential hooks
 
-    def _count(self, reason=None):
-        with self._lock:
-            if reason is None:
-                self.stats["requests"] += 1
-            else:
-                self.stats["retries"] += 1
-                self.stats["retried"][reason] += 1
+    def _secret_values(self):
+        return self.auth.secret_values() + [self._token]
 
-    def _scrub(self, text):
-        if not text:
-            return text
-        text = str(text)
-        for secret in self.auth.secret_values() + [self._token]:
-            if secret and len(secret) >= 4:
-                text = text.replace(secret, MASK)
-        return text
-
-    def _drs_url(self, suffix):
-        return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)
-
-    def _timeout(self, deadline):
-        if deadline is None:
-            return self.api_timeout
-        return max(1.0, min(self.api_timeout, deadline - self.monotonic()))
-
-    def _send_once(self, method, url, body, query, mode, deadline):
-        headers = {"Content-Type": "application/json", "X-Language": "en-us", "User-Agent": self.user_agent}
+    def _authorize(self, method, url, headers, body, mode, deadline):
         generation = None
-        if query:
-            url = url + "?" + canonical_query(query)
         if mode == "drs" and self.auth.method in ("token", "password"):
             token, generation = self._ensure_token(deadline)
             headers["X-Auth-Token"] = token
@@ -475,53 +269,7 @@ class DrsClient(object):
             signed = sign_request(method, url, headers, body, self.auth.access_key, self.auth.secret_key,
                                   date=sdk_date(self.wallclock()))
             url, headers = signed.url, signed.headers
-        response = self.session.request(method, url, data=body, headers=headers, timeout=self._timeout(deadline),
-                                        verify=self._verify, cert=self._cert, allow_redirects=False)
-        return response, generation
-
-    def _reply(self, response, method, url):
-        content = response.content or b""
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            text = content.decode("latin-1")
-        data = None
-        if text.strip():
-            try:
-                data = json.loads(text)
-            except ValueError:
-                data = None
-        request_id = None
-        for name in _REQUEST_ID_HEADERS:
-            if response.headers.get(name):
-                request_id = response.headers.get(name)
-                break
-        if request_id is None and isinstance(data, dict) and data.get("request_id"):
-            request_id = str(data["request_id"])
-        return _Reply(response.status_code, response.headers, data, text, method, url, request_id)
-
-    def _error(self, reply, message=None, cls=DrsApiError, suffix="", **extra):
-        """An exception describing ``reply``; ``message`` (if given) leads, the HTTP details follow."""
-        code, msg = reply.error_code, reply.error_msg
-        details = "HTTP %s" % reply.status
-        if code:
-            details += " %s" % code
-        if msg:
-            details += ": %s" % msg
-        elif reply.data is None and reply.text:
-            details += ": reply is not JSON: %r" % reply.text[:BODY_EXCERPT_CHARS]
-        elif reply.data is None:
-            details += ": empty reply"
-        if reply.request_id:
-            details += " (request id %s)" % reply.request_id
-        head = "%s %s" % (reply.method, reply.url)
-        text = "%s: %s answered %s%s" % (message, head, details, suffix) if message else "%s failed: %s%s" % (head, details, suffix)
-        return cls(self._scrub(text), status=reply.status, error_code=code, error_msg=self._scrub(msg),
-                   request_id=reply.request_id, method=reply.method, url=reply.url, **extra)
-
-    def _transport_error(self, exc, method, url, cls=DrsApiError, suffix="", **extra):
-        detail = "%s: %s" % (type(exc).__name__, exc)
-        return cls(self._scrub("%s %s failed: %s%s" % (method, url, detail, suffix)), method=method, url=url, **extra)
+        return url, headers, generation
 
     def _auth_failure(self, reply):
         if self.auth.method == "password":
@@ -534,89 +282,8 @@ class DrsClient(object):
                     "system clock")
         return self._error(reply, lead)
 
-    @staticmethod
-    def _retry_reason(reply):
-        code = reply.error_code
-        if reply.status == 429 or code in THROTTLE_CODES or code in TOO_FREQUENT_CODES:
-            return "throttled"
-        if reply.status in (502, 503, 504):
-            return "server_error"
-        return None
-
-    def _request(self, method, url, body, deadline, idempotent=True, mode="drs", query=None):
-        """Send one request with the retry rules; returns a :class:`_Reply` for any status that is not retried.
-
-        Raises DrsApiError when retries are exhausted, DrsTimeoutError when the caller's deadline stops them and
-        _Ambiguous (non-idempotent requests only) when the request may have taken effect.
-        """
-        payload = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else None
-        window_end = deadline if deadline is not None else self.monotonic() + DEFAULT_RETRY_WINDOW
-        attempt = 0
-        reauthenticated = False
-        while True:
-            attempt += 1
-            self._count()
-            retry_after = None
-            try:
-                response, generation = self._send_once(method, url, payload, query, mode, deadline)
-            except DrsError:
-                raise
-            except Exception as exc:  # requests' exceptions (and the odd socket error a transport lets through)
-                if HAS_REQUESTS and isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                                                     requests.exceptions.InvalidSchema)):
-                    raise DrsConfigError(self._scrub("invalid URL %s: %s" % (url, exc)))
-                if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
-                    raise self._transport_error(exc, method, url, suffix=" (TLS: set ca_cert to the CA bundle that signed the "
-                                                                         "server certificate)")
-                if not _is_transient_transport_error(exc):
-                    if HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException):
-                        raise self._transport_error(exc, method, url)
-                    raise
-                error = self._transport_error(exc, method, url)
-                if not idempotent and not _is_connect_failure(exc):
-                    raise _Ambiguous(error, "connection")
-                reason = "connection"
-            else:
-                reply = self._reply(response, method, url)
-                if reply.status == 401 and mode == "drs":
-                    if self.auth.method == "password" and not reauthenticated:
-                        reauthenticated = True
-                        self._count("reauth")
-                        self._reauthenticate(generation, deadline)
-                        continue
-                    raise self._auth_failure(reply)
-                reason = self._retry_reason(reply)
-                if reason is None:
-                    return reply
-                error = self._error(reply)
-                if not idempotent and reason == "server_error":
-                    raise _Ambiguous(error, reason)
-                retry_after = parse_retry_after(reply.headers.get("Retry-After"), self.wallclock())
-            self._pause_before_retry(attempt, reason, retry_after, error, deadline, window_end)
-
-    def _pause_before_retry(self, attempt, reason, retry_after, error, deadline, window_end):
-        """Sleep before the next attempt, or raise ``error`` (or DrsTimeoutError) when no retry is allowed."""
-        if attempt >= MAX_ATTEMPTS:
-            raise self._with_suffix(error, " (gave up after %d attempts)" % attempt)
-        delay = retry_after if retry_after is not None else backoff_delay(attempt, self.random)
-        if self.monotonic() + delay >= window_end:
-            if deadline is not None:
-                raise self._with_suffix(error, " (no retry: the next attempt would be after the deadline)", DrsTimeoutError)
-            raise self._with_suffix(error, " (gave up: retrying for more than %d s)" % DEFAULT_RETRY_WINDOW)
-        self._count(reason)
-        self.sleep(delay)
-
-    @staticmethod
-    def _with_suffix(error, suffix, cls=None):
-        cls = cls or type(error)
-        return cls(error.message + suffix, status=error.status, error_code=error.error_code, error_msg=error.error_msg,
-                   request_id=error.request_id, method=error.method, url=error.url)
-
-    def _map(self, function, chunks):
-        if len(chunks) <= 1 or self.max_concurrency == 1:
-            return [function(chunk) for chunk in chunks]
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(chunks))) as pool:
-            return list(pool.map(function, chunks))
+    def _drs_url(self, suffix):
+        return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)
 
     # -------------------------------------------------------------------------------------------- read calls
 

@@ -5,7 +5,7 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.cloudops.drs.plugins.module_utils._client import COLLECTION_VERSION
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import COLLECTION_VERSION
 
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsConfigError
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
-from ansible_collections.cloudops.drs.plugins.module_utils._client import MAX_ATTEMPTS
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import MAX_ATTEMPTS
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
 
 from drs_client_fakes import Harness, job_id, reply, status_results

@@ -1,0 +1,413 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloudops.drs collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP transport of the DRS client: how one request is sent, retried, timed and reported.
+
+It owns the ``requests`` session (TLS verification, client certificate, connection pool), the common headers
+(``Content-Type``, ``X-Language``, ``User-Agent``), JSON encoded once (the signed bytes are the sent bytes), the
+socket timeout, the retry rules below, deadlines and waiting on the injected clock, the request and retry
+counters, error messages scrubbed of secrets, and bounded concurrency for chunks. It is the only file that
+imports ``requests`` (guarded: ``HAS_REQUESTS``/``REQUESTS_IMPORT_ERROR``). Credentials are not its business:
+:class:`Transport` asks its subclass (``_iam.IamSession``) through the hooks ``_authorize``, ``_reauthenticate``,
+``_auth_failure`` and ``_secret_values``.
+
+Retry rules (per HTTP request, never past the caller's deadline):
+
+* retried: connection errors, HTTP 429, 502/503/504, ``APIGW.0308``/``APIG.0308`` (any status), ``DRS.M01503``;
+  capped exponential backoff with full jitter (``_waiter.BACKOFF_BASE`` s, cap ``_waiter.BACKOFF_CAP`` s), or the
+  ``Retry-After`` header when given; at most :data:`MAX_ATTEMPTS` attempts;
+* HTTP 401 with password auth: one re-authentication and one retry; a second 401 is fatal;
+* batch-precheck and batch-starting are not idempotent: only unambiguous failures (throttling, connection refused,
+  connect timeout) are retried blindly. After an ambiguous one (read timeout, connection reset after sending,
+  502/503/504, a reply that is not JSON or lacks a job) the client asks ``reconcile(ids)`` which jobs already took
+  effect and re-sends only the others (here: :meth:`Transport._request` raises :class:`_Ambiguous`; the
+  reconciling is ``DrsClient``'s, in ``_client.py``);
+* per-job ``DRS.M01504`` (job busy) in action replies: only those jobs are re-sent, with backoff, until the deadline
+  (``DrsClient``, in ``_client.py``).
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import random
+import threading
+import time
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised only where requests is missing
+    requests = None
+    HTTPAdapter = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.cloudops.drs.plugins.module_utils._batch import THROTTLE_CODES, TOO_FREQUENT_CODES
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import (
+    DrsApiError,
+    DrsConfigError,
+    DrsError,
+    DrsTimeoutError,
+)
+from ansible_collections.cloudops.drs.plugins.module_utils._signer import canonical_query
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, wait_for
+
+__all__ = ("Transport", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "COLLECTION_VERSION", "MAX_ATTEMPTS", "DEFAULT_RETRY_WINDOW",
+           "RETRY_REASONS")
+
+# The collection version, sent in every User-Agent; a unit test keeps it equal to galaxy.yml's version.
+COLLECTION_VERSION = "1.0.0"
+
+# At most this many attempts per HTTP request (the first one included).
+MAX_ATTEMPTS = 8
+# Without a caller deadline, retries (and busy-job re-sends) stop this many seconds after the call began.
+DEFAULT_RETRY_WINDOW = 120.0
+# Characters of a reply body quoted in an error message.
+BODY_EXCERPT_CHARS = 200
+# The reasons counted in ``stats["retried"]``.
+RETRY_REASONS = ("throttled", "server_error", "connection", "busy", "reauth")
+MASK = "********"
+
+_REQUEST_ID_HEADERS = ("X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id")
+_CONNECT_FAILURE_NAMES = frozenset(("NewConnectionError", "ConnectTimeoutError", "ConnectionRefusedError", "NameResolutionError",
+                                    "gaierror", "ConnectTimeout"))
+
+
+class _Reply(object):
+    """One HTTP reply: status, headers, parsed JSON (``data``, ``None`` when absent or not JSON) and raw text."""
+
+    __slots__ = ("status", "headers", "data", "text", "method", "url", "request_id")
+
+    def __init__(self, status, headers, data, text, method, url, request_id):
+        self.status = status
+        self.headers = headers
+        self.data = data
+        self.text = text
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+    @property
+    def error_code(self):
+        return _error_fields(self.data)[0]
+
+    @property
+    def error_msg(self):
+        return _error_fields(self.data)[1]
+
+
+class _Ambiguous(Exception):
+    """A non-idempotent request may or may not have taken effect."""
+
+    def __init__(self, error, reason):
+        super(_Ambiguous, self).__init__(str(error))
+        self.error = error
+        self.reason = reason
+
+
+def _error_fields(data):
+    """(error_code, error_msg) of a whole-request error body, in any of the shapes IAM and DRS use."""
+    if not isinstance(data, dict):
+        return None, None
+    code = data.get("error_code") or data.get("errorCode") or data.get("code")
+    msg = data.get("error_msg") or data.get("error_message") or data.get("errorMsg") or data.get("message")
+    error = data.get("error")
+    if isinstance(error, dict):
+        code = code or error.get("error_code") or error.get("code")
+        msg = msg or error.get("error_msg") or error.get("message") or error.get("title")
+    if not code and not msg and isinstance(data.get("results"), list) and data["results"]:
+        first = data["results"][0]
+        if isinstance(first, dict):
+            code = first.get("error_code")
+            msg = first.get("error_msg") or first.get("error_message")
+    return (str(code) if code not in (None, "") else None), (str(msg) if msg not in (None, "") else None)
+
+
+def _exception_chain(exc, depth=0):
+    if exc is None or depth > 6:
+        return
+    yield exc
+    for attr in ("reason", "__cause__", "__context__"):
+        inner = getattr(exc, attr, None)
+        if isinstance(inner, BaseException) and inner is not exc:
+            yield from _exception_chain(inner, depth + 1)
+    for arg in getattr(exc, "args", ()):
+        if isinstance(arg, BaseException) and arg is not exc:
+            yield from _exception_chain(arg, depth + 1)
+
+
+def _is_connect_failure(exc):
+    """True when the request certainly never reached the server (refused, name not resolved, connect timeout)."""
+    if HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    for inner in _exception_chain(exc):
+        if type(inner).__name__ in _CONNECT_FAILURE_NAMES or isinstance(inner, ConnectionRefusedError):
+            return True
+    return False
+
+
+def _is_transient_transport_error(exc):
+    """Connection problems, timeouts and broken replies; not bad URLs, bad headers or redirect loops."""
+    if HAS_REQUESTS:
+        transient = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                     requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+        if isinstance(exc, requests.exceptions.RequestException):  # (they are OSErrors too)
+            return isinstance(exc, transient)
+    return isinstance(exc, OSError)
+
+
+class Transport(object):
+    """Sends HTTP requests with the retry rules of the module docstring, on an injected clock.
+
+    ``auth`` is the resolved ``_auth.AuthConfig``; the transport reads only its TLS settings, its auth method (for
+    the 401 rule) and its secrets (to scrub messages). ``sleep`` and ``monotonic`` are injected so tests run on a
+    fake clock; ``session`` replaces the ``requests`` session (tests mount a scripted adapter on it).
+    """
+
+    def __init__(self, auth, validate_certs=True, ca_cert=None, client_cert=None, client_key=None, api_timeout=30,
+                 max_concurrency=8, user_agent_version=COLLECTION_VERSION, sleep=time.sleep, monotonic=time.monotonic,
+                 session=None):
+        if session is None and not HAS_REQUESTS:
+            raise DrsConfigError("the Python library 'requests' is required (pip install requests)")
+        self.auth = auth
+        self.api_timeout = float(api_timeout or 30)
+        self.max_concurrency = max(1, int(max_concurrency or 1))
+        self.user_agent = "cloudops.drs/%s" % user_agent_version
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.wallclock = time.time
+        self.random = random.Random()
+        self.stats = {"requests": 0, "retries": 0, "retried": dict((reason, 0) for reason in RETRY_REASONS)}
+
+        if not validate_certs or auth.verify is False:
+            self._verify = False
+        else:
+            self._verify = ca_cert or auth.ca_cert or True
+        cert = client_cert or auth.client_cert
+        key = client_key or auth.client_key
+        self._cert = (cert, key) if cert and key else cert
+
+        if session is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(10, self.max_concurrency), max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self.session = session
+        self._lock = threading.Lock()
+
+    # -------------------------------------------------------------------------------------------- public helpers
+
+    def deadline_in(self, seconds):
+        """A deadline ``seconds`` from now on the client's monotonic clock."""
+        return self.monotonic() + float(seconds)
+
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0):
+        """Poll ``fetch`` for the ids not yet done until all are done or ``deadline``; see :func:`_waiter.wait_for`.
+
+        Returns ``(last_items, pending_ids)``; never sleeps past the deadline.
+        """
+        return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
+                        first_poll_after=first_poll_after)
+
+    def close(self):
+        try:
+            self.session.close()
+        except Exception:  # closing is best effort
+            pass
+
+    # -------------------------------------------------------------------------------------------- credential hooks
+
+    def _authorize(self, method, url, headers, body, mode, deadline):
+        """Add the credentials that ``mode`` asks for; returns ``(url, headers, token_generation)``.
+
+        The bare transport sends none; ``_iam.IamSession`` overrides this.
+        """
+        return url, headers, None
+
+    def _reauthenticate(self, generation, deadline):
+        """Renew the token of ``generation`` after a 401 (password auth only); ``_iam.IamSession`` overrides this."""
+        raise NotImplementedError("the bare transport has no token to renew")
+
+    def _auth_failure(self, reply):
+        """The error for a 401 that is not retried; ``_iam.IamSession`` names the credentials at fault."""
+        return self._error(reply)
+
+    def _secret_values(self):
+        """The strings scrubbed from every message: the configured secrets (``_iam.IamSession`` adds the token)."""
+        return self.auth.secret_values()
+
+    # -------------------------------------------------------------------------------------------- HTTP
+
+    def _count(self, reason=None):
+        with self._lock:
+            if reason is None:
+                self.stats["requests"] += 1
+            else:
+                self.stats["retries"] += 1
+                self.stats["retried"][reason] += 1
+
+    def _scrub(self, text):
+        if not text:
+            return text
+        text = str(text)
+        for secret in self._secret_values():
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, MASK)
+        return text
+
+    def _timeout(self, deadline):
+        if deadline is None:
+            return self.api_timeout
+        return max(1.0, min(self.api_timeout, deadline - self.monotonic()))
+
+    def _send_once(self, method, url, body, query, mode, deadline):
+        headers = {"Content-Type": "application/json", "X-Language": "en-us", "User-Agent": self.user_agent}
+        if query:
+            url = url + "?" + canonical_query(query)
+        url, headers, generation = self._authorize(method, url, headers, body, mode, deadline)
+        response = self.session.request(method, url, data=body, headers=headers, timeout=self._timeout(deadline),
+                                        verify=self._verify, cert=self._cert, allow_redirects=False)
+        return response, generation
+
+    def _reply(self, response, method, url):
+        content = response.content or b""
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = content.decode("latin-1")
+        data = None
+        if text.strip():
+            try:
+                data = json.loads(text)
+            except ValueError:
+                data = None
+        request_id = None
+        for name in _REQUEST_ID_HEADERS:
+            if response.headers.get(name):
+                request_id = response.headers.get(name)
+                break
+        if request_id is None and isinstance(data, dict) and data.get("request_id"):
+            request_id = str(data["request_id"])
+        return _Reply(response.status_code, response.headers, data, text, method, url, request_id)
+
+    def _error(self, reply, message=None, cls=DrsApiError, suffix="", **extra):
+        """An exception describing ``reply``; ``message`` (if given) leads, the HTTP details follow."""
+        code, msg = reply.error_code, reply.error_msg
+        details = "HTTP %s" % reply.status
+        if code:
+            details += " %s" % code
+        if msg:
+            details += ": %s" % msg
+        elif reply.data is None and reply.text:
+            details += ": reply is not JSON: %r" % reply.text[:BODY_EXCERPT_CHARS]
+        elif reply.data is None:
+            details += ": empty reply"
+        if reply.request_id:
+            details += " (request id %s)" % reply.request_id
+        head = "%s %s" % (reply.method, reply.url)
+        text = "%s: %s answered %s%s" % (message, head, details, suffix) if message else "%s failed: %s%s" % (head, details, suffix)
+        return cls(self._scrub(text), status=reply.status, error_code=code, error_msg=self._scrub(msg),
+                   request_id=reply.request_id, method=reply.method, url=reply.url, **extra)
+
+    def _transport_error(self, exc, method, url, cls=DrsApiError, suffix="", **extra):
+        detail = "%s: %s" % (type(exc).__name__, exc)
+        return cls(self._scrub("%s %s failed: %s%s" % (method, url, detail, suffix)), method=method, url=url, **extra)
+
+    @staticmethod
+    def _retry_reason(reply):
+        code = reply.error_code
+        if reply.status == 429 or code in THROTTLE_CODES or code in TOO_FREQUENT_CODES:
+            return "throttled"
+        if reply.status in (502, 503, 504):
+            return "server_error"
+        return None
+
+    def _request(self, method, url, body, deadline, idempotent=True, mode="drs", query=None):
+        """Send one request with the retry rules; returns a :class:`_Reply` for any status that is not retried.
+
+        ``mode`` names the credentials :meth:`_authorize` adds: ``drs`` (the configured auth; a 401 follows the
+        401 rule), ``iam-token`` (validate the given token), ``iam-aksk`` (sign for IAM) or ``none``.
+
+        Raises DrsApiError when retries are exhausted, DrsTimeoutError when the caller's deadline stops them and
+        _Ambiguous (non-idempotent requests only) when the request may have taken effect.
+        """
+        payload = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else None
+        window_end = deadline if deadline is not None else self.monotonic() + DEFAULT_RETRY_WINDOW
+        attempt = 0
+        reauthenticated = False
+        while True:
+            attempt += 1
+            self._count()
+            retry_after = None
+            try:
+                response, generation = self._send_once(method, url, payload, query, mode, deadline)
+            except DrsError:
+                raise
+            except Exception as exc:  # requests' exceptions (and the odd socket error a transport lets through)
+                if HAS_REQUESTS and isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                                                     requests.exceptions.InvalidSchema)):
+                    raise DrsConfigError(self._scrub("invalid URL %s: %s" % (url, exc)))
+                if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
+                    raise self._transport_error(exc, method, url, suffix=" (TLS: set ca_cert to the CA bundle that signed the "
+                                                                         "server certificate)")
+                if not _is_transient_transport_error(exc):
+                    if HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException):
+                        raise self._transport_error(exc, method, url)
+                    raise
+                error = self._transport_error(exc, method, url)
+                if not idempotent and not _is_connect_failure(exc):
+                    raise _Ambiguous(error, "connection")
+                reason = "connection"
+            else:
+                reply = self._reply(response, method, url)
+                if reply.status == 401 and mode == "drs":
+                    if self.auth.method == "password" and not reauthenticated:
+                        reauthenticated = True
+                        self._count("reauth")
+                        self._reauthenticate(generation, deadline)
+                        continue
+                    raise self._auth_failure(reply)
+                reason = self._retry_reason(reply)
+                if reason is None:
+                    return reply
+                error = self._error(reply)
+                if not idempotent and reason == "server_error":
+                    raise _Ambiguous(error, reason)
+                retry_after = parse_retry_after(reply.headers.get("Retry-After"), self.wallclock())
+            self._pause_before_retry(attempt, reason, retry_after, error, deadline, window_end)
+
+    def _pause_before_retry(self, attempt, reason, retry_after, error, deadline, window_end):
+        """Sleep before the next attempt, or raise ``error`` (or DrsTimeoutError) when no retry is allowed."""
+        if attempt >= MAX_ATTEMPTS:
+            raise self._with_suffix(error, " (gave up after %d attempts)" % attempt)
+        delay = retry_after if retry_after is not None else backoff_delay(attempt, self.random)
+        if self.monotonic() + delay >= window_end:
+            if deadline is not None:
+                raise self._with_suffix(error, " (no retry: the next attempt would be after the deadline)", DrsTimeoutError)
+            raise self._with_suffix(error, " (gave up: retrying for more than %d s)" % DEFAULT_RETRY_WINDOW)
+        self._count(reason)
+        self.sleep(delay)
+
+    @staticmethod
+    def _with_suffix(error, suffix, cls=None):
+        cls = cls or type(error)
+        return cls(error.message + suffix, status=error.status, error_code=error.error_code, error_msg=error.error_msg,
+                   request_id=error.request_id, method=error.method, url=error.url)
+
+    def _map(self, function, chunks):
+        """``[function(chunk) for chunk in chunks]``, with at most ``max_concurrency`` chunks in flight at once."""
+        if len(chunks) <= 1 or self.max_concurrency == 1:
+            return [function(chunk) for chunk in chunks]
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(chunks))) as pool:
+            return list(pool.map(function, chunks))
