@@ -2,24 +2,25 @@
 # Copyright: contributors to the cloudops.drs collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The DRS v3 client: the batch calls, IAM auth and the project/endpoint look-up, on the HTTP transport.
+"""The DRS v3 batch calls: :class:`DrsClient`, the client the modules use.
 
-The HTTP transport (session, TLS, retries, deadlines, errors) is :class:`_transport.Transport`, whose docstring
-states the retry rules. Modules never build a URL; this client never knows about Ansible results. See
-reference/drs-api.md and reference/auth.md for the API facts.
+* reads: batch-status, batch-detail, batch-progress, batch-precheck-result, batch-rpo-and-rto, batch-struct-process
+  (chunks of ``batch_size`` ids, at most ``max_concurrency`` chunks at once) and the job list (``POST /jobs``, page by
+  page for each ``db_use_type``);
+* actions: batch-precheck and batch-starting, in the same chunks.
+
+Every ``results[i]`` is read and matched by job id, never by position. The action rules of the retry contract (stated
+in ``_transport.py``) are carried out here: after an ambiguous failure ``reconcile(ids)`` says which jobs already took
+effect and only the others are re-sent (without ``reconcile`` a precheck is re-sent, a start is reported ``unknown``);
+jobs DRS reports busy (``DRS.M01504``) are re-sent with backoff until the deadline.
+
+Credentials, project and endpoint come from ``_iam.py``, the HTTP transport from ``_transport.py``. Modules never build
+a URL; this client never knows about Ansible results. See reference/drs-api.md for the API facts.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import datetime
-import threading
-
-from ansible_collections.cloudops.drs.plugins.module_utils._auth import (
-    default_drs_endpoint,
-    endpoint_from_catalog,
-    region_profile,
-)
 from ansible_collections.cloudops.drs.plugins.module_utils._batch import (
     chunked,
     dedupe,
@@ -28,54 +29,16 @@ from ansible_collections.cloudops.drs.plugins.module_utils._batch import (
     is_not_found,
     normalize_item,
 )
-from ansible_collections.cloudops.drs.plugins.module_utils._errors import (
-    DrsApiError,
-    DrsConfigError,
-    DrsError,
-    DrsTimeoutError,
-)
-from ansible_collections.cloudops.drs.plugins.module_utils._signer import sdk_date, sign_request
-from ansible_collections.cloudops.drs.plugins.module_utils._transport import (
-    DEFAULT_RETRY_WINDOW,
-    MAX_ATTEMPTS,
-    Transport,
-    _Ambiguous,
-)
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsError, DrsTimeoutError
+from ansible_collections.cloudops.drs.plugins.module_utils._iam import IamSession
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import DEFAULT_RETRY_WINDOW, MAX_ATTEMPTS, _Ambiguous
 from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay
 
 __all__ = ("DrsClient",)
 
-# Re-authenticate (password auth) when the cached token expires within this many seconds.
-TOKEN_REFRESH_MARGIN = 120.0
-# Assumed token lifetime when IAM gives no readable expires_at.
-DEFAULT_TOKEN_LIFETIME = 3600.0
 # Page size used for POST /jobs (the API maximum).
 LIST_PAGE_SIZE = 100
 DB_USE_TYPES = ("migration", "sync", "cloudDataGuard")
-
-
-def _parse_time(value):
-    """Epoch seconds of an ISO-8601 timestamp such as ``2015-11-09T01:42:57.527363Z``, or ``None``."""
-    if not value:
-        return None
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = None
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
-            try:
-                parsed = datetime.datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
 
 
 def _failed_item(job_id, error):
@@ -92,8 +55,8 @@ def _reconciled_item(job_id):
     return {"id": job_id, "status": "success", "error_code": None, "error_msg": None, "reconciled": True}
 
 
-class DrsClient(Transport):
-    """DRS v3 client for one module run. See :mod:`_transport` for the retry rules.
+class DrsClient(IamSession):
+    """DRS v3 client for one module run. See the module docstring of ``_transport.py`` for the retry rules.
 
     Read calls (``batch_status`` ...) return ``(items, not_found)``: ``items`` maps job id to the normalised reply item
     (always ``id``, ``error_code``, ``error_msg``; other keys as the API sent them) in the order of the given ids
@@ -106,181 +69,6 @@ class DrsClient(Transport):
     def __init__(self, auth, batch_size=10, **options):
         super(DrsClient, self).__init__(auth, **options)
         self.batch_size = max(1, int(batch_size or 10))
-
-        self.project_id = auth.project_id
-        self.endpoint = auth.endpoint
-        self.region = auth.region
-        self.catalog = None
-
-        self._token_lock = threading.RLock()
-        self._connect_lock = threading.RLock()
-        self._connected = False
-        self._token = auth.auth_token if auth.method == "token" else None
-        self._token_expires = None
-        self._token_lifetime = 0.0
-        self._token_generation = 0
-
-    # -------------------------------------------------------------------------------------------- connect
-
-    def connect(self, deadline=None):
-        """Authenticate (password), find the project id and the DRS endpoint. Idempotent; no-op after success."""
-        with self._connect_lock:
-            if self._connected:
-                return
-            auth = self.auth
-            if auth.method == "password":
-                self._ensure_token(deadline)
-            elif auth.method == "token":
-                if not self.project_id or not (self.endpoint or default_drs_endpoint(self.region)):
-                    self._verify_token(deadline)
-            elif auth.method == "aksk":
-                if not self.project_id:
-                    self._lookup_project(deadline)
-            else:
-                raise DrsConfigError("unknown auth method %r" % auth.method)
-            if not self.project_id:
-                raise DrsConfigError("could not determine the project id: set project_id")
-            if not self.endpoint:
-                self.endpoint = endpoint_from_catalog(self.catalog, self.region, self.project_id) or default_drs_endpoint(self.region)
-            if not self.endpoint:
-                if self.region:
-                    raise DrsConfigError("unknown region '%s': set endpoint" % self.region)
-                raise DrsConfigError("no DRS endpoint: set region or endpoint")
-            self._connected = True
-
-    def _adopt_token_body(self, data):
-        token = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(token, dict):
-            return None
-        project = token.get("project") if isinstance(token.get("project"), dict) else {}
-        if project.get("id"):
-            self.project_id = str(project["id"])
-        if not self.region and project.get("name"):
-            candidate = str(project["name"]).split("_", 1)[0]
-            if region_profile(candidate):
-                self.region = candidate
-        if isinstance(token.get("catalog"), list):
-            self.catalog = token["catalog"]
-        return token
-
-    def _password_body(self):
-        auth = self.auth
-        user = {"name": auth.username, "password": auth.password}
-        user["domain"] = {"name": auth.domain_name} if auth.domain_name else {"id": auth.domain_id}
-        if auth.project_id:
-            scope = {"project": {"id": auth.project_id}}
-        else:
-            scope = {"project": {"name": auth.project_name or auth.region}}
-        return {"auth": {"identity": {"methods": ["password"], "password": {"user": user}}, "scope": scope}}
-
-    def _authenticate(self, deadline=None):
-        """POST {auth_url}/auth/tokens with the password; cache the token. Never retried on 401."""
-        started = self.monotonic()
-        url = self.auth.auth_url + "/auth/tokens"
-        reply = self._request("POST", url, self._password_body(), deadline, mode="none")
-        if reply.status == 401:
-            raise self._error(reply, "IAM rejected the password credentials of user '%s' (check username, password, domain_name "
-                                     "and the project)" % self.auth.username)
-        if not reply.ok:
-            raise self._error(reply)
-        token = reply.headers.get("X-Subject-Token")
-        if not token:
-            raise self._error(reply, "the IAM reply has no X-Subject-Token header")
-        body = self._adopt_token_body(reply.data) or {}
-        expires = _parse_time(body.get("expires_at"))
-        issued = _parse_time(body.get("issued_at"))
-        if expires is not None and issued is not None:
-            lifetime = expires - issued
-        elif expires is not None:
-            lifetime = expires - self.wallclock()
-        else:
-            lifetime = DEFAULT_TOKEN_LIFETIME
-        with self._token_lock:
-            self._token = token
-            self._token_expires = started + lifetime
-            self._token_lifetime = max(0.0, lifetime)
-            self._token_generation += 1
-
-    def _ensure_token(self, deadline=None):
-        """The current token and its generation; (re-)authenticates when missing or about to expire."""
-        if self.auth.method != "password":
-            return self._token, 0
-        with self._token_lock:
-            # a token shorter-lived than the margin is refreshed after three quarters of its life, not before every request
-            margin = min(TOKEN_REFRESH_MARGIN, self._token_lifetime / 4.0) if self._token is not None else 0
-            if self._token is None or self.monotonic() >= self._token_expires - margin:
-                self._authenticate(deadline)
-            return self._token, self._token_generation
-
-    def _reauthenticate(self, generation, deadline):
-        with self._token_lock:
-            if generation == self._token_generation:  # nobody else refreshed it meanwhile
-                self._authenticate(deadline)
-
-    def _verify_token(self, deadline=None):
-        if not self.auth.auth_url:
-            raise DrsConfigError("auth_token without project_id: set project_id, or auth_url/region so the project can be "
-                                 "read from the token")
-        reply = self._request("GET", self.auth.auth_url + "/auth/tokens", None, deadline, mode="iam-token")
-        if not reply.ok:
-            raise self._error(reply, "IAM did not accept auth_token (it is expired, invalid, or IAM is unreachable): "
-                                     "get a new token")
-        if not self._adopt_token_body(reply.data):
-            raise self._error(reply, "the IAM token validation reply has no token")
-
-    def _lookup_project(self, deadline=None):
-        name = self.auth.project_name or self.region
-        if not name or not self.auth.auth_url:
-            raise DrsConfigError("access_key+secret_key auth needs project_id, or project_name/region and auth_url")
-        reply = self._request("GET", self.auth.auth_url + "/projects", None, deadline, mode="iam-aksk",
-                              query=[("name", name)])
-        if reply.status == 401:
-            raise self._error(reply, "IAM rejected the AK/SK signature (check access_key, secret_key, security_token and "
-                                     "the system clock)")
-        if not reply.ok:
-            raise self._error(reply)
-        projects = reply.data.get("projects") if isinstance(reply.data, dict) else None
-        if not isinstance(projects, list):
-            raise self._error(reply, "the IAM project list reply has no 'projects' list")
-        matches = [project for project in projects if isinstance(project, dict) and project.get("name") == name and project.get("id")]
-        if len(matches) != 1:
-            raise DrsConfigError("%s project named '%s' is visible to this access key: set project_id" % (
-                "no" if not matches else "more than one", name))
-        self.project_id = str(matches[0]["id"])
-
-    # -------------------------------------------------------------------------------------------- credential hooks
-
-    def _secret_values(self):
-        return self.auth.secret_values() + [self._token]
-
-    def _authorize(self, method, url, headers, body, mode, deadline):
-        generation = None
-        if mode == "drs" and self.auth.method in ("token", "password"):
-            token, generation = self._ensure_token(deadline)
-            headers["X-Auth-Token"] = token
-        elif mode == "iam-token":
-            headers["X-Auth-Token"] = self.auth.auth_token
-            headers["X-Subject-Token"] = self.auth.auth_token
-        elif mode in ("drs", "iam-aksk") and self.auth.method == "aksk":
-            if self.auth.security_token:
-                headers["X-Security-Token"] = self.auth.security_token
-            if mode == "drs":
-                headers["X-Project-Id"] = self.project_id
-            signed = sign_request(method, url, headers, body, self.auth.access_key, self.auth.secret_key,
-                                  date=sdk_date(self.wallclock()))
-            url, headers = signed.url, signed.headers
-        return url, headers, generation
-
-    def _auth_failure(self, reply):
-        if self.auth.method == "password":
-            lead = ("DRS rejected a freshly issued IAM token (the user may lack DRS permissions in project %s, or the "
-                    "endpoint belongs to another region)" % self.project_id)
-        elif self.auth.method == "token":
-            lead = "DRS rejected auth_token (it is expired, invalid or scoped to another project): get a new token"
-        else:
-            lead = ("DRS rejected the AK/SK signature: check access_key, secret_key, security_token, project_id and the "
-                    "system clock")
-        return self._error(reply, lead)
 
     def _drs_url(self, suffix):
         return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)
