@@ -136,9 +136,12 @@ def drs_job_list(jobs, start_time=None):
 
 
 def drs_step_errors(steps):
-    """``[{step, msg}]`` for every failed module step; ``steps`` is a list of ``[name, registered result]`` pairs.
+    """``[{step, msg}]`` for every module step that failed without knowing the fate of every job; ``steps`` is a
+    list of ``[name, registered result]`` pairs.
 
-    A step that did not run (skipped, or never registered) has no error; a failed one without a message says so.
+    A module that failed only because of per-job outcomes it knows (``fate_known: true``, e.g. a pre-check that
+    failed) is told by its rows, which are not OK; any other failure (an API error, a timeout, a crash without a
+    result) is a step error. A step that did not run (skipped) has none; a failed one without a message says so.
     """
     if not isinstance(steps, list):
         raise AnsibleFilterError('steps must be a list of [name, result] pairs')
@@ -147,7 +150,7 @@ def drs_step_errors(steps):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             raise AnsibleFilterError('every step must be a [name, result] pair, got %r' % (pair,))
         name, result = pair
-        if isinstance(result, dict) and result.get('failed'):
+        if isinstance(result, dict) and result.get('failed') and result.get('fate_known') is not True:
             errors.append({'step': _text(name), 'msg': _text(result.get('msg')) or 'the step failed without a message'})
     return errors
 

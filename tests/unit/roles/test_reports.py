@@ -103,7 +103,8 @@ def test_subset_run_fails_the_play_for_the_jobs_that_failed_precheck(mixed_run):
     assert runner.status == 'failed'
     assert runner.rc == 2
     assert [stats['jobs'][job]['starts'] for job in MIXED] == [1, 1, 1, 0, 0, 0]
-    assert '2 of 6 jobs failed precheck or start; the others were handled.' in stdout(runner)
+    # the two that failed pre-check and the backward task held back with its forward task
+    assert '3 of 6 jobs are not OK (1 held back because of the others); 0 step(s) failed.' in stdout(runner)
 
 
 def test_set_stats_summary_is_in_the_runner_artifacts(mixed_run):
@@ -111,14 +112,15 @@ def test_set_stats_summary_is_in_the_runner_artifacts(mixed_run):
     summary = artifact_data(runner)['drs_precheck_and_start']['localhost']
     assert summary['total'] == 6
     assert summary['ok'] is False
-    assert summary['problem_jobs'] == [MIXED[3], MIXED[4]]
+    assert summary['problem_jobs'] == [MIXED[3], MIXED[4], MIXED[5]]
     assert summary['jobs']['precheck_failed'] == [MIXED[3], MIXED[4]]
     assert summary['jobs']['start_started'] == MIXED[:3]
     assert summary['jobs']['start_not_started'] == [MIXED[3], MIXED[4]]
     assert summary['jobs']['start_blocked'] == [MIXED[5]]
+    assert summary['errors'] == []  # both modules failed, but knew every job's fate: the rows tell it
     assert summary['counts']['precheck_passed'] == 4
     assert summary['counts']['start_started'] == 3
-    assert summary['counts']['problems'] == 2
+    assert summary['counts']['problems'] == 3
     assert summary['status'][MIXED[3]] == 'CONFIGURATION'
     assert summary['status'][MIXED[0]] in ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
     assert summary['report_files'] == {'markdown': reports + '/precheck_and_start-localhost.md',
@@ -143,7 +145,7 @@ def test_junit_report_parses_and_counts_one_failure_per_job_that_failed_precheck
     skipped = dict((case.name, case.result[0]) for case in start if case.result)
     assert isinstance(skipped['role-mixed-dr-backward (%s)' % MIXED[5]], Skipped)
     assert skipped['role-mixed-dr-backward (%s)' % MIXED[5]].message == \
-        'not started: the other task of its dual-active DR pair failed precheck'
+        'not started: the other task of its dual-active DR pair, role-mixed-dr-forward (%s), cannot start' % MIXED[4]
 
 
 def test_markdown_report_lists_every_job(mixed_run):
@@ -153,7 +155,7 @@ def test_markdown_report_lists_every_job(mixed_run):
     assert rows[3].startswith('| role-mixed-legacy-crm | `%s` | **failed** | 33%% | FAILED: `srcDbBinlogIsOff`, `dstDbPrivilegesIsEnough` |'
                               % MIXED[3])
     # no drs_report_progress: the status comes from the precheck and start steps, the progress is not read
-    assert rows[5].endswith('| CONFIGURATION | CONFIGURATION | blocked | - |')
+    assert rows[5].endswith('| CONFIGURATION | CONFIGURATION | **blocked** | - |')
     assert 'batch-progress' not in emulator_requests(mixed_run)
 
 
@@ -196,8 +198,9 @@ def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_p
     assert (first.status, second.status) == ('successful', 'successful')
     assert first.stats['changed'] == {'localhost': 2}
     assert second.stats['changed'] == {}
-    # the second run reads the jobs once (all running: nothing to precheck or start) and sends nothing else
-    assert emulator.stats()['requests']['by_endpoint'] == {'iam-tokens': 2, 'batch-detail': 1}
+    # the second run reads the jobs once (all running: nothing to precheck or start) and sends nothing else; the start
+    # step knows from the pre-check records that every job runs and sends no request at all
+    assert emulator.stats()['requests']['by_endpoint'] == {'iam-tokens': 1, 'batch-detail': 1}
     assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]  # still the first run's start
     assert artifact_data(second)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == ALL_PASS
 

@@ -82,8 +82,9 @@ def test_job_list_is_the_option_check_of_module_utils():
 
 
 def test_step_errors_name_each_failed_step_and_ignore_skipped_ones():
-    steps = [['precheck', {'failed': True, 'msg': 'HTTP 401 APIGW.0301'}], ['start', {'failed': False, 'jobs': []}],
-             ['status read', {'skipped': True}], ['crashed', {'failed': True}]]
+    steps = [['precheck', {'failed': True, 'msg': 'HTTP 401 APIGW.0301', 'fate_known': False}], ['start', {'failed': False, 'jobs': []}],
+             ['status read', {'skipped': True}], ['crashed', {'failed': True}],
+             ['known', {'failed': True, 'msg': 'Pre-check failed for 1 of 2 job(s)', 'fate_known': True}]]
     assert f.drs_step_errors(steps) == [{'step': 'precheck', 'msg': 'HTTP 401 APIGW.0301'},
                                         {'step': 'crashed', 'msg': 'the step failed without a message'}]
     with pytest.raises(AnsibleFilterError, match='pair'):
