@@ -62,7 +62,7 @@ options:
     description:
       - The RV(cloudops.drs.drs_batch_precheck#module:jobs) that M(cloudops.drs.drs_batch_precheck) returned for these jobs
         moments ago (register it and pass C(result.jobs), also when that module failed).
-      - When given, it decides the pre-check gate: a job starts only when its record's
+      - When given, it decides the pre-check gate, and a job starts only when its record's
         RV(cloudops.drs.drs_batch_precheck#module:jobs[].outcome) is V(passed) or V(not_needed). A job of O(jobs)
         without a record, or with any other outcome (V(failed), V(error), V(pending), V(skipped), V(unknown)), is not
         started; no pre-check result is read from DRS. In check mode V(would_precheck) predicts a start that depends
