@@ -1,4 +1,5 @@
-"""DrsClient for real against the local DRS emulator (tests/drs_emulator): HTTP, IAM, signing, faults.
+"""DrsClient for real against the local DRS emulator (tests/drs_emulator): HTTP, IAM, signing, faults, and
+batch_detail(keep=...) shrinking each detail as its chunk arrives.
 
 One emulator subprocess (127.0.0.1, free port, clock x50) serves the whole module; every test resets it and
 loads its own fleet. Outcomes are asserted through the emulator's admin API (per-job start counts, the largest
@@ -77,6 +78,23 @@ def test_detail_reports_unknown_jobs_as_not_found(emu):
     items, not_found = client.batch_detail([ids[0], UNKNOWN_JOB, ids[2]])
     assert list(items) == [ids[0], ids[2]] and not_found == [UNKNOWN_JOB]
     assert items[ids[0]]["name"].startswith("fleet")
+
+
+def test_batch_detail_keep_shrinks_every_detail_and_unknown_ids_stay_not_found(emu):
+    ids = fleet(emu, 25, seed=3)
+    client = client_for(emu, project_name="eu-de", region="eu-de", **USER)
+    calls = []
+
+    def keep(item):
+        calls.append(item["id"])
+        return {"id": item["id"], "status": item.get("status"), "error_code": item.get("error_code")}
+
+    items, not_found = client.batch_detail(ids + [UNKNOWN_JOB], keep=keep)
+    assert list(items) == ids
+    assert all(item == {"id": job_id, "status": "CONFIGURATION", "error_code": None} for job_id, item in items.items())
+    assert not_found == [UNKNOWN_JOB]
+    assert sorted(calls) == sorted(ids + [UNKNOWN_JOB])
+    assert endpoint_counts(emu)["batch-detail"] == 3   # 26 ids: 10 + 10 + 6, as without keep
 
 
 def test_token_auth_with_and_without_project_id(emu):

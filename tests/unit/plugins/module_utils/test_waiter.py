@@ -1,4 +1,8 @@
-"""The batch waiter, the retry back-off and Retry-After parsing, all on a fake clock."""
+"""The batch waiter, the retry back-off and Retry-After parsing, all on a fake clock.
+
+The waiter: which jobs each poll asks for, the growing poll interval, the deadline, and ``first_poll_after``
+(a caller that has just submitted the jobs does not poll at once).
+"""
 
 import email.utils
 import random
@@ -32,6 +36,23 @@ class Fleet(object):
 
 def is_done(item):
     return item["status"] == "DONE"
+
+
+class TimedFleet(object):
+    """Jobs that are done from a given clock time on; records the time of every poll."""
+
+    def __init__(self, clock, done_at):
+        self.clock = clock
+        self.done_at = done_at
+        self.polls = []
+
+    def fetch(self, ids):
+        self.polls.append((self.clock.now, list(ids)))
+        return dict((job, {"id": job, "done": self.clock.now >= self.done_at[job]}) for job in ids)
+
+    @staticmethod
+    def is_done(item):
+        return item["done"]
 
 
 def test_polls_only_pending_jobs_and_returns_the_last_item_of_each():
@@ -78,6 +99,34 @@ def test_a_deadline_already_passed_polls_once_without_sleeping():
     fleet = Fleet({A: 5})
     last, pending = wait_for([A], fleet.fetch, is_done, clock.now - 1, 10, sleep=clock.sleep, monotonic=clock.monotonic)
     assert clock.sleeps == [] and pending == [A] and last[A]["poll"] == 1
+
+
+def test_first_poll_after_skips_the_poll_that_cannot_succeed():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 1005.0, B: 1008.0})
+    last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 10, sleep=clock.sleep, monotonic=clock.monotonic,
+                             first_poll_after=10)
+    assert pending == []
+    assert [when for when, ids in fleet.polls] == [1010.0]   # one poll, after 10 s, finds both done
+    assert last[A]["done"] and last[B]["done"]
+
+
+def test_without_first_poll_after_the_first_poll_is_at_once():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 1005.0})
+    wait_for([A], fleet.fetch, fleet.is_done, clock.now + 600, 10, sleep=clock.sleep, monotonic=clock.monotonic)
+    assert [when for when, ids in fleet.polls] == [1000.0, 1010.0]
+
+
+def test_first_poll_after_never_sleeps_past_the_deadline():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 5000.0})
+    last, pending = wait_for([A], fleet.fetch, fleet.is_done, clock.now + 4, 10, sleep=clock.sleep, monotonic=clock.monotonic,
+                             first_poll_after=10)
+    assert clock.sleeps == [4.0]
+    assert [when for when, ids in fleet.polls] == [1004.0]   # the one final poll at the deadline
+    assert pending == [A]
+    assert last == {A: {"id": A, "done": False}}
 
 
 def test_wait_needs_a_deadline():
