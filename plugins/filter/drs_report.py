@@ -592,8 +592,9 @@ def _junit_status(rows, new_suite, prefix):
             ET.SubElement(case, 'system-out').text = 'RPO %s s, RTO %s s' % (_seconds(r['rpo']), _seconds(r['rto']))
 
 
-def drs_report_stats(rows, kind, report_files=None, errors=None):
-    """The summary for ``set_stats``: per-category job id lists, counts, per-job status, problems and step errors.
+def drs_report_stats(rows, kind, report_files=None, errors=None, context=None, generated=None):
+    """The summary for ``set_stats``: per-category job id lists, counts, per-job status, problems and step errors,
+    and the ``context`` and ``generated`` time of the report when given.
 
     ``ok`` is true only when every row is OK and no step failed.
     """
@@ -624,6 +625,10 @@ def drs_report_stats(rows, kind, report_files=None, errors=None):
     stats['counts'] = dict((k, len(v)) for k, v in lists.items())
     stats['counts']['total'] = len(rows)
     stats['counts']['problems'] = len(stats['problem_jobs'])
+    if context is not None:
+        stats['context'] = context
+    if generated is not None:
+        stats['generated'] = generated
     return stats
 
 

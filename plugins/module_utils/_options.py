@@ -292,16 +292,17 @@ def validate_options(params, job_keys=(), now=None):
 def validate_job_list(jobs, start_time=None, now=None):
     """Check and normalise a role's ``drs_jobs`` list without raising.
 
-    Returns ``{'jobs': [...], 'errors': [...]}``. Each job becomes ``{id, name, start_time, start_item}``,
-    where ``start_item`` is what drs_batch_start takes (``{id}`` or ``{id, start_time}``) and ``start_time`` the
-    job's own time or ``start_time``. ``errors`` says what is wrong with each bad entry; the job ids, the
+    Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...]}``. Each job becomes ``{id, name,
+    start_time, start_item}``, where ``start_item`` is what drs_batch_start takes (``{id}`` or ``{id, start_time}``)
+    and ``start_time`` the job's own time or ``start_time``; ``ids`` and ``start_items`` list them in order (the
+    roles pass them to the modules as they are). ``errors`` says what is wrong with each bad entry; the job ids, the
     duplicates and the start times follow the rules of :func:`validate_options`.
     """
     now = now_ms() if now is None else int(now)
     if not isinstance(jobs, list):
-        return {'jobs': [], 'errors': ['drs_jobs must be a list of job ids or dicts, got %s' % type(jobs).__name__]}
+        return _job_list([], ['drs_jobs must be a list of job ids or dicts, got %s' % type(jobs).__name__])
     if not jobs:
-        return {'jobs': [], 'errors': ['drs_jobs is empty: list the ids of the DRS jobs to work on']}
+        return _job_list([], ['drs_jobs is empty: list the ids of the DRS jobs to work on'])
     errors, out, seen = [], [], set()
     for index, job in enumerate(jobs):
         where = 'drs_jobs[%d]' % index
@@ -330,4 +331,8 @@ def validate_job_list(jobs, start_time=None, now=None):
                 errors.append(str(exc))
         item = dict({'id': job_id}, **({'start_time': when} if when else {}))
         out.append({'id': job_id, 'name': '' if job.get('name') is None else str(job['name']), 'start_time': when, 'start_item': item})
-    return {'jobs': out, 'errors': errors}
+    return _job_list(out, errors)
+
+
+def _job_list(jobs, errors):
+    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors}

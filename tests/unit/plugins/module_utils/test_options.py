@@ -147,7 +147,8 @@ def test_job_list_normalises_ids_and_dicts_with_their_start_item():
     assert checked == {'errors': [], 'jobs': [
         {'id': jid(1), 'name': '', 'start_time': '', 'start_item': {'id': jid(1)}},
         {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z',
-         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}}]}
+         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}}],
+        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}]}
 
 
 def test_job_list_names_every_problem_without_raising():
