@@ -82,6 +82,7 @@ def test_doc_fragment_names_the_environment_fallback_of_each_option():
         for variable in variables:
             assert 'E(%s)' % variable in text, (option, variable)
 
+
 def test_secrets_inside_a_cloud_dict_are_hidden_from_the_output():
     cloud = {'auth': {'auth_url': 'https://iam.example.test/v3', 'username': 'drs-automation', 'password': 'Cl0ud-Pa55w0rd',
                       'project_name': 'eu-de'}, 'sk': 'Cl0ud-SK-value', 'region_name': 'eu-de'}

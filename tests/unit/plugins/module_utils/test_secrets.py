@@ -14,4 +14,3 @@ def test_redaction_removes_secrets_at_any_depth_and_keeps_the_rest():
         'id': jid(1), 'source_endpoint': {'db_user': 'drs', 'ssl_cert_name': 'ca.pem'},
         'source_sharding': [{'ip': '10.0.0.1'}],
         'kafka_security_config': {'sasl_mechanism': 'PLAIN'}}
-
