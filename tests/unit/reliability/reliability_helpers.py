@@ -5,6 +5,8 @@
   returns a ``PlaybookRun`` with the status, the whole text output, the task results and the ``set_stats`` data.
 - ``auth_variants(emu, tmp_path)``: every way to authenticate (token, AK/SK, temporary AK/SK, password, clouds.yaml).
 - ``all_text(run, *paths)``: everything a user or AWX could see of a run, for secret and traceback checks.
+- ``assert_failed_steps_are_named(run, failed, report_dir)``: every failed module step of precheck_and_start is shown
+  with its message and named in the reports (``STEP_FAILURES_HIDDEN`` marks the tests this known bug fails).
 
 The approach is the one of tests/unit/roles/test_reports.py: ansible-runner with the Python that runs pytest.
 """
@@ -13,7 +15,9 @@ import json
 import os
 import sys
 
+import pytest
 import yaml
+from junitparser import Error, JUnitXml
 
 import ansible_runner
 
@@ -164,3 +168,62 @@ def read_tree(*paths):
 def leaked(text, secrets):
     """The secrets (by label) that occur in ``text``."""
     return sorted(label for label, value in secrets.items() if value and value in text)
+
+
+# ---- failed steps of precheck_and_start ------------------------------------------------------------------------
+
+STEP_TASKS = {'precheck': 'Precheck the jobs and wait for the results', 'start': 'Start the jobs and wait until they run'}
+FINISH_TASK = 'Fail unless every job runs'
+
+
+class StepFailureHidden(AssertionError):
+    """A module step failed, but its message is not in the output or the reports do not name the step."""
+
+
+# Known bug, reported and not fixed here: drs_step_errors reads ``failed`` of the registered module results, which
+# ``failed_when: false`` always sets to false, so no step failure reaches the finish message, the reports or set_stats.
+# Tests check every other outcome before this one; delete the mark once the roles report failed steps.
+STEP_FAILURES_HIDDEN = pytest.mark.xfail(raises=StepFailureHidden, strict=True,
+                                         reason='known bug: failed_when: false hides module failures from drs_step_errors')
+
+
+def failed_steps(run):
+    """step -> message of every module step of precheck_and_start that failed (a failed module leaves ``msg``, also
+    under ``failed_when: false``)."""
+    failed = {}
+    for step, task in STEP_TASKS.items():
+        for result in run.results(task, skipped=False):
+            if result.get('failed') or result.get('msg'):
+                failed[step] = result.get('msg') or ''
+    return failed
+
+
+def fatal_message(run):
+    """The message of the task that failed the play of precheck_and_start, as the output shows it ('' when none did)."""
+    for result in run.results(FINISH_TASK, skipped=False):
+        if result.get('failed'):
+            return result.get('msg') or ''
+    return ''
+
+
+def assert_failed_steps_are_named(run, failed, report_dir, basename='precheck_and_start-localhost'):
+    """Each failed step's message (``failed``: step -> message) is in the message that fails the play, and the Markdown
+    report, the JUnit report and set_stats name the step. Raises StepFailureHidden."""
+    missing = []
+    output = ' '.join(fatal_message(run).split())
+    with open(os.path.join(str(report_dir), basename + '.md'), encoding='utf-8') as handle:
+        markdown = handle.read()
+    junit = JUnitXml.fromfile(os.path.join(str(report_dir), basename + '.xml'))
+    junit_steps = dict((case.name, case) for suite in junit if suite.name.endswith(' steps') for case in suite)
+    errors = run.stats_data['drs_precheck_and_start']['localhost']['errors']
+    for step, message in sorted(failed.items()):
+        if ' '.join(message.split()) not in output:
+            missing.append('the message of the failed %s step is not in the output' % step)
+        if '- **%s**: ' % step not in markdown:
+            missing.append('the Markdown report does not name the failed %s step' % step)
+        if step not in junit_steps or not any(isinstance(result, Error) for result in junit_steps[step].result):
+            missing.append('the JUnit report has no error for the failed %s step' % step)
+        if step not in [error['step'] for error in errors]:
+            missing.append('set_stats does not list the failed %s step' % step)
+    if missing:
+        raise StepFailureHidden('; '.join(missing))
