@@ -183,8 +183,8 @@ def test_role_rejects_bad_input_with_an_exact_message(local_run, name):
 def test_role_lists_every_bad_entry_of_the_job_list(local_run):
     run, dummy = local_run
     assert run.result('role_malformed_and_duplicate_ids')['msg'] == (
-        "drs_jobs is not valid: drs_jobs[0]: 'bad-id' is not a DRS job id (36 characters like "
-        "140b5236-88ad-43c8-811c-1268453jb101); drs_jobs[2]: job 140b5236-88ad-43c8-811c-1268453jb101 is listed more than once")
+        "drs_jobs is not valid: drs_jobs[0]: 'bad-id' is not a DRS job id. %s; "
+        "drs_jobs[2]: job 140b5236-88ad-43c8-811c-1268453jb101 is listed more than once" % ID_RULE)
     assert re.match(r'^drs_jobs is not valid: drs_jobs\[0\] start time 2001-01-01T00:00:00Z is in the past \(now is \S+Z\); '
                     r'give a future time, or leave start_time out to start at once\.$', run.result('role_start_time_in_the_past')['msg'])
     assert run.result('role_bad_start_time_format')['msg'] == (
@@ -306,7 +306,7 @@ def test_api_failures_have_a_clear_message(api_run, name):
         'reply_without_results': re.compile(r"^the DRS reply has no 'results' list: POST .*/batch-detail answered HTTP 200$"),
         'reply_items_without_ids': re.compile(r"^the DRS reply items carry no job id: POST .*/batch-detail answered HTTP 200$"),
         'reply_with_unknown_status': re.compile(r'^Could not start 1 of 1 job\(s\): status EXPLODING does not allow a start: '
-                                                r'140b5236-88ad-43c8-811c-1268453jb101 \(orders\)\.$'),
+                                                r'orders \(140b5236-88ad-43c8-811c-1268453jb101\)\.$'),
     }[name]
     result = run.result(name)
     assert result.get('failed') is True, result
