@@ -236,7 +236,8 @@ def selected_scenarios(items):
 @pytest.fixture(scope='module')
 def outcomes(request, collections_path, tmp_path_factory):
     """The runs of every selected scenario, made through WORKERS emulators at once; name -> Outcome."""
-    names = selected_scenarios(request.session.items)
+    # the long runs (50 jobs, role defaults) first, so that the short ones fill the gaps
+    names = sorted(selected_scenarios(request.session.items), key=lambda name: -SCENARIOS[name].jobs)
     top = str(tmp_path_factory.mktemp('matrix'))
     emulators = [RunningEmulator(*EMULATOR_ARGS) for dummy in range(min(WORKERS, len(names)))]
     free = queue.Queue()
