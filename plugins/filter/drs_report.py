@@ -136,12 +136,11 @@ def drs_job_list(jobs, start_time=None):
 
 
 def drs_step_errors(steps):
-    """``[{step, msg}]`` for every module step that failed without knowing the fate of every job; ``steps`` is a
-    list of ``[name, registered result]`` pairs.
+    """``[{step, msg}]`` for every module step that failed; ``steps`` is a list of ``[name, registered result]`` pairs.
 
-    A module that failed only because of per-job outcomes it knows (``fate_known: true``, e.g. a pre-check that
-    failed) is told by its rows, which are not OK; any other failure (an API error, a timeout, a crash without a
-    result) is a step error. A step that did not run (skipped) has none; a failed one without a message says so.
+    Every module failure counts, also one that failed only because of per-job outcomes it knows (a pre-check that
+    failed): its message is what a user reads first. A step that did not run (skipped) has none; a failed one
+    without a message says so.
     """
     if not isinstance(steps, list):
         raise AnsibleFilterError('steps must be a list of [name, result] pairs')
@@ -150,7 +149,7 @@ def drs_step_errors(steps):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             raise AnsibleFilterError('every step must be a [name, result] pair, got %r' % (pair,))
         name, result = pair
-        if isinstance(result, dict) and result.get('failed') and result.get('fate_known') is not True:
+        if isinstance(result, dict) and result.get('failed'):
             errors.append({'step': _text(name), 'msg': _text(result.get('msg')) or 'the step failed without a message'})
     return errors
 

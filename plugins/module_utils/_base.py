@@ -155,7 +155,9 @@ class DrsModuleBase(object):
         """Run the module and exit (or fail) with its result.
 
         Any exception, also one the client did not foresee (a reply of a shape nobody expected), ends in
-        ``fail_json`` with every per-job result gathered so far: a crash never loses a job's state.
+        ``fail_json`` with every per-job result gathered so far: a crash never loses a job's state. In check mode the
+        jobs a run would fail for are a prediction: the module reports them (``msg`` says why) and does not fail;
+        a request that fails still fails it.
         """
         try:
             self.client = self.build_client()
@@ -165,6 +167,9 @@ class DrsModuleBase(object):
         except Exception as exc:  # pylint: disable=broad-except
             self.fail_json_drs(DrsError('Unexpected error (%s): %s' % (type(exc).__name__, exc)), exception=traceback.format_exc())
         result = self.get_result()
+        if self.failure and self.module.check_mode:
+            # a prediction, not a failure: the jobs that would fail carry their outcome, and msg says why
+            self.module.exit_json(msg=self.failure, **result)
         if self.failure:
             self.module.fail_json(msg=self.failure, **result)
         self.module.exit_json(**result)

@@ -83,6 +83,8 @@ attributes:
     support: full
     details:
       - Reads the jobs and reports in RV(jobs[].submitted) which would be submitted, but submits nothing.
+      - Jobs that would fail (not found, a pre-check that could not run) are a prediction, with the reasons in
+        C(msg); the module does not fail for them in check mode. A request that fails still fails it.
   diff_mode:
     support: none
   idempotent:

@@ -128,6 +128,8 @@ attributes:
     details:
       - Reads the jobs and their pre-check results (not those O(prechecked) knows) and reports which jobs would be
         started, but sends no start.
+      - The jobs that would fail are a prediction (RV(jobs[].outcome), with the reasons in C(msg)); the module does
+        not fail for them in check mode. A request that fails still fails it.
   diff_mode:
     support: full
     details:

@@ -6,7 +6,7 @@
 - ``auth_variants(emu, tmp_path)``: every way to authenticate (token, AK/SK, temporary AK/SK, password, clouds.yaml).
 - ``all_text(run, *paths)``: everything a user or AWX could see of a run, for secret and traceback checks.
 - ``assert_failed_steps_are_named(run, failed, report_dir)``: every failed module step of precheck_and_start is shown
-  with its message and named in the reports (``STEP_FAILURES_HIDDEN`` marks the tests this known bug fails).
+  with its message and named in the reports.
 
 The approach is the one of tests/unit/roles/test_reports.py: ansible-runner with the Python that runs pytest.
 """
@@ -15,7 +15,6 @@ import json
 import os
 import sys
 
-import pytest
 import yaml
 from junitparser import Error, JUnitXml
 
@@ -180,16 +179,9 @@ class StepFailureHidden(AssertionError):
     """A module step failed, but its message is not in the output or the reports do not name the step."""
 
 
-# Known bug, reported and not fixed here: drs_step_errors reads ``failed`` of the registered module results, which
-# ``failed_when: false`` always sets to false, so no step failure reaches the finish message, the reports or set_stats.
-# Tests check every other outcome before this one; delete the mark once the roles report failed steps.
-STEP_FAILURES_HIDDEN = pytest.mark.xfail(raises=StepFailureHidden, strict=True,
-                                         reason='known bug: failed_when: false hides module failures from drs_step_errors')
-
-
 def failed_steps(run):
-    """step -> message of every module step of precheck_and_start that failed (a failed module leaves ``msg``, also
-    under ``failed_when: false``)."""
+    """step -> message of every module step of precheck_and_start that failed (the role keeps a failed module's
+    registered result in a block/rescue)."""
     failed = {}
     for step, task in STEP_TASKS.items():
         for result in run.results(task, skipped=False):

@@ -34,7 +34,7 @@ from junitparser import JUnitXml
 
 from drs_emulator.pytest_plugin import PROJECT_A_ID, RunningEmulator
 
-from reliability_helpers import (EMULATOR_ARGS, STEP_FAILURES_HIDDEN, aksk_auth, assert_failed_steps_are_named, failed_steps,
+from reliability_helpers import (EMULATOR_ARGS, aksk_auth, assert_failed_steps_are_named, failed_steps,
                                  fatal_message, password_auth, run_playbook)
 
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
@@ -320,7 +320,7 @@ def assert_invariants(outcome):
 
 
 def cell_params():
-    return [pytest.param(cell.name, id=cell.name, marks=STEP_FAILURES_HIDDEN if cell.failing_steps else ())
+    return [pytest.param(cell.name, id=cell.name)
             for cell in matrix_cells()]
 
 
@@ -337,7 +337,6 @@ def test_the_matrix_has_at_least_30_cells_and_every_point_meets_every_kind():
     assert set('%s-%s' % (point, kind) for point in POINTS for kind in KINDS) <= set(names)
 
 
-@STEP_FAILURES_HIDDEN
 @runs_scenario('issue-one_job_fails_precheck-results_500_after_submission')
 def test_one_failed_precheck_and_500_on_every_result_poll_after_submission_start_none_of_50(outcomes, request):
     outcome = outcomes[request.function.scenario]
@@ -348,7 +347,6 @@ def test_one_failed_precheck_and_500_on_every_result_poll_after_submission_start
     assert_invariants(outcome)
 
 
-@STEP_FAILURES_HIDDEN
 @runs_scenario('issue-every_job_alarms-alarm_is_failure-results_500_after_submission')
 def test_alarm_items_as_failures_and_500_on_every_result_poll_after_submission_start_none_of_50(outcomes, request):
     outcome = outcomes[request.function.scenario]
@@ -357,7 +355,6 @@ def test_alarm_items_as_failures_and_500_on_every_result_poll_after_submission_s
     assert_invariants(outcome)
 
 
-@STEP_FAILURES_HIDDEN
 @runs_scenario('issue-results_500_for_the_whole_run')
 def test_precheck_results_answering_500_for_the_whole_run_fail_the_play_and_start_none_of_50(outcomes, request):
     outcome = outcomes[request.function.scenario]
@@ -366,7 +363,6 @@ def test_precheck_results_answering_500_for_the_whole_run_fail_the_play_and_star
     assert_invariants(outcome)
 
 
-@STEP_FAILURES_HIDDEN
 @runs_scenario('issue-aksk_with_a_wrong_secret_key')
 def test_a_wrong_secret_key_fails_the_play_and_starts_none_of_50(outcomes, request):
     outcome = outcomes[request.function.scenario]

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from reliability_helpers import STEP_FAILURES_HIDDEN, aksk_auth, assert_failed_steps_are_named, failed_steps, password_auth, run_playbook
+from reliability_helpers import aksk_auth, assert_failed_steps_are_named, failed_steps, password_auth, run_playbook
 
 JOBS = 200
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
@@ -155,7 +155,6 @@ def test_tokens_that_expire_before_the_client_expects_are_renewed_and_the_reques
     assert retries['reauth'] > 0
 
 
-@STEP_FAILURES_HIDDEN
 def test_jobs_busy_until_the_deadline_fail_the_play_naming_the_jobs_and_their_state(emu, collections_path, tmp_path):
     ids = load_fleet(emu, seed=60)[:40]
     emu.set_faults(busy_rate=1.0, endpoints=['batch-starting'])
@@ -178,7 +177,6 @@ def test_jobs_busy_until_the_deadline_fail_the_play_naming_the_jobs_and_their_st
     assert_failed_steps_are_named(run, failed_steps(run), tmp_path / 'reports')
 
 
-@STEP_FAILURES_HIDDEN
 def test_starts_answered_503_until_the_deadline_fail_the_play_and_start_nothing_twice(emu, collections_path, tmp_path):
     ids = load_fleet(emu, seed=70)[:30]
     emu.set_faults(error_rate=1.0, error_status=503, endpoints=['batch-starting'])
@@ -200,7 +198,6 @@ def test_starts_answered_503_until_the_deadline_fail_the_play_and_start_nothing_
     assert_failed_steps_are_named(run, failed_steps(run), tmp_path / 'reports')
 
 
-@STEP_FAILURES_HIDDEN
 def test_precheck_results_unreadable_until_the_deadline_hold_back_the_whole_fleet(emu, collections_path, tmp_path):
     ids = load_fleet(emu, seed=80)[:30]
     emu.set_faults(error_rate=1.0, error_status=502, endpoints=['batch-precheck-result'])

@@ -104,7 +104,7 @@ def test_subset_run_fails_the_play_for_the_jobs_that_failed_precheck(mixed_run):
     assert runner.rc == 2
     assert [stats['jobs'][job]['starts'] for job in MIXED] == [1, 1, 1, 0, 0, 0]
     # the two that failed pre-check and the backward task held back with its forward task
-    assert '3 of 6 jobs are not OK (1 held back because of the others); 0 step(s) failed.' in stdout(runner)
+    assert '3 of 6 jobs are not OK (1 held back because of the others); 2 step(s) failed.' in stdout(runner)
 
 
 def test_set_stats_summary_is_in_the_runner_artifacts(mixed_run):
@@ -117,7 +117,7 @@ def test_set_stats_summary_is_in_the_runner_artifacts(mixed_run):
     assert summary['jobs']['start_started'] == MIXED[:3]
     assert summary['jobs']['start_not_started'] == [MIXED[3], MIXED[4]]
     assert summary['jobs']['start_blocked'] == [MIXED[5]]
-    assert summary['errors'] == []  # both modules failed, but knew every job's fate: the rows tell it
+    assert [error['step'] for error in summary['errors']] == ['precheck', 'start']
     assert summary['counts']['precheck_passed'] == 4
     assert summary['counts']['start_started'] == 3
     assert summary['counts']['problems'] == 3
@@ -135,6 +135,8 @@ def test_junit_report_parses_and_counts_one_failure_per_job_that_failed_precheck
     precheck = suites['cloudops.drs.precheck_and_start.localhost precheck']
     start = suites['cloudops.drs.precheck_and_start.localhost start']
     assert (precheck.tests, precheck.failures, precheck.errors, precheck.skipped) == (6, 2, 0, 0)
+    steps = suites['cloudops.drs.precheck_and_start.localhost steps']
+    assert (steps.tests, steps.errors) == (2, 2)
     assert (start.tests, start.failures, start.errors, start.skipped) == (6, 0, 0, 3)
     failures = dict((case.name, case.result[0]) for case in precheck if case.result)
     assert sorted(failures) == ['role-mixed-dr-forward (%s)' % MIXED[4], 'role-mixed-legacy-crm (%s)' % MIXED[3]]

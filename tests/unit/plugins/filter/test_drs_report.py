@@ -87,7 +87,8 @@ def test_step_errors_name_each_failed_step_and_ignore_skipped_ones():
              ['status read', {'skipped': True}], ['crashed', {'failed': True}],
              ['known', {'failed': True, 'msg': 'Pre-check failed for 1 of 2 job(s)', 'fate_known': True}]]
     assert f.drs_step_errors(steps) == [{'step': 'precheck', 'msg': 'HTTP 401 APIGW.0301'},
-                                        {'step': 'crashed', 'msg': 'the step failed without a message'}]
+                                        {'step': 'crashed', 'msg': 'the step failed without a message'},
+                                        {'step': 'known', 'msg': 'Pre-check failed for 1 of 2 job(s)'}]
     with pytest.raises(AnsibleFilterError, match='pair'):
         f.drs_step_errors([['precheck']])
 

@@ -677,3 +677,19 @@ def test_an_unexpected_exception_keeps_every_per_job_result():
     assert result['msg'] == "Unexpected error (AttributeError): 'str' object has no attribute 'get'"
     assert [job['outcome'] for job in result['jobs']] == ['unknown'] and result['fate_known'] is False
     assert drs.starts == {jid(1): 0}
+
+
+def test_check_mode_predicts_a_failure_without_failing_and_says_why():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'), FakeJob(jid(2), status='START_JOB_FAILED', failed_reason='source unreachable'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'all_or_nothing': True}, drs, check_mode=True)
+    assert 'failed' not in result
+    assert [job['outcome'] for job in result['jobs']] == ['blocked', 'failed']
+    assert result['msg'].startswith('Nothing was started: 1 of 2 job(s) cannot start')
+    assert not [name for name in drs.methods() if name in MUTATING]
+
+
+def test_check_mode_still_fails_when_a_request_fails():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    drs.raise_on['batch_detail'] = DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+    result = run_module(module, {'jobs': [jid(1)]}, drs, check_mode=True)
+    assert result['failed'] is True and result['fate_known'] is False
