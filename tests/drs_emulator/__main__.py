@@ -48,11 +48,24 @@ def build_parser():
     source.add_argument("--jobs", type=int, metavar="N", help="generate a synthetic fleet of N jobs")
     parser.add_argument("--speed", type=_non_negative, default=1.0, help="emulator clock speed factor; 0 freezes it (default 1.0)")
     parser.add_argument("--max-jobs-per-call", type=int, default=10, help="jobs allowed per batch call; 0 = unlimited (default 10)")
-    parser.add_argument("--profile", choices=("otc", "hw"), default="otc", help="cloud profile for status codes (default otc)")
+    parser.add_argument("--profile", choices=tuple(sorted(model.PROFILES)), default="otc",
+                        help="cloud profile (otc, hw) and reading of the open questions (pessimistic, hw-pessimistic: "
+                             "every reading switch on); default otc")
     parser.add_argument("--token-ttl", type=_positive, default=86400, help="token lifetime in emulator seconds (default 86400)")
     parser.add_argument("--tls-dir", metavar="DIR", help="serve HTTPS with a CA + server cert created in (or reused from) DIR")
     parser.add_argument("--seed", type=int, default=0, help="seed for fault injection and --jobs generation (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every request (no headers or bodies) to stderr")
+    parser.add_argument("--state-file", metavar="PATH", help="load the state from PATH at start (if it exists) and save it there")
+    readings = parser.add_argument_group("readings of the open questions (default: as the profile says)")
+    readings.add_argument("--start-lag", type=_non_negative, metavar="SECONDS",
+                          help="reads keep showing CONFIGURATION this many emulator seconds after an accepted start")
+    readings.add_argument("--wrong-state-400", action=argparse.BooleanOptionalAction, default=None,
+                          help="DRS.M00304/M05004 of an action as a whole-request HTTP 400")
+    readings.add_argument("--precheck-preconditions", action=argparse.BooleanOptionalAction, default=None,
+                          help="batch-precheck refuses jobs whose connection test or configuration is not done")
+    readings.add_argument("--precheck-result-config-only", action=argparse.BooleanOptionalAction, default=None,
+                          help="batch-precheck-result answers only for CONFIGURATION jobs")
+    readings.add_argument("--read-max-jobs", type=int, metavar="N", help="ids allowed in one read call (1..100)")
     faults = parser.add_argument_group("faults (all default to off)")
     faults.add_argument("--latency-ms", type=_non_negative, default=0, help="fixed latency added to each DRS reply")
     faults.add_argument("--jitter-ms", type=_non_negative, default=0, help="random extra latency, uniform 0..MS")
@@ -99,14 +112,24 @@ def build_state(args):
     else:
         fixture = model.default_fixture()
     clock = model.Clock(speed=args.speed)
-    return model.EmulatorState(fixture, clock, max_jobs_per_call=args.max_jobs_per_call, profile=args.profile)
+    return model.EmulatorState(fixture, clock, max_jobs_per_call=args.max_jobs_per_call, profile=args.profile,
+                               readings=reading_overrides(args))
+
+
+def reading_overrides(args):
+    """The reading switches given on the command line (the others come from the profile)."""
+    given = {"start_lag_seconds": args.start_lag, "wrong_state_400": args.wrong_state_400,
+             "precheck_preconditions": args.precheck_preconditions,
+             "precheck_result_config_only": args.precheck_result_config_only, "read_max_jobs": args.read_max_jobs}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def build_server(args):
     """Create the (bound, not yet serving) EmulatorServer for parsed arguments."""
     state = build_state(args)
     context = server_context(args.tls_dir) if args.tls_dir else None
-    return EmulatorServer((args.host, args.port), state, FaultInjector(fault_settings(args)), verbose=args.verbose, ssl_context=context)
+    return EmulatorServer((args.host, args.port), state, FaultInjector(fault_settings(args)), verbose=args.verbose,
+                          ssl_context=context, state_file=args.state_file)
 
 
 def main(argv=None):
@@ -133,6 +156,7 @@ def main(argv=None):
     server.shutdown()
     server.server_close()
     worker.join(5)
+    server.save_state()
     return 0
 
 

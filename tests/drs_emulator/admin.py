@@ -8,6 +8,8 @@
     GET  jobs              {"jobs": [admin view]}        GET jobs/{id}  one job
     POST jobs              {"replace": true, "fixture": {...}} or {"replace": true, "generate": {"n": 200, "seed": 1, ...}}
     GET  clock             {"clock_ms": ..., "speed": ...}
+    GET  readings          {"profile": ..., "cloud": ..., "readings": {...}}
+    POST readings          merge reading switches ({"start_lag_seconds": 30, "wrong_state_400": true, ...})
     POST clock             {"advance": seconds} and/or {"speed": F}   (speed 0 freezes the clock)
 """
 
@@ -15,7 +17,7 @@ import json
 
 from drs_emulator import model
 
-RESET_DEFAULTS = {"jobs": True, "stats": True, "faults": True, "tokens": False}
+RESET_DEFAULTS = {"jobs": True, "stats": True, "faults": True, "tokens": False, "readings": True}
 
 
 class AdminError(Exception):
@@ -58,7 +60,7 @@ def health(server, body):  # pylint: disable=unused-argument
     """GET health."""
     state = server.state
     return 200, {"status": "ok", "jobs": _job_count(state), "clock_ms": state.clock.now_ms(), "speed": state.clock.speed,
-                 "profile": state.profile}
+                 "profile": state.profile_name}
 
 
 def stats(server, body):  # pylint: disable=unused-argument
@@ -111,6 +113,9 @@ def post_reset(server, body):
     if options["tokens"]:
         server.iam.tokens.clear()
         done.append("tokens")
+    if options["readings"]:
+        server.state.restore_readings()
+        done.append("readings")
     return 200, {"reset": done}
 
 
@@ -192,7 +197,27 @@ def post_clock(server, body):
     return 200, _clock_view(server.state)
 
 
+def _readings_view(state):
+    return {"profile": state.profile_name, "cloud": state.profile, "readings": dict(state.readings)}
+
+
+def get_readings(server, body):  # pylint: disable=unused-argument
+    """GET readings: the profile and its reading switches."""
+    return 200, _readings_view(server.state)
+
+
+def post_readings(server, body):
+    """POST readings: change reading switches (partial); POST reset puts back the start-up values."""
+    try:
+        server.state.set_readings(_json_object(body))
+    except ValueError as error:
+        raise AdminError(str(error)) from error
+    return 200, _readings_view(server.state)
+
+
 ROUTES = {
+    ("GET", "/readings"): get_readings,
+    ("POST", "/readings"): post_readings,
     ("GET", "/health"): health,
     ("GET", "/stats"): stats,
     ("GET", "/faults"): get_faults,

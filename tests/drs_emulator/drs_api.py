@@ -138,13 +138,13 @@ def _parse_body(body):
 # ---------------------------------------------------------------------------------------------------------------
 # Whole-request validation
 
-def _jobs_field(state, request):
+def _jobs_field(state, request, limit=None):
     jobs = request.get("jobs")
     if jobs is None or jobs == [] or jobs == "":
         raise _empty("jobs")
     if not isinstance(jobs, list):
         raise _invalid("jobs", "It must be an array.")
-    limit = state.max_jobs_per_call
+    limit = state.max_jobs_per_call if limit is None else limit
     if limit and len(jobs) > limit:
         raise _invalid("jobs", "A maximum of %d jobs can be processed in one request; %d were sent." % (limit, len(jobs)))
     return jobs
@@ -161,7 +161,7 @@ def _check_unique(ids):
 
 
 def _read_ids(state, request):
-    ids = _jobs_field(state, request)
+    ids = _jobs_field(state, request, state.read_limit())
     for job_id in ids:
         if job_id in (None, ""):
             raise _empty("job_id")
@@ -215,6 +215,15 @@ def _check_is_sync_re_edit(state, entry):  # pylint: disable=unused-argument
         raise _invalid("is_sync_re_edit", "It must be a boolean.")
 
 
+def _check_page(cur_page, per_page):
+    if per_page < 0 or cur_page < 0:
+        raise ApiError(400, "DRS.M00210", "Invalid Page value: per_page must be 0 to 100 and cur_page at least 0.")
+    if per_page == 0 and cur_page > 1:
+        raise ApiError(400, "DRS.M00210", "Invalid Page value: when per_page is 0, cur_page can only be 0 or 1.")
+    if per_page > PAGE_MAX:
+        raise ApiError(400, "DRS.M00211", "The page exceeds the upper limit: per_page may be at most %d." % PAGE_MAX)
+
+
 def _page_value(page, name, default):
     value = page.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -223,7 +232,11 @@ def _page_value(page, name, default):
 
 
 def _page_slice(request, items, default_per_page):
-    """Apply ``page_req`` (status/detail): per_page 0..100 (0 = all), cur_page 1..page count."""
+    """Apply ``page_req`` (status/detail): per_page 0..100, cur_page 1..page count; 0 in either means every item.
+
+    The SDK's PageReq: "cur_page ... 0 returns every item; when per_page is 0, cur_page may only be 0 or 1" and
+    "per_page ... 0 returns every item" (MODEL.md, choice 1).
+    """
     page = request.get("page_req")
     if page is None:
         page = {}
@@ -231,10 +244,9 @@ def _page_slice(request, items, default_per_page):
         raise ApiError(400, "DRS.M00210", "Invalid Page value: page_req must be an object.")
     per_page = _page_value(page, "per_page", default_per_page)
     cur_page = _page_value(page, "cur_page", 1)
-    if per_page < 0 or cur_page < 1:
-        raise ApiError(400, "DRS.M00210", "Invalid Page value: per_page must be 0 to 100 and cur_page at least 1.")
-    if per_page > PAGE_MAX:
-        raise ApiError(400, "DRS.M00211", "The page exceeds the upper limit: per_page may be at most %d." % PAGE_MAX)
+    _check_page(cur_page, per_page)
+    if cur_page == 0:
+        return items
     pages = 1 if per_page == 0 else max(1, int(math.ceil(len(items) / float(per_page))))
     if cur_page > pages:
         raise ApiError(400, "DRS.M00211", "The page exceeds the upper limit: cur_page %d is greater than the page count %d."
@@ -258,20 +270,47 @@ def _read_batch(call, request, build, id_key, msg_key, paged=False):
         for job_id in chosen:
             job, missing = state.lookup(call.project_id, job_id, now)
             if job is None:
+                deleted = state.deleted_job(call.project_id, job_id) if call.endpoint == "batch-status" else None
+                if deleted is not None:  # batch-status shows a deleted job as DELETED (SDK enum, Terraform providers)
+                    results.append({"id": job_id, "status": "DELETED"})
+                    continue
                 results.append({id_key: job_id, "error_code": missing, msg_key: MESSAGES[missing]})
                 continue
             state.record_request(job_id, call.endpoint)
             results.append(build(call, job, now))
-    return {"count": len(ids), "results": results}
+    return {"count": len(results), "results": results}
 
 
 def _failed(job_id, error_code, error_msg):
     return {"id": job_id, "status": "failed", "error_code": error_code, "error_msg": error_msg}
 
 
+# Per-job refusals that the reading wrong_state_400 turns into a whole-request HTTP 400 (OTC error table).
+WHOLE_REQUEST_CODES = ("DRS.M00304", "DRS.M05004")
+
+
 def _action_batch(call, request, fields, act):
-    """Run an action endpoint: each job succeeds or fails on its own (unknown, busy, refused by the state machine)."""
+    """Run an action endpoint: each job succeeds or fails on its own (unknown, busy, refused by the state machine).
+
+    With the reading ``wrong_state_400`` a DRS.M00304 / M05004 refusal of any job fails the whole request instead:
+    HTTP 400 ``{"error_code", "error_msg"}``, and no job of the request changes (nothing is recorded either).
+    """
     items = _action_items(call.state, request, fields)
+    state = call.state
+    with state.lock:
+        if not state.reading("wrong_state_400"):
+            return _run_actions(call, items, act)
+        token = state.checkpoint([item["job_id"] for item in items])
+        body = _run_actions(call, items, act)
+        refused = [item for item in body["results"] if item.get("error_code") in WHOLE_REQUEST_CODES]
+        if not refused:
+            return body
+        state.rollback(token)
+        first = refused[0]
+        raise ApiError(400, first["error_code"], "%s (task %s)" % (first["error_msg"], first["id"]))
+
+
+def _run_actions(call, items, act):
     state = call.state
     results = []
     with state.lock:
@@ -318,7 +357,7 @@ def _delete_jobs(call, request):
     def act(call, job, item, now):
         delete_type = item["delete_type"]
         if delete_type == "delete":
-            call.state.delete_job(job)
+            call.state.delete_job(job, now)
         elif delete_type in model.TERMINATE_FROM:
             call.state.terminate_job(job, delete_type, now)
         else:
@@ -344,8 +383,8 @@ def _retry(call, request):
 # Read endpoints
 
 def _status(call, request):
-    def build(call, job, now):  # pylint: disable=unused-argument
-        return {"id": job.id, "status": job.status}
+    def build(call, job, now):
+        return {"id": job.id, "status": call.state.visible_status(job, now)}
     return call.success_status(), _read_batch(call, request, build, "id", "error_message", paged=True)
 
 
@@ -356,11 +395,26 @@ def _precheck_result(call, request):
         if job.precheck is None:
             return {"precheck_id": job.id, "error_code": "DRS.M00304",
                     "error_msg": "%s No pre-check has been submitted for this task." % model.MSG_WRONG_STATUS}
+        if call.state.reading("precheck_result_config_only") and job.status != "CONFIGURATION":
+            return {"precheck_id": job.id, "error_code": "DRS.M00304",
+                    "error_msg": "%s Pre-check results can be queried only in CONFIGURATION (task status: %s)."
+                    % (model.MSG_WRONG_STATUS, job.status)}
         snap = job.precheck.snapshot(now)
         return {"precheck_id": job.id, "result": snap["result"], "process": snap["process"],
                 "total_passed_rate": snap["total_passed_rate"], "rds_instance_id": _instance_id(job, "ta"),
-                "job_direction": job.spec["job_direction"], "precheck_result": snap["items"]}
+                "job_direction": job.spec["job_direction"],
+                "precheck_result": [_precheck_item(item) for item in snap["items"]]}
     return call.success_status(), _read_batch(call, request, build, "precheck_id", "error_msg")
+
+
+def _precheck_item(item):
+    """PASSED items carry only item, result, group (and data when there is some), as in the OTC examples."""
+    if item["result"] != "PASSED":
+        return item
+    shown = {"item": item["item"], "result": item["result"], "group": item["group"]}
+    if item.get("data"):
+        shown["data"] = item["data"]
+    return shown
 
 
 def _progress(call, request):
@@ -369,7 +423,10 @@ def _progress(call, request):
         source = source or job
         status = source.status
         delays = source.delays_ms(now)
-        result = {"job_id": job.id, "progress": str(source.progress_percent(now)),
+        progress = source.progress_percent(now)
+        if source.effective_status() == "FULL_TRANSFER_COMPLETE":
+            progress = 0  # the OTC batch-progress page, example response 2
+        result = {"job_id": job.id, "progress": str(progress),
                   "incre_trans_delay": str(delays[0] // 1000) if delays else "-1", "task_mode": source.task_mode,
                   "transfer_status": status,
                   "process_time": model.ms_string(math.floor(now - delays[0] / 1000.0)) if delays and status == "INCRE_TRANSFER_STARTED" else "0",
@@ -415,7 +472,8 @@ def _delay_info(job, now, delay_ms):
     start = job.marks.get("INCRE_TRANSFER_STARTED", replicated)
     binlog = 514 + int(max(0.0, replicated - start) // 600)
     position = 197 + int(max(0.0, replicated - start) * 1000) % 100000000
-    return {"delay": str(delay_ms), "time": model.date_time_string(replicated), "gtid_set": "NA",
+    # time: the current time (Huawei drs_03_0117); the check point is the replicated position (now - delay).
+    return {"delay": str(delay_ms), "time": model.date_time_string(now), "gtid_set": "NA",
             "check_point": "mysql-bin.%06d:%d" % (binlog, position)}
 
 
@@ -487,7 +545,7 @@ def _endpoint(job, side, project):
     return endpoint
 
 
-def _detail_item(call, job, now):  # pylint: disable=unused-argument
+def _detail_item(call, job, now):
     state = call.state
     project = state.projects.get(job.project_id, {})
     spec = job.spec
@@ -496,7 +554,7 @@ def _detail_item(call, job, now):  # pylint: disable=unused-argument
     if job.parent_id:
         item["parent_id"] = job.parent_id
     item.update({
-        "name": job.name, "status": job.status, "description": spec["detail"].get("description", spec["description"]),
+        "name": job.name, "status": state.visible_status(job, now), "description": spec["detail"].get("description", spec["description"]),
         "create_time": model.ms_string(job.create_time), "task_type": job.task_mode,
         "source_endpoint": _endpoint(job, "so", project), "target_endpoint": _endpoint(job, "ta", project),
         "net_type": spec["net_type"], "failed_reason": job.failed_reason,
@@ -513,8 +571,8 @@ def _detail_item(call, job, now):  # pylint: disable=unused-argument
         "update_time": model.ms_string(job.since), "job_direction": spec["job_direction"], "db_use_type": job.db_use_type,
         "need_restart": False, "is_target_readonly": job.db_use_type != "cloudDataGuard" or job.role == "single",
         "conflict_policy": "overwrite", "filter_ddl_policy": "", "speed_limit": [], "schema_type": "Replication",
-        "node_num": spec["detail"].get("node_num", 1 if state.profile == "hw" else "1"), "object_switch": False,
-        "master_job_id": "", "full_mode": "", "struct_trans": True, "index_trans": True, "replace_definer": True,
+        "node_num": spec["detail"].get("node_num", 1), "object_switch": False,
+        "master_job_id": job.parent_id or "", "full_mode": "", "struct_trans": True, "index_trans": True, "replace_definer": True,
         "migrate_user": False, "sync_database": False, "target_root_db": {"db_name": "", "db_encoding": "utf8mb4"},
         "az_code": project.get("region", "") + "-01", "vpc_id": _uuid(_digest(digest + "vpc")),
         "subnet_id": _uuid(_digest(digest + "subnet")), "security_group_id": _uuid(_digest(digest + "sg")),
@@ -540,10 +598,7 @@ def _list_page(request):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ApiError(400, "DRS.M00210", "Invalid Page value: %s must be an integer." % name)
         values[name] = value
-    if values["cur_page"] < 1 or values["per_page"] < 0:
-        raise ApiError(400, "DRS.M00210", "Invalid Page value: per_page must be 0 to 100 and cur_page at least 1.")
-    if values["per_page"] > PAGE_MAX:
-        raise ApiError(400, "DRS.M00211", "The page exceeds the upper limit: per_page may be at most %d." % PAGE_MAX)
+    _check_page(values["cur_page"], values["per_page"])
     return values["cur_page"], values["per_page"]
 
 
@@ -562,10 +617,10 @@ def _list_filters(request):
     return db_use_type, status or None
 
 
-def _matches(job, request, db_use_type, status):
+def _matches(state, job, request, db_use_type, status, now):
     if job.db_use_type != db_use_type or job.role in ("forward", "backward"):
         return False
-    if status and job.status != status:
+    if status and state.visible_status(job, now) != status:
         return False
     for name, value in (("engine_type", job.engine_type), ("net_type", job.spec["net_type"])):
         if request.get(name) and request[name] != value:
@@ -577,12 +632,13 @@ def _matches(job, request, db_use_type, status):
     return True
 
 
-def _job_info(call, job):
-    info = {"id": job.id, "name": job.name, "status": job.status, "description": job.spec["description"],
+def _job_info(call, job, now):
+    info = {"id": job.id, "name": job.name, "status": call.state.visible_status(job, now), "description": job.spec["description"],
             "create_time": model.date_time_string(job.create_time), "engine_type": job.engine_type,
             "net_type": job.spec["net_type"], "billing_tag": False, "job_direction": job.spec["job_direction"],
-            "db_use_type": job.db_use_type, "task_type": job.task_mode, "node_newFramework": True,
-            "error_msg": job.failed_reason}
+            "db_use_type": job.db_use_type, "task_type": job.task_mode, "node_newFramework": True}
+    if job.failed_reason:
+        info["error_msg"] = job.failed_reason  # the failure reason (OTC example); no "" on every job
     if call.state.profile == "hw":
         info["job_action"] = _job_action(job)
     return info
@@ -608,14 +664,14 @@ def _list_jobs(call, request):
     state = call.state
     with state.lock:
         now = state.clock.now()
-        jobs = [job for job in state.project_jobs(call.project_id, now) if _matches(job, request, db_use_type, status)]
+        jobs = [job for job in state.project_jobs(call.project_id, now) if _matches(state, job, request, db_use_type, status, now)]
         jobs.sort(key=lambda job: (-job.create_time, job.id))
-        chosen = jobs if per_page == 0 else jobs[(cur_page - 1) * per_page:cur_page * per_page]
+        chosen = jobs if per_page == 0 or cur_page == 0 else jobs[(cur_page - 1) * per_page:cur_page * per_page]
         infos = []
         for job in chosen:
-            info = _job_info(call, job)
+            info = _job_info(call, job, now)
             if job.role == "parent":
-                info["children"] = [_job_info(call, state.get(child)) for child in (job.forward_id, job.backward_id) if child]
+                info["children"] = [_job_info(call, state.get(child), now) for child in (job.forward_id, job.backward_id) if child]
             infos.append(info)
     return call.success_status(), {"total_record": len(jobs), "jobs": infos}
 

@@ -111,6 +111,17 @@ class TokenStore:
             return None
         return record
 
+    def dump(self):
+        """The unexpired tokens, JSON-able (for --state-file)."""
+        now = self._clock.now()
+        with self._lock:
+            return [dict(record) for record in self._tokens.values() if record["expires"] > now]
+
+    def restore(self, records):
+        """Take back what :meth:`dump` wrote; tokens keep their ids and emulator-clock expiry."""
+        with self._lock:
+            self._tokens = {record["id"]: dict(record) for record in records}
+
     def clear(self):
         """Forget every token."""
         with self._lock:

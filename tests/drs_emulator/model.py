@@ -127,8 +127,77 @@ _HISTORY_ANCHOR = {
 }
 # A job loaded in one of these statuses has been started, so it must have passed a pre-check.
 _NEVER_STARTED = frozenset(("CREATING", "CREATE_FAILED", "CONFIGURATION"))
+# Statuses a start leads to, which the start lag (reading start_lag_seconds) hides behind CONFIGURATION.
+_LAGGED_STATUSES = frozenset(("WAITING_FOR_START", "STARTJOBING", "START_JOB_FAILED", "FULL_TRANSFER_STARTED",
+                              "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED"))
 
 RPO_RTO_LIMIT_MS = 60000
+# Default RTO as a share of the RPO at the start of the incremental phase (RPO and RTO are separate values).
+RTO_SHARE = 0.75
+
+# --------------------------------------------------------------------------------------------------------------
+# Profiles: the cloud (success codes, a few fields) plus the readings of the questions the sources leave open.
+# Each reading is a switch (MODEL.md, "Profiles and open questions"); "pessimistic" turns every one of them on.
+
+CLOUDS = ("otc", "hw")
+READING_DEFAULTS = {
+    "start_lag_seconds": 0.0,             # batch-status etc. keep showing CONFIGURATION this long after a start
+    "wrong_state_400": False,             # DRS.M00304 / M05004 of an action as a whole-request 400
+    "precheck_preconditions": False,      # batch-precheck refuses jobs whose connection test/configuration is not done
+    "precheck_result_config_only": None,  # batch-precheck-result only in CONFIGURATION (None: per cloud, otc yes, hw no)
+    "read_max_jobs": 10,                  # ids per call on read endpoints (0 = the --max-jobs-per-call limit only)
+}
+PESSIMISTIC_READINGS = {
+    "start_lag_seconds": 30.0,
+    "wrong_state_400": True,
+    "precheck_preconditions": True,
+    "precheck_result_config_only": True,
+    "read_max_jobs": 100,
+}
+PROFILES = {
+    "otc": ("otc", {}),
+    "hw": ("hw", {}),
+    "pessimistic": ("otc", PESSIMISTIC_READINGS),
+    "hw-pessimistic": ("hw", PESSIMISTIC_READINGS),
+}
+
+
+def check_readings(values):
+    """Validate reading switches (a partial dict); returns a normalised copy or raises ValueError."""
+    if not isinstance(values, dict):
+        raise ValueError("readings must be an object")
+    unknown = sorted(set(values) - set(READING_DEFAULTS))
+    if unknown:
+        raise ValueError("unknown reading(s): %s" % ", ".join(unknown))
+    result = {}
+    for key, value in values.items():
+        if key in ("wrong_state_400", "precheck_preconditions"):
+            if not isinstance(value, bool):
+                raise ValueError("%s must be a boolean" % key)
+        elif key == "precheck_result_config_only":
+            if value is not None and not isinstance(value, bool):
+                raise ValueError("%s must be a boolean or null" % key)
+        elif key == "start_lag_seconds":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
+                raise ValueError("start_lag_seconds must be a number >= 0")
+            value = float(value)
+        elif key == "read_max_jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                raise ValueError("read_max_jobs must be an integer from 0 to 100")
+        result[key] = value
+    return result
+
+
+def profile_readings(profile, overrides=None):
+    """(cloud, readings) of a profile name, with ``overrides`` applied; ValueError for an unknown profile."""
+    if profile not in PROFILES:
+        raise ValueError("profile must be one of %s" % ", ".join(sorted(PROFILES)))
+    cloud, switched = PROFILES[profile]
+    readings = dict(READING_DEFAULTS)
+    readings.update(switched)
+    readings.update(check_readings(overrides or {}))
+    return cloud, readings
+
 
 DEFAULT_TIMING = {
     "precheck_duration": 30.0,
@@ -138,7 +207,7 @@ DEFAULT_TIMING = {
     "release_duration": 10.0,
     "create_duration": 10.0,
     "rpo_initial_ms": 120000,
-    "rto_initial_ms": None,  # None: same as rpo_initial_ms
+    "rto_initial_ms": None,  # None: three quarters of rpo_initial_ms (RPO and RTO are separate values)
     "rpo_settle_seconds": 60.0,
     "steady_delay_ms": 0,
     "start_wait": 600.0,
@@ -486,7 +555,7 @@ def _normalize_keys(raw, projects, strict):
 
 _JOB_KEYS = frozenset(("id", "name", "project", "type", "engine_type", "task_mode", "status", "status_age", "description",
                        "net_type", "job_direction", "create_time", "precheck", "start", "dr", "detail", "paused_from",
-                       "timing"))
+                       "timing", "connection_tested", "configured"))
 _PRECHECK_KEYS = frozenset(("outcome", "duration", "items", "passed"))
 _START_KEYS = frozenset(("outcome", "duration", "full_duration", "switch_duration", "wait", "failed_reason"))
 _DR_KEYS = frozenset(("role", "parent", "rpo_initial_ms", "rto_initial_ms", "rpo_settle_seconds", "steady_delay_ms",
@@ -522,7 +591,7 @@ def _timing_for(job, defaults):
         if key in source:
             timing[target] = source[key]
     if timing["rto_initial_ms"] is None:
-        timing["rto_initial_ms"] = timing["rpo_initial_ms"]
+        timing["rto_initial_ms"] = int(timing["rpo_initial_ms"] * RTO_SHARE)
     for key, value in timing.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             raise ValueError("job %s: timing %s must be a number >= 0" % (job.get("id"), key))
@@ -626,7 +695,15 @@ def normalize_job(job, projects, defaults, index=0):
         "start_outcome": start_outcome, "start_failed_reason": start.get("failed_reason", DEFAULT_START_FAILED_REASON),
         "dr": dr_spec, "detail": copy.deepcopy(detail), "paused_from": paused_from,
         "timing": _timing_for(job, defaults),
+        "connection_tested": _flag(job, "connection_tested", where), "configured": _flag(job, "configured", where),
     }
+
+
+def _flag(job, key, where):
+    value = job.get(key, True)
+    if not isinstance(value, bool):
+        raise ValueError("%s.%s must be a boolean" % (where, key))
+    return value
 
 
 def normalize_fixture(fixture, base_projects=None):
@@ -665,13 +742,28 @@ def normalize_fixture(fixture, base_projects=None):
 def settle_curve(elapsed, initial_ms, settle_seconds, steady_ms):
     """Replication delay (ms) ``elapsed`` seconds into the incremental phase.
 
-    It falls linearly from ``initial_ms`` and crosses 60 000 ms exactly at ``settle_seconds``, after which it is
-    ``steady_ms``. An ``initial_ms`` already under 60 000 falls to ``steady_ms`` instead.
+    It eases out from ``initial_ms`` to ``steady_ms`` along a quadratic curve (fast at first, ever slower) chosen so
+    that it is under 60 000 ms from ``settle_seconds`` on (59 999 ms at that moment, 60 000 ms or more before). It
+    keeps falling gradually below 60 s and reaches ``steady_ms`` only at ``settle_total(...)`` seconds (about 205 s
+    for the defaults), so every threshold under 60 s is crossed at its own time. An ``initial_ms`` under 60 000
+    eases down to ``steady_ms`` in ``settle_seconds``.
     """
-    if elapsed >= settle_seconds or settle_seconds <= 0:
+    total = settle_total(initial_ms, settle_seconds, steady_ms)
+    if elapsed >= total:
         return int(steady_ms)
-    floor = RPO_RTO_LIMIT_MS if initial_ms >= RPO_RTO_LIMIT_MS else steady_ms
-    return int(math.ceil(initial_ms - (initial_ms - floor) * (elapsed / settle_seconds)))
+    remaining = 1.0 - max(0.0, elapsed) / total
+    return int(round(steady_ms + (float(initial_ms) - steady_ms) * remaining * remaining))
+
+
+def settle_total(initial_ms, settle_seconds, steady_ms):
+    """Seconds after which :func:`settle_curve` has reached ``steady_ms``."""
+    span = float(initial_ms) - float(steady_ms)
+    if settle_seconds <= 0 or span <= 0:
+        return 0.0
+    under = RPO_RTO_LIMIT_MS - 1
+    if initial_ms > under > steady_ms:
+        return settle_seconds / (1.0 - math.sqrt((under - steady_ms) / span))
+    return float(settle_seconds)
 
 
 class Precheck:
@@ -713,7 +805,7 @@ class Job:
     __slots__ = ("spec", "id", "project_id", "name", "db_use_type", "engine_type", "task_mode", "role", "parent_id",
                  "forward_id", "backward_id", "timing", "status", "since", "start_at", "start_fail", "paused_from",
                  "paused_elapsed", "paused_at", "pause_mode", "marks", "precheck", "precheck_runs", "create_time",
-                 "failed_reason")
+                 "failed_reason", "start_accepted_at")
 
     def __init__(self, spec, loaded_at):
         self.spec = spec
@@ -739,6 +831,7 @@ class Job:
         created = spec["create_time_ms"]
         self.create_time = created / 1000.0 if created is not None else loaded_at - 86400.0 + spec["create_offset"]
         self.failed_reason = spec["start_failed_reason"] if self.status == "START_JOB_FAILED" else ""
+        self.start_accepted_at = None
         if self.status == "PAUSING":
             self._load_paused(spec["paused_from"])
         self._synthesize_history()
@@ -881,8 +974,8 @@ class Job:
             elapsed, extra = now - self.since, 0
         elif self.status == "PAUSING" and self.paused_from == "INCRE_TRANSFER_STARTED":
             elapsed, extra = self.paused_elapsed, int((now - self.paused_at) * 1000)
-        elif self.status == "INCRE_TRANSFER_FAILED":
-            elapsed, extra = timing["rpo_settle_seconds"], int((now - self.since) * 1000)
+        elif self.status == "INCRE_TRANSFER_FAILED":  # the delay had settled; it grows while the task is failed
+            elapsed, extra = math.inf, int((now - self.since) * 1000)
         else:
             return None
         rpo = settle_curve(elapsed, timing["rpo_initial_ms"], timing["rpo_settle_seconds"], timing["steady_delay_ms"])
@@ -934,16 +1027,52 @@ def wrong_status(reason):
     return Refusal("DRS.M00304", "%s %s" % (MSG_WRONG_STATUS, reason))
 
 
+STATE_FILE_VERSION = 1
+_JOB_STATE_FIELDS = ("status", "since", "start_at", "start_fail", "paused_from", "paused_elapsed", "paused_at",
+                     "pause_mode", "marks", "precheck_runs", "create_time", "failed_reason", "start_accepted_at")
+
+
+def _dump_job(job):
+    entry = {"spec": job.spec}
+    entry.update((name, getattr(job, name)) for name in _JOB_STATE_FIELDS)
+    if job.precheck is not None:
+        entry["precheck"] = {"mode": job.precheck.mode, "started_at": job.precheck.started_at,
+                             "duration": job.precheck.duration, "items": job.precheck.items}
+    return entry
+
+
+def _load_job(entry, now):
+    job = Job(entry["spec"], now)
+    for name in _JOB_STATE_FIELDS:
+        setattr(job, name, entry[name])
+    run = entry.get("precheck")
+    job.precheck = Precheck(run["mode"], run["started_at"], run["duration"], run["items"]) if run else None
+    return job
+
+
+def _split_deleted(jobs):
+    """Take the jobs loaded as DELETED out of ``jobs`` (they go to the deleted store); dual-active members cannot."""
+    buried = {}
+    for job in list(jobs.values()):
+        if job.status == "DELETED":
+            if job.role in ("parent", "forward", "backward"):
+                raise ValueError("job %s: a dual-active task cannot be loaded as DELETED" % job.id)
+            buried[job.id] = jobs.pop(job.id)
+    return buried
+
+
 class EmulatorState:
     """Projects, users, keys and jobs of one emulator, with the state machine operations the API calls."""
 
-    def __init__(self, fixture, clock, max_jobs_per_call=10, profile="otc"):
-        if profile not in ("otc", "hw"):
-            raise ValueError("profile must be otc or hw")
+    def __init__(self, fixture, clock, max_jobs_per_call=10, profile="otc", readings=None):
+        cloud, self.readings = profile_readings(profile, readings)
         self.lock = threading.RLock()
         self.clock = clock
         self.max_jobs_per_call = int(max_jobs_per_call)
-        self.profile = profile
+        self.profile = cloud            # the cloud: "otc" or "hw" (success codes, a few fields)
+        self.profile_name = profile     # as given: otc, hw, pessimistic, hw-pessimistic
+        self._start_readings = dict(self.readings)
+        self._deleted_jobs = {}
         self.projects = {}
         self.users = []
         self.access_keys = []
@@ -969,21 +1098,29 @@ class EmulatorState:
                 specs[spec["id"]] = spec
                 jobs[spec["id"]] = Job(spec, now)
             try:
+                buried = _split_deleted(jobs)
                 self._link_groups(jobs, now)
             except ValueError:
                 self._link_groups(self._jobs, now)
                 raise
             if replace:
                 self.users, self.access_keys = data["users"], data["access_keys"]
-                self._deleted, self._stats = {}, {}
+                self._deleted, self._deleted_jobs, self._stats = {}, {}, {}
             else:
                 self.users = self._merge(self.users, data["users"], "name")
                 self.access_keys = self._merge(self.access_keys, data["access_keys"], "access")
             self.projects, self._specs, self._jobs = data["projects"], specs, jobs
             for spec in data["jobs"]:
                 self._deleted.pop(spec["id"], None)
+                self._deleted_jobs.pop(spec["id"], None)
                 self._stats.pop(spec["id"], None)
+            self._add_deleted(buried)
             return {"jobs": len(self._jobs)}
+
+    def _add_deleted(self, buried):
+        for job in buried.values():
+            self._deleted[job.id] = job.project_id
+            self._deleted_jobs[job.id] = job
 
     @staticmethod
     def _merge(current, new, key):
@@ -1017,8 +1154,76 @@ class EmulatorState:
         with self.lock:
             now = self.clock.now()
             self._jobs = {job_id: Job(spec, now) for job_id, spec in self._specs.items()}
-            self._deleted, self._stats = {}, {}
+            self._deleted, self._deleted_jobs, self._stats = {}, {}, {}
+            buried = _split_deleted(self._jobs)
             self._link_groups(self._jobs, now)
+            self._add_deleted(buried)
+
+    # -- readings (profile switches) -----------------------------------------------------------------------------
+
+    def set_readings(self, values):
+        """Change reading switches at run time (partial dict); returns the current readings."""
+        with self.lock:
+            self.readings.update(check_readings(values))
+            return dict(self.readings)
+
+    def restore_readings(self):
+        with self.lock:
+            self.readings = dict(self._start_readings)
+
+    def reading(self, key):
+        value = self.readings[key]
+        if key == "precheck_result_config_only" and value is None:
+            return self.profile == "otc"
+        return value
+
+    def read_limit(self):
+        """Ids allowed in one read call: ``read_max_jobs`` (0 = none of its own), never above an unlimited cap."""
+        if not self.max_jobs_per_call:
+            return 0
+        return self.readings["read_max_jobs"] or self.max_jobs_per_call
+
+    def visible_status(self, job, now):
+        """The status reads show: CONFIGURATION during the start lag after an accepted start, else the status."""
+        lag = self.readings["start_lag_seconds"]
+        if (lag and job.start_accepted_at is not None and now < job.start_accepted_at + lag
+                and job.status in _LAGGED_STATUSES):
+            return "CONFIGURATION"
+        return job.status
+
+    # -- transactions (whole-request refusals leave every job as it was) -------------------------------------------
+
+    def checkpoint(self, job_ids):
+        """Remember the jobs (and their dual-active groups) ``job_ids`` may touch, for :meth:`rollback`."""
+        with self.lock:
+            ids = set()
+            for job_id in job_ids:
+                job = self._jobs.get(job_id)
+                if job is None:
+                    continue
+                parent = self._jobs.get(job.parent_id) if job.parent_id else job
+                ids.update(member.id for member in self._members(parent or job))
+                ids.add(job_id)
+            saved = {}
+            for job_id in ids:
+                job = self._jobs[job_id]
+                clone = copy.copy(job)
+                clone.marks = dict(job.marks)
+                saved[job_id] = clone
+            return {"jobs": saved, "stats": {job_id: copy.deepcopy(self._stats.get(job_id)) for job_id in ids}}
+
+    def rollback(self, token):
+        """Put back what :meth:`checkpoint` saved (jobs, deletions, per-job stats)."""
+        with self.lock:
+            for job_id, clone in token["jobs"].items():
+                self._jobs[job_id] = clone
+                self._deleted.pop(job_id, None)
+                self._deleted_jobs.pop(job_id, None)
+            for job_id, stats in token["stats"].items():
+                if stats is None:
+                    self._stats.pop(job_id, None)
+                else:
+                    self._stats[job_id] = stats
 
     def project_by_name(self, name):
         for project in self.projects.values():
@@ -1070,6 +1275,11 @@ class EmulatorState:
 
     def get(self, job_id):
         return self._jobs.get(job_id)
+
+    def deleted_job(self, project_id, job_id):
+        """A deleted job (status DELETED) of the project, or None."""
+        job = self._deleted_jobs.get(job_id)
+        return job if job is not None and job.project_id == project_id else None
 
     def project_jobs(self, project_id, now):
         jobs = [job for job in self._jobs.values() if job.project_id == project_id]
@@ -1149,6 +1359,12 @@ class EmulatorState:
         if job.status not in PRECHECK_FROM[mode]:
             raise wrong_status("Task status: %s; a %s pre-check is possible only in %s." % (
                 job.status, mode, ", ".join(sorted(PRECHECK_FROM[mode]))))
+        if mode == "forStartJob" and self.reading("precheck_preconditions"):
+            if not job.spec["connection_tested"]:
+                raise wrong_status("The connection test of the source and destination databases has not succeeded; "
+                                   "run batch-connection first.")
+            if not job.spec["configured"]:
+                raise wrong_status("The task has not been configured; call batch-modification first.")
         stats = self._stats_for(job.id)
         if job.precheck is not None and job.precheck.mode == mode and not job.precheck.finished(now):
             return job.precheck  # the running pre-check goes on; a second submission is accepted
@@ -1169,6 +1385,7 @@ class EmulatorState:
             job.enter("WAITING_FOR_START", now, self._record_transition)
         else:
             job.enter("STARTJOBING", now, self._record_transition)
+        job.start_accepted_at = now
         self._stats_for(job.id)["starts"] += 1
         self._after_change(job, now)
 
@@ -1239,15 +1456,62 @@ class EmulatorState:
                 member.paused_from = member.paused_at = None
                 member.enter("RELEASE_RESOURCE_STARTED", now, self._record_transition)
 
-    def delete_job(self, job):
+    def delete_job(self, job, now=None):
         if job.role in ("forward", "backward"):
             raise Refusal("DRS.M00308", MSG_ONLY_PARENT + " Delete a dual-active DR through its parent task.")
         if job.status not in DELETE_FROM:
             raise wrong_status("Task status: %s; only tasks in %s can be deleted." % (job.status, ", ".join(sorted(DELETE_FROM))))
+        now = self.clock.now() if now is None else now
         targets = self._members(job) if job.role == "parent" else [job]
         for member in targets:
-            del self._jobs[member.id]
-            self._deleted[member.id] = member.project_id
+            self._bury(member, now)
+
+    def _bury(self, job, now, record=True):
+        """Move a job to the deleted store: status DELETED, later calls for its id answer DRS.M05004."""
+        if record:
+            job.enter("DELETED", now, self._record_transition)
+        else:
+            job.status, job.since = "DELETED", now
+        self._jobs.pop(job.id, None)
+        self._deleted[job.id] = job.project_id
+        self._deleted_jobs[job.id] = job
+
+    # -- state file (--state-file) ------------------------------------------------------------------------------
+
+    def dump(self):
+        """Everything a restarted emulator needs to go on where this one stopped, as JSON-able data."""
+        with self.lock:
+            return {
+                "version": STATE_FILE_VERSION,
+                "clock": {"now": self.clock.now(), "real": time.time(), "speed": self.clock.speed},
+                "projects": list(self.projects.values()), "users": self.users, "access_keys": self.access_keys,
+                "specs": list(self._specs.values()),
+                "jobs": [_dump_job(job) for job in self._jobs.values()],
+                "deleted": [_dump_job(job) for job in self._deleted_jobs.values()],
+                "deleted_ids": dict(self._deleted),
+                "stats": self._stats,
+            }
+
+    def restore(self, data):
+        """Load what :meth:`dump` wrote; the clock jumps ahead by the real time the emulator was down."""
+        if not isinstance(data, dict) or data.get("version") != STATE_FILE_VERSION:
+            raise ValueError("the state file is not a version %d emulator state" % STATE_FILE_VERSION)
+        with self.lock:
+            saved = data["clock"]
+            down = max(0.0, time.time() - float(saved["real"]))
+            target = float(saved["now"]) + down * float(saved["speed"])
+            now = self.clock.now()
+            if target > now:
+                self.clock.advance(target - now)
+            now = self.clock.now()
+            self.projects = {project["id"]: project for project in data["projects"]}
+            self.users, self.access_keys = data["users"], data["access_keys"]
+            self._specs = {spec["id"]: spec for spec in data["specs"]}
+            self._jobs = {entry["spec"]["id"]: _load_job(entry, now) for entry in data["jobs"]}
+            self._deleted_jobs = {entry["spec"]["id"]: _load_job(entry, now) for entry in data["deleted"]}
+            self._deleted = dict(data["deleted_ids"])
+            self._stats = data["stats"]
+            self._link_groups(self._jobs, now)
 
     # -- admin view --------------------------------------------------------------------------------------------
 
@@ -1264,9 +1528,9 @@ class EmulatorState:
             return view
 
     def job_admin_view(self, job_id):
-        """One job's admin view, or None."""
+        """One job's admin view (deleted jobs too, with status DELETED), or None."""
         with self.lock:
-            job = self._jobs.get(job_id)
+            job = self._jobs.get(job_id) or self._deleted_jobs.get(job_id)
             if job is None:
                 return None
             now = self.clock.now()
@@ -1293,5 +1557,7 @@ class EmulatorState:
             "pause_mode": job.pause_mode, "progress": job.progress_percent(now),
             "rpo_ms": delays[0] if delays else None, "rto_ms": delays[1] if delays else None,
             "role": job.role, "parent_id": job.parent_id, "forward_id": job.forward_id, "backward_id": job.backward_id,
-            "precheck": precheck, "precheck_runs": job.precheck_runs,
+            "precheck": precheck, "precheck_runs": job.precheck_runs, "visible_status": self.visible_status(job, now),
+            "start_accepted_at_ms": to_ms(job.start_accepted_at) if job.start_accepted_at is not None else None,
+            "connection_tested": job.spec["connection_tested"], "configured": job.spec["configured"],
         }

@@ -237,9 +237,14 @@ class RunningEmulator:
         """GET /_emulator/stats."""
         return self.admin("GET", "stats")
 
-    def reset(self, jobs=True, stats=True, faults=True, tokens=False):
-        """POST /_emulator/reset."""
-        return self.admin("POST", "reset", {"jobs": jobs, "stats": stats, "faults": faults, "tokens": tokens})
+    def reset(self, jobs=True, stats=True, faults=True, tokens=False, readings=True):
+        """POST /_emulator/reset (``readings``: the reading switches back to their start-up values)."""
+        return self.admin("POST", "reset", {"jobs": jobs, "stats": stats, "faults": faults, "tokens": tokens,
+                                            "readings": readings})
+
+    def set_readings(self, **readings):
+        """POST /_emulator/readings: change reading switches (``start_lag_seconds=30``, ``wrong_state_400=True`` ...)."""
+        return self.admin("POST", "readings", readings)
 
     def load_jobs(self, fixture_or_generate, replace=True):
         """Load jobs: a fixture dict, ``{"generate": {...}}``/``{"fixture": {...}}``, an int (generate N) or a fixture file path."""

@@ -4,12 +4,13 @@ Routes
     POST /v3/auth/tokens           IAM: get a token (password or token method)
     GET  /v3/auth/tokens           IAM: verify a token (X-Auth-Token + X-Subject-Token)
     GET  /v3/projects              IAM: list projects (token or AK/SK; ?name=)
-    *    /v3/{project_id}/jobs...  DRS (auth -> faults -> drs_api.handle); /drs/v3/... is a tolerant alias
+    *    /v3/{project_id}/jobs...  DRS (auth -> faults -> Content-Type -> drs_api.handle); /drs/v3/... is a tolerant alias
     *    /_emulator/...            admin API (no auth, no faults, not counted in stats)
 Everything else answers 404 with an API-gateway style JSON body.
 """
 
 import json
+import os
 import re
 import socket
 import ssl
@@ -29,6 +30,15 @@ JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 MAX_BODY_BYTES = 12 * 1024 * 1024
 DRS_PATH_RE = re.compile(r"^(?:/drs)?/v3/([^/]+)(/jobs(?:/.*)?)$")
 NOT_FOUND_MSG = "The API does not exist or has not been published in the environment."
+# OTC "HTTP Status Codes for General Requests" (drs_05_0003): 415, the description of that row.
+UNSUPPORTED_MEDIA_MSG = "Content-Type contained in the request header is not application/json."
+# DRS endpoints that change jobs: the state file is written after each of them (--state-file).
+MUTATING_ENDPOINTS = frozenset(("batch-precheck", "batch-starting", "batch-jobs", "batch-pause-task", "batch-retry-task"))
+
+
+def is_json_content_type(value):
+    """True for ``application/json`` with or without parameters (``;charset=UTF-8``), in any case."""
+    return bool(value) and value.split(";", 1)[0].strip().lower() == "application/json"
 
 
 class Request:
@@ -226,6 +236,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         path = request.raw_path
         if path == "/_emulator" or path.startswith("/_emulator/"):
             status, body = admin.handle(self.server, request.method, path[len("/_emulator"):], request.raw_query, request.body)
+            if request.method == "POST" and status == 200:
+                self.server.save_state()
             return Reply(status, body, counted=False)
         if path in ("/v3/auth/tokens", "/v3/auth/tokens/"):
             endpoint = "iam-tokens" if request.method == "POST" else "iam-tokens-verify"
@@ -243,6 +255,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         iam = self.server.iam
         if request.method == "POST":
             status, body, headers = iam.create_token(request.raw_query, request.headers, request.body)
+            if status == 201:
+                self.server.save_state()
         elif request.method in ("GET", "HEAD"):
             status, body, headers = iam.verify_token(request.raw_query, request.headers)
         else:
@@ -266,9 +280,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return Reply(error.status, error.body, endpoint=endpoint, auth=_credential_kind(request.headers))
 
         def process(plan):
+            if not is_json_content_type(request.headers.get("content-type")):
+                return Reply(415, {"error_msg": UNSUPPORTED_MEDIA_MSG}, auth=kind)
             self.server.stats.note_jobs_in_call(_jobs_in_body(request.body))
             busy = self.server.faults.busy_callback(plan)
             status, body = drs_api.handle(self.server.state, project_id, request.method, sub_path, request.body, busy=busy)
+            if endpoint in MUTATING_ENDPOINTS:
+                self.server.save_state()
             return Reply(status, body, auth=kind)
 
         return self._faulted(request, endpoint, False, process)
@@ -346,8 +364,10 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, state, faults=None, verbose=False, ssl_context=None):
+    def __init__(self, address, state, faults=None, verbose=False, ssl_context=None, state_file=None):
         self.state = state
+        self.state_file = state_file
+        self._save_lock = threading.Lock()
         self.faults = faults or FaultInjector()
         self.verbose = verbose
         self.ssl_context = ssl_context
@@ -359,6 +379,27 @@ class EmulatorServer(ThreadingHTTPServer):
             host = "127.0.0.1"
         self.base_url = "%s://%s:%d" % ("https" if ssl_context else "http", host, port)
         self.iam = IamService(state, self.faults, self.base_url)
+        if state_file and os.path.exists(state_file):
+            self.load_state()
+
+    def load_state(self):
+        """Read ``state_file`` (jobs, clock, stats, tokens) written by an earlier run."""
+        with open(self.state_file, encoding="utf-8") as handle:
+            data = json.load(handle)
+        self.state.restore(data["model"])
+        self.iam.tokens.restore(data.get("tokens", []))
+
+    def save_state(self):
+        """Write the state file atomically (temporary file + rename); nothing without --state-file."""
+        if not self.state_file:
+            return
+        with self._save_lock:
+            with self.state.lock:
+                data = {"model": self.state.dump(), "tokens": self.iam.tokens.dump()}
+            temporary = "%s.%d.tmp" % (self.state_file, os.getpid())
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(temporary, self.state_file)
 
     def get_request(self):
         sock, address = super().get_request()

@@ -255,8 +255,7 @@ def test_terminate_then_delete():
     state.clock.advance(8)
     assert status_of(state, SYNC) == "RELEASE_RESOURCE_COMPLETE"
     assert delete(state, SYNC, "delete") == (202, {"count": 1, "results": [{"id": SYNC, "status": "success"}]})
-    assert call(state, "/jobs/batch-status", [SYNC])[1]["results"] == [
-        {"id": SYNC, "error_code": "DRS.M05004", "error_message": "The task has been deleted or its resources have been released."}]
+    assert call(state, "/jobs/batch-status", [SYNC])[1]["results"] == [{"id": SYNC, "status": "DELETED"}]
     assert call(state, "/jobs/batch-detail", [SYNC]) == (400, {"count": 1, "results": [
         {"id": SYNC, "error_code": "DRS.M05004", "error_message": "The task has been deleted or its resources have been released."}]})
     assert delete(state, SYNC, "delete")[1]["results"] == [

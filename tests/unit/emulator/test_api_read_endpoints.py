@@ -84,15 +84,20 @@ def seven_jobs():
     ({"per_page": 3, "cur_page": 3}, SEVEN[6:]),
     ({"per_page": 100}, SEVEN),
     ({}, SEVEN[:5]),
+    ({"cur_page": 0}, SEVEN),
+    ({"cur_page": 0, "per_page": 0}, SEVEN),
+    ({"cur_page": 1, "per_page": 0}, SEVEN),
 ])
-def test_status_and_detail_pagination_default_to_five_and_count_all_ids(page, expected):
+def test_status_and_detail_pagination_default_to_five_and_count_the_returned_items(page, expected):
+    # count is the number of results returned (SDK BatchListJobStatusResponse.count; OTC "Number of returned tasks");
+    # 0 in cur_page or per_page returns every item (SDK PageReq).
     body = {"jobs": SEVEN}
     if page is not None:
         body["page_req"] = page
     for path in ("/jobs/batch-status", "/jobs/batch-detail"):
         status, reply = call(seven_jobs(), path, body)
         assert status == 200
-        assert reply["count"] == 7
+        assert reply["count"] == len(expected)
         assert [item["id"] for item in reply["results"]] == expected
 
 
@@ -116,7 +121,7 @@ def test_detail_has_the_real_fields_and_secrets_to_strip():
     assert item["actual_start_time"] == str(START_MS)
     assert item["update_time"] == str(START_MS + 5000)
     assert "full_transfer_complete_time" not in item and "error_code" not in item and "parent_id" not in item
-    assert item["node_num"] == "1" and item["failed_reason"] == ""
+    assert item["node_num"] == 1 and item["failed_reason"] == "" and item["master_job_id"] == ""
     for side in ("source_endpoint", "target_endpoint"):
         endpoint = item[side]
         assert endpoint["db_password"] == model.DETAIL_SECRETS["db_password"]
@@ -162,18 +167,31 @@ def test_hw_detail_has_tags_and_no_children():
 # --- batch-progress --------------------------------------------------------------------------------------------
 
 def test_progress_of_an_incremental_job():
-    # 30 s into the incremental phase the delay has fallen from 120 s half way to 60 s: 90 s
+    # 30 s into the incremental phase the delay has eased from 120 s to 87.426 s (under 60 s at 60 s)
     status, reply = call(new_state(), "/jobs/batch-progress", {"jobs": [SYNC]})
     assert status == 202
     assert reply == {"count": 1, "results": [{
-        "job_id": SYNC, "progress": "100", "incre_trans_delay": "90", "task_mode": "FULL_INCR_TRANS",
-        "transfer_status": "INCRE_TRANSFER_STARTED", "process_time": str(START_MS - 90000), "remaining_time": "0"}]}
+        "job_id": SYNC, "progress": "100", "incre_trans_delay": "87", "task_mode": "FULL_INCR_TRANS",
+        "transfer_status": "INCRE_TRANSFER_STARTED", "process_time": str(START_MS - 88000), "remaining_time": "0"}]}
 
 
 def test_progress_delay_falls_as_the_clock_runs():
     state = new_state()
-    state.clock.advance(30)
-    assert call(state, "/jobs/batch-progress", {"jobs": [SYNC]})[1]["results"][0]["incre_trans_delay"] == "0"
+    delays = []
+    for step in (30, 40, 50, 85):
+        state.clock.advance(step)
+        delays.append(call(state, "/jobs/batch-progress", {"jobs": [SYNC]})[1]["results"][0]["incre_trans_delay"])
+    assert delays == ["59", "31", "8", "0"]
+
+
+def test_progress_at_full_transfer_complete_reads_zero_as_the_seed_example():
+    state = new_state()
+    start(state, MIG)
+    state.clock.advance(5 + 100 + 1)
+    item = call(state, "/jobs/batch-progress", {"jobs": [MIG]})[1]["results"][0]
+    assert (item["transfer_status"], item["progress"], item["incre_trans_delay"], item["process_time"],
+            item["remaining_time"]) == ("FULL_TRANSFER_COMPLETE", "0", "-1", "0", "0")
+    assert set(item["progress_map"]) == {"struct", "data", "index"}
 
 
 def test_progress_in_the_full_phase_has_a_progress_map():
@@ -197,7 +215,7 @@ def test_progress_before_the_start_is_zero():
 def test_progress_is_200_with_millis_in_the_hw_profile():
     status, reply = call(new_state(profile="hw"), "/jobs/batch-progress", {"jobs": [SYNC, MIG]})
     assert status == 200
-    assert reply["results"][0]["incre_trans_delay_millis"] == "90000"
+    assert reply["results"][0]["incre_trans_delay_millis"] == "87426"
     assert reply["results"][1]["incre_trans_delay_millis"] == "-1"
 
 
@@ -216,12 +234,16 @@ def test_rpo_and_rto_of_a_dr_job_evolve_from_start_to_settled():
     start(state, DR)
     state.clock.advance(107 + 30)
     item = call(state, "/jobs/batch-rpo-and-rto", {"jobs": [DR]})[1]["results"][0]
-    assert item["rpo_info"]["delay"] == item["rto_info"]["delay"] == "90000"
+    assert (item["rpo_info"]["delay"], item["rto_info"]["delay"]) == ("87426", "74242")  # separate values
     assert DATE_TIME.match(item["rpo_info"]["time"])
-    assert item["rpo_info"]["time"] == model.date_time_string(START + 137 - 90)
+    assert item["rpo_info"]["time"] == item["rto_info"]["time"] == model.date_time_string(START + 137)  # now
     assert item["rpo_info"]["check_point"].startswith("mysql-bin.000514:")
     state.clock.advance(30)
-    assert call(state, "/jobs/batch-rpo-and-rto", {"jobs": [DR]})[1]["results"][0]["rpo_info"]["delay"] == "0"
+    item = call(state, "/jobs/batch-rpo-and-rto", {"jobs": [DR]})[1]["results"][0]
+    assert (item["rpo_info"]["delay"], item["rto_info"]["delay"]) == ("59999", "59999")
+    state.clock.advance(300)
+    item = call(state, "/jobs/batch-rpo-and-rto", {"jobs": [DR]})[1]["results"][0]
+    assert (item["rpo_info"]["delay"], item["rto_info"]["delay"]) == ("0", "0")
 
 
 def test_rpo_and_rto_of_a_migration_job_is_a_per_item_error():
@@ -278,7 +300,9 @@ def test_precheck_result_of_a_passed_precheck():
         MIG, True, "100%", "100%", "up")
     assert len(item["precheck_result"]) == 39
     disk = [entry for entry in item["precheck_result"] if entry["item"] == "dstDbDiskSize"][0]
-    assert set(disk) == {"item", "result", "failed_reason", "data", "raw_error_msg", "group"}
+    assert set(disk) == {"item", "result", "data", "group"}  # PASSED items: the keys of the OTC example
+    plain = [entry for entry in item["precheck_result"] if entry["item"] == "srcDbConnection"][0]
+    assert plain == {"item": "srcDbConnection", "result": "PASSED", "group": "network"}
     assert json.loads(disk["data"]) == {"diskSizeTimes": "1.5", "dstVolumeSize": "37660000000", "srcDbSize": "12480000000"}
 
 
@@ -291,7 +315,7 @@ def test_list_jobs_returns_total_and_job_infos_newest_first():
     assert [job["id"] for job in reply["jobs"]] == [FAILED, MIG]
     info = reply["jobs"][1]
     assert set(info) == {"id", "name", "status", "description", "create_time", "engine_type", "net_type", "billing_tag",
-                         "job_direction", "db_use_type", "task_type", "node_newFramework", "error_msg"}
+                         "job_direction", "db_use_type", "task_type", "node_newFramework"}  # error_msg only when failed
     assert info["create_time"] == model.date_time_string(START - 86400)
     assert reply["jobs"][0]["error_msg"] == "The source database is unreachable."
 
@@ -335,3 +359,26 @@ def test_read_requests_are_counted_per_job_and_endpoint():
     assert stats[SYNC]["requests"] == {"batch-status": 1}
     assert stats[NL]["requests"] == {}
     assert UNKNOWN not in stats
+
+
+# --- fields the sources settle (MODEL.md, "Documented choices") ------------------------------------------------------
+
+def test_dual_active_children_name_their_parent_in_master_job_id():
+    parent, forward, backward = ("55555555-6666-4777-8888-9999999jb%03d" % n for n in (600, 601, 602))
+    state = new_state(jobs=JOBS + [
+        {"id": parent, "name": "dual-dr", "type": "cloudDataGuard", "dr": {"role": "parent"}},
+        {"id": forward, "name": "dual-dr-forward", "type": "cloudDataGuard", "dr": {"role": "forward", "parent": parent}},
+        {"id": backward, "name": "dual-dr-backward", "type": "cloudDataGuard", "dr": {"role": "backward", "parent": parent}}])
+    items = call(state, "/jobs/batch-detail", {"jobs": [parent, forward, backward]})[1]["results"]
+    assert [(item["master_job_id"], item["job_direction"]) for item in items] == [
+        ("", "up"), (parent, "up"), (parent, "down")]
+
+
+def test_precheck_result_is_refused_outside_configuration_in_the_otc_profile_only():
+    for profile, expected in (("otc", "DRS.M00304"), ("hw", None)):
+        state = new_state(profile=profile)
+        start(state, MIG)
+        item = call(state, "/jobs/batch-precheck-result", {"jobs": [MIG]})[1]["results"][0]
+        assert item.get("error_code") == expected
+        if expected:
+            assert item["error_msg"].endswith("Pre-check results can be queried only in CONFIGURATION (task status: STARTJOBING).")

@@ -147,7 +147,7 @@ def test_hw_profile_knows_the_rollback_delete_type():
 
 
 @pytest.mark.parametrize("page,code", [
-    ({"per_page": 101}, "DRS.M00211"), ({"per_page": -1}, "DRS.M00210"), ({"cur_page": 0}, "DRS.M00210"),
+    ({"per_page": 101}, "DRS.M00211"), ({"per_page": -1}, "DRS.M00210"), ({"cur_page": -1}, "DRS.M00210"), ({"per_page": 0, "cur_page": 2}, "DRS.M00210"),
     ({"cur_page": 2}, "DRS.M00211"), ({"per_page": 1, "cur_page": 3}, "DRS.M00211"), ({"per_page": "5"}, "DRS.M00210"),
     ({"cur_page": True}, "DRS.M00210"), ("all", "DRS.M00210"),
 ])
@@ -166,7 +166,8 @@ def test_cur_page_beyond_the_page_count_names_both():
     ({"db_use_type": "backup"}, "DRS.M00202", "The value of db_use_type is invalid. Valid values: migration, sync, cloudDataGuard."),
     ({"db_use_type": "migration", "per_page": 101}, "DRS.M00211", None),
     ({"db_use_type": "migration", "per_page": -1}, "DRS.M00210", None),
-    ({"db_use_type": "migration", "cur_page": 0}, "DRS.M00210", None),
+    ({"db_use_type": "migration", "cur_page": -1}, "DRS.M00210", None),
+    ({"db_use_type": "migration", "cur_page": 2, "per_page": 0}, "DRS.M00210", None),
     ({"db_use_type": "migration", "cur_page": "1"}, "DRS.M00210", None),
     ({"db_use_type": "migration", "status": "RUNNING"}, "DRS.M00202", "The value of status is invalid."),
     ({"db_use_type": "migration", "status": ["CONFIGURATION"]}, "DRS.M00202", "The value of status is invalid."),

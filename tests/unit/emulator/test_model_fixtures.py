@@ -78,7 +78,7 @@ def test_fixture_defaults_and_job_blocks_set_the_timing():
                                     precheck={"duration": 9})]})
     timing = state.get(JOB_1).timing
     assert (timing["precheck_duration"], timing["start_duration"], timing["full_duration"], timing["switch_duration"]) == (9, 3, 50, 1)
-    assert timing["rto_initial_ms"] == timing["rpo_initial_ms"] == 120000
+    assert (timing["rpo_initial_ms"], timing["rto_initial_ms"]) == (120000, 90000)  # RTO: three quarters of the RPO
 
 
 def test_fixture_create_time_is_used_as_given():

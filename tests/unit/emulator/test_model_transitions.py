@@ -110,7 +110,7 @@ def test_retry_of_a_failed_phase_restarts_it():
     assert job.delays_ms(START) == (10000, 10000)
     state.retry_job(job, START)
     assert job.status == "INCRE_TRANSFER_STARTED"
-    assert job.delays_ms(START) == (120000, 120000)
+    assert job.delays_ms(START) == (120000, 90000)
 
 
 def test_terminate_releases_resources_then_completes_and_delete_removes_the_job():
@@ -191,14 +191,27 @@ def test_precheck_item_catalogues():
     assert mongo == {"srcCollHasTtlIndex": "SRC_HAS_TTL_INDEXES", "mongoTypeFitTransferMode": "SRC_INSTANCE_TYPE_IS_REPLICA_SET"}
 
 
-@pytest.mark.parametrize("elapsed,expected", [(0, 120000), (30, 90000), (59.999, 60001), (60, 0), (600, 0)])
-def test_rpo_falls_under_60_seconds_exactly_when_settled(elapsed, expected):
+@pytest.mark.parametrize("elapsed,expected", [(0, 120000), (30, 87426), (59.999, 60000), (60, 59999), (100, 31437),
+                                              (150, 8603), (200, 67), (205, 0), (600, 0)])
+def test_rpo_falls_under_60_seconds_when_settled_then_gradually_to_steady(elapsed, expected):
     assert model.settle_curve(elapsed, 120000, 60, 0) == expected
 
 
+def test_every_threshold_under_60_seconds_is_crossed_at_its_own_time():
+    crossings = [next(t for t in range(0, 400) if model.settle_curve(t, 120000, 60, 0) < limit)
+                 for limit in (60000, 30000, 10000, 5000, 1000)]
+    assert crossings == sorted(set(crossings)) and crossings[0] == 60
+
+
 def test_small_initial_delay_falls_to_the_steady_value():
-    assert model.settle_curve(5, 20000, 10, 500) == 10250
+    assert model.settle_curve(5, 20000, 10, 500) == 5375
     assert model.settle_curve(10, 20000, 10, 500) == 500
+
+
+def test_rto_starts_at_three_quarters_of_the_rpo_and_differs_from_it():
+    state = new_state(spec(type="sync", status="INCRE_TRANSFER_STARTED", status_age=30))
+    rpo, rto = evolved(state).delays_ms(START)
+    assert (rpo, rto) == (87426, 74242)
 
 
 def test_paused_incremental_job_falls_behind():

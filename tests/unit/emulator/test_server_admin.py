@@ -68,7 +68,7 @@ def test_reset_restores_jobs_and_clears_stats_and_faults(drs_emulator_clean):
     started = emulator.request("POST", "/v3/%s/jobs/batch-starting" % PROJECT_A_ID, {"jobs": [{"job_id": JOB_1}]}, {"X-Auth-Token": token})
     assert started.body["results"][0]["status"] == "success"
     emulator.set_faults(error_rate=0.5)
-    assert emulator.reset() == {"reset": ["jobs", "stats", "faults"]}
+    assert emulator.reset() == {"reset": ["jobs", "stats", "faults", "readings"]}
     assert emulator.stats()["requests"]["total"] == 0
     assert emulator.stats()["jobs"].get(JOB_1, {}).get("starts", 0) == 0
     assert emulator.admin("GET", "faults")["error_rate"] == 0.0
@@ -80,9 +80,9 @@ def test_reset_restores_jobs_and_clears_stats_and_faults(drs_emulator_clean):
 def test_reset_tokens_forgets_issued_tokens(drs_emulator_clean):
     emulator = drs_emulator_clean
     token = emulator.token()
-    assert emulator.reset(jobs=False, stats=False, faults=False, tokens=False) == {"reset": []}
+    assert emulator.reset(jobs=False, stats=False, faults=False, tokens=False, readings=False) == {"reset": []}
     assert emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": token}).status == 200
-    assert emulator.reset(jobs=False, stats=False, faults=False, tokens=True) == {"reset": ["tokens"]}
+    assert emulator.reset(jobs=False, stats=False, faults=False, tokens=True, readings=False) == {"reset": ["tokens"]}
     response = emulator.request("POST", STATUS_PATH, PROBE, {"X-Auth-Token": token})
     assert response.status == 401
     assert response.body["error_code"] == "APIG.0307"
