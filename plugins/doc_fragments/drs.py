@@ -21,17 +21,17 @@ options:
   access_key:
     description:
       - Access key ID (AK) for signing requests with C(SDK-HMAC-SHA256). Used together with O(secret_key).
-      - If not set, E(OS_ACCESS_KEY) or E(HUAWEICLOUD_SDK_AK) is used.
+      - If not set, E(OS_ACCESS_KEY), E(HUAWEICLOUD_SDK_AK) or E(HW_ACCESS_KEY) is used (the first one set).
     type: str
   secret_key:
     description:
       - Secret access key (SK) that belongs to O(access_key).
-      - If not set, E(OS_SECRET_KEY) or E(HUAWEICLOUD_SDK_SK) is used.
+      - If not set, E(OS_SECRET_KEY), E(HUAWEICLOUD_SDK_SK) or E(HW_SECRET_KEY) is used (the first one set).
     type: str
   security_token:
     description:
       - Security token of a temporary AK/SK pair; sent as C(X-Security-Token).
-      - If not set, E(OS_SECURITY_TOKEN) is used.
+      - If not set, E(OS_SECURITY_TOKEN) or E(HW_SECURITY_TOKEN) is used.
     type: str
   username:
     description:
@@ -52,12 +52,15 @@ options:
   project_name:
     description:
       - Name of the project that owns the DRS jobs, for example C(eu-de). Looked up in IAM when O(project_id) is not known.
+      - O(project_name) and O(project_id) are decided together, see the notes; credentials of another project are an
+        error before any DRS request, naming both projects.
       - If not set, E(OS_PROJECT_NAME) is used.
     type: str
   project_id:
     description:
       - ID of the project that owns the DRS jobs (32 hexadecimal characters).
-      - If not set, E(OS_PROJECT_ID) or E(HUAWEICLOUD_SDK_PROJECT_ID) is used; with token auth it is taken from the token.
+      - If not set, E(OS_PROJECT_ID), E(HUAWEICLOUD_SDK_PROJECT_ID) or E(HW_PROJECT_ID) is used; with token auth it is
+        taken from the token.
     type: str
   auth_url:
     description:
@@ -68,13 +71,16 @@ options:
     description:
       - Region of the DRS endpoint, for example V(eu-de). Used to pick the catalog entry or the regional endpoint
         template when O(endpoint) is not set.
-      - If not set, E(OS_REGION_NAME) is used.
+      - If not set, E(OS_REGION_NAME) or E(HW_REGION_NAME) is used. A project name of the form C(<region>) or
+        C(<region>_<sub-project>) set at a higher level than the region (see the notes) names the region.
     type: str
   cloud:
     description:
       - Name of an entry in C(clouds.yaml), or a dict in the same shape as such an entry (C(auth), C(region_name), ...).
-      - C(clouds.yaml) is searched in the standard places (the current directory, C(~/.config/openstack),
-        C(/etc/openstack)) and in the file named by E(OS_CLIENT_CONFIG_FILE).
+      - C(clouds.yaml) is searched in the file named by E(OS_CLIENT_CONFIG_FILE), then in the directories of
+        O(config_dirs), the module's current directory, C(~/.config/openstack) and C(/etc/openstack).
+        C(secure.yaml) is searched in E(OS_CLIENT_SECURE_FILE), beside E(OS_CLIENT_CONFIG_FILE), then in the same
+        directories, and merged into the entry.
       - Lowest precedence of all auth methods; options set on the task override the values it provides.
       - Secrets inside a dict value (keys such as C(password) or C(secret_key)) are hidden from the module output.
       - If not set, E(OS_CLOUD) is used.
@@ -87,6 +93,15 @@ options:
       - Without either, the C(drs) entry of the token catalog is used, else C(https://drs.{region}.otc.t-systems.com)
         (Open Telekom Cloud) or C(https://drs.{region}.myhuaweicloud.com) (Huawei Cloud).
     type: str
+  config_dirs:
+    description:
+      - Directories searched for C(clouds.yaml) and C(secure.yaml) before the module's current directory,
+        C(~/.config/openstack) and C(/etc/openstack).
+      - When not set and the module runs on the controller (connection C(local)), the collection's action plugin sets
+        it to the directory C(ansible-playbook) (or C(ansible)) was started from and the playbook's directory, so a
+        C(clouds.yaml) next to you or next to your playbook is found although modules run in another directory.
+    type: list
+    elements: path
   validate_certs:
     description:
       - Verify the TLS certificates of IAM and DRS.
@@ -123,6 +138,11 @@ options:
     type: int
     default: 8
 notes:
+  - "The target, one rule for every module and role: what the task says (its options, a role's per-host variables,
+    and the entry of a O(cloud) named on the task) beats the environment, which beats the E(OS_CLOUD) entry of
+    C(clouds.yaml). O(project_id) and O(project_name) are taken together from the highest of these that sets either,
+    so an E(OS_PROJECT_ID) in the environment never overrides a O(project_name) on the task. Every result returns
+    C(project_id), C(project_name), C(region) and C(target_sources) (where each came from)."
   - "Authentication, in this order of precedence: O(auth_token); O(access_key) and O(secret_key) (with O(security_token)
     for temporary keys); O(username), O(password), O(domain_name) and O(project_name) or O(project_id); O(cloud).
     The first method whose options are complete is used. An option set on the task always wins over its environment variable."
@@ -130,7 +150,10 @@ notes:
     or a C(localhost) play)."
   - Every DRS batch call takes at most 10 jobs; the modules split longer lists and merge the results by job id.
   - Transient errors (connection errors, HTTP 429, 502, 503, 504, C(APIGW.0308), C(DRS.M01503)) are retried with a
-    capped, jittered exponential backoff that never runs past the module's deadline.
+    capped, jittered exponential backoff that never runs past the module's deadline. A connection that cannot be
+    opened at all (refused, name not resolved) is retried at most twice, within O(api_timeout).
+  - "Options safe in the group C(module_defaults) (C(group/cloudops.drs.drs)): every option of this page, and
+    C(wait), C(wait_timeout) and C(poll_interval), which every module of the collection accepts."
 '''
 
     # Standard attribute descriptions, used together with the module's own support levels.

@@ -17,9 +17,18 @@ Which credentials win (the first that applies):
    ``HUAWEICLOUD_SDK_AK``/``_SK``; ``OS_USERNAME``/``OS_PASSWORD``);
 4. ``OS_CLOUD``.
 
-Every other value (region, project, auth_url, domain, endpoint, and the missing half of the chosen credentials)
-is taken per option: the explicit option, else the selected clouds.yaml entry, else the environment (when the
-credentials come from a clouds.yaml entry, only ``OS_REGION_NAME`` is read from the environment).
+The target (project and region) follows one rule, whatever the credentials: what the task says (its options,
+including a role's per-host variables and the entry of a ``cloud`` named on the task) beats the environment, which
+beats the ``OS_CLOUD`` entry of clouds.yaml. The project is decided as a whole: ``project_id`` and ``project_name``
+come from the highest of these layers that sets either of them, so an ``OS_PROJECT_ID`` in the environment never
+overrides a ``project_name`` given on the task. The region is taken per option, except that a project name of the
+form ``<region>[_<sub-project>]`` chosen at a higher layer than the region names the region. ``AuthConfig.sources``
+says where each of ``project_id``, ``project_name`` and ``region`` came from (``task``, ``env``, ``cloud`` or
+``project_name``; the client adds ``iam`` for values it learns from IAM).
+
+Every other value (auth_url, domain, endpoint, and the missing half of the chosen credentials) is taken per
+option: the explicit option, else the selected clouds.yaml entry, else the environment (when the credentials come
+from a clouds.yaml entry, these are not read from the environment).
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -49,16 +58,16 @@ AUTH_OPTION_NAMES = (
 # Environment variables read for an option that was not given (first one set wins).
 ENV_FALLBACKS = {
     "auth_token": ("OS_AUTH_TOKEN",),
-    "access_key": ("OS_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"),
-    "secret_key": ("OS_SECRET_KEY", "HUAWEICLOUD_SDK_SK"),
-    "security_token": ("OS_SECURITY_TOKEN",),
+    "access_key": ("OS_ACCESS_KEY", "HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
+    "secret_key": ("OS_SECRET_KEY", "HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
+    "security_token": ("OS_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
     "username": ("OS_USERNAME",),
     "password": ("OS_PASSWORD",),
     "domain_name": ("OS_USER_DOMAIN_NAME", "OS_DOMAIN_NAME"),
     "project_name": ("OS_PROJECT_NAME",),
-    "project_id": ("OS_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"),
+    "project_id": ("OS_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"),
     "auth_url": ("OS_AUTH_URL",),
-    "region": ("OS_REGION_NAME",),
+    "region": ("OS_REGION_NAME", "HW_REGION_NAME"),
     "cloud": ("OS_CLOUD",),
     # The clouds.yaml key drs_endpoint_override, spelled the way openstacksdk maps OS_* variables onto such keys.
     "endpoint": ("OS_DRS_ENDPOINT_OVERRIDE",),
@@ -173,7 +182,7 @@ class AuthConfig(object):
     """The resolved authentication settings. ``repr()`` never shows a secret (or the access key)."""
 
     _PUBLIC = ("method", "source", "cloud_name", "region", "project_id", "project_name", "auth_url", "endpoint",
-               "username", "domain_name", "domain_id")
+               "username", "domain_name", "domain_id", "sources")
     _FIELDS = _PUBLIC + ("access_key", "auth_token", "secret_key", "security_token", "password",
                          "verify", "ca_cert", "client_cert", "client_key")
 
@@ -229,27 +238,41 @@ def _load_data_file(path):
     return data if isinstance(data, dict) else {}
 
 
-def _config_dirs(environ):
+def config_dirs(environ, extra_dirs=()):
+    """The directories searched for clouds.yaml and secure.yaml, in order, as absolute paths without duplicates.
+
+    ``extra_dirs`` (the ``config_dirs`` option; under ``ansible-playbook`` the collection's action plugin sets it to
+    the directory the command was started from and the playbook's directory) come first, then the module's current
+    directory, ``~/.config/openstack`` and ``/etc/openstack``.
+    """
     home = environ.get("HOME") or os.path.expanduser("~")
-    return [os.getcwd(), os.path.join(home, ".config", "openstack"), "/etc/openstack"]
+    dirs = []
+    for directory in list(extra_dirs or ()) + [os.getcwd(), os.path.join(home, ".config", "openstack"), "/etc/openstack"]:
+        directory = os.path.abspath(os.path.expanduser(str(directory)))
+        if directory not in dirs:
+            dirs.append(directory)
+    return dirs
 
 
-def _file_candidates(environ, override_variable, names):
-    """``environ[override_variable]`` if set, then each of ``names`` in ./, ~/.config/openstack/ and /etc/openstack/."""
-    paths = [environ[override_variable]] if environ.get(override_variable) else []
-    for directory in _config_dirs(environ):
-        paths.extend(os.path.join(directory, name) for name in names)
+def clouds_file_candidates(environ, extra_dirs=()):
+    """The clouds.yaml paths searched, in order: ``OS_CLIENT_CONFIG_FILE``, then each of :func:`config_dirs`."""
+    paths = [environ["OS_CLIENT_CONFIG_FILE"]] if environ.get("OS_CLIENT_CONFIG_FILE") else []
+    for directory in config_dirs(environ, extra_dirs):
+        paths.extend(os.path.join(directory, name) for name in CLOUDS_FILE_NAMES)
     return paths
 
 
-def clouds_file_candidates(environ):
-    """The clouds.yaml paths searched, in order: ``OS_CLIENT_CONFIG_FILE``, then ./, ~/.config/openstack/, /etc/openstack/."""
-    return _file_candidates(environ, "OS_CLIENT_CONFIG_FILE", CLOUDS_FILE_NAMES)
-
-
-def secure_file_candidates(environ):
-    """The secure.yaml paths searched (merged into the clouds.yaml entry): ``OS_CLIENT_SECURE_FILE``, then the same dirs."""
-    return _file_candidates(environ, "OS_CLIENT_SECURE_FILE", SECURE_FILE_NAMES)
+def secure_file_candidates(environ, extra_dirs=()):
+    """The secure.yaml paths searched (merged into the clouds.yaml entry): ``OS_CLIENT_SECURE_FILE``, then the
+    directory of ``OS_CLIENT_CONFIG_FILE`` (openstacksdk looks for secure.yaml beside it), then :func:`config_dirs`."""
+    paths = [environ["OS_CLIENT_SECURE_FILE"]] if environ.get("OS_CLIENT_SECURE_FILE") else []
+    dirs = config_dirs(environ, extra_dirs)
+    if environ.get("OS_CLIENT_CONFIG_FILE"):
+        beside = os.path.dirname(os.path.abspath(environ["OS_CLIENT_CONFIG_FILE"]))
+        dirs = [beside] + [directory for directory in dirs if directory != beside]
+    for directory in dirs:
+        paths.extend(os.path.join(directory, name) for name in SECURE_FILE_NAMES)
+    return paths
 
 
 def _merge(base, extra):
@@ -262,14 +285,14 @@ def _merge(base, extra):
     return merged
 
 
-def load_cloud(cloud, environ):
+def load_cloud(cloud, environ, extra_dirs=()):
     """Return ``(name, entry)`` for ``cloud``: a clouds.yaml entry name, or a dict shaped like an entry."""
     if isinstance(cloud, dict):
         return None, cloud
     name = str(cloud)
     searched = []
     entry = None
-    for path in clouds_file_candidates(environ):
+    for path in clouds_file_candidates(environ, extra_dirs):
         if not os.path.isfile(path):
             continue
         searched.append(path)
@@ -278,10 +301,14 @@ def load_cloud(cloud, environ):
             entry = clouds[name]
             break
     if entry is None:
-        where = ", ".join(searched) if searched else "no clouds.yaml found (looked in ./, ~/.config/openstack/, /etc/openstack/)"
+        looked = ([environ["OS_CLIENT_CONFIG_FILE"]] if environ.get("OS_CLIENT_CONFIG_FILE") else []) + config_dirs(environ, extra_dirs)
+        if searched:
+            where = "not in %s (searched %s)" % (", ".join(searched), ", ".join(looked))
+        else:
+            where = "no clouds.yaml found (searched %s)" % ", ".join(looked)
         raise DrsConfigError("cloud '%s' is not defined: %s. Set cloud to a defined entry (or a dict), set OS_CLIENT_CONFIG_FILE, "
                              "or use auth_token, access_key+secret_key or username+password instead" % (name, where))
-    for path in secure_file_candidates(environ):
+    for path in secure_file_candidates(environ, extra_dirs):
         if os.path.isfile(path):
             secure = (_load_data_file(path).get("clouds") or {}).get(name)
             if isinstance(secure, dict):
@@ -391,7 +418,7 @@ def resolve_auth(params, environ=None):
 
     cloud_name, cloud = None, {}
     if cloud_ref is not None:
-        cloud_name, entry = load_cloud(cloud_ref, environ)
+        cloud_name, entry = load_cloud(cloud_ref, environ, params.get("config_dirs") or ())
         cloud = _flatten_cloud(entry)
     label = "cloud '%s'" % cloud_name if cloud_name else "the cloud dict"
     if source == "cloud":
@@ -405,7 +432,7 @@ def resolve_auth(params, environ=None):
             return explicit[name]
         if cloud.get(name) is not None:
             return cloud[name]
-        if source != "cloud" or name == "region":
+        if source != "cloud":
             return env.get(name)
         return None
 
@@ -415,11 +442,7 @@ def resolve_auth(params, environ=None):
             for name in names:
                 values[name] = None
     values["domain_id"] = None if explicit.get("domain_name") else cloud.get("domain_id")
-    if values["project_name"] and not values["region"]:
-        # Open Telekom Cloud project names are "<region>" or "<region>_<sub-project>".
-        candidate = values["project_name"].split("_", 1)[0]
-        if region_profile(candidate):
-            values["region"] = candidate
+    sources = _pick_target(values, explicit, env, cloud, task_cloud=explicit.get("cloud") is not None)
 
     problems = _check_credentials(method, values, source, label)
     if problems:
@@ -436,9 +459,42 @@ def resolve_auth(params, environ=None):
         access_key=values["access_key"], auth_token=values["auth_token"], secret_key=values["secret_key"],
         security_token=values["security_token"], password=values["password"],
         verify=cloud.get("verify"), ca_cert=cloud.get("ca_cert"), client_cert=cloud.get("client_cert"),
-        client_key=cloud.get("client_key"),
+        client_key=cloud.get("client_key"), sources=sources,
     )
     return config
+
+
+def _pick_target(values, explicit, env, cloud, task_cloud):
+    """Decide the project (id and name together) and the region by the layers task > env > OS_CLOUD entry.
+
+    Sets ``values["project_id"]``, ``values["project_name"]`` and ``values["region"]``; returns where each came
+    from (``task``, ``env``, ``cloud``, ``project_name`` or ``None``). The entry of a cloud named on the task counts
+    as part of the task (below its own options).
+    """
+    if task_cloud:
+        layers = (("task", explicit), ("cloud", cloud), ("env", env))
+    else:
+        layers = (("task", explicit), ("env", env), ("cloud", cloud))
+    rank = dict((name, index) for index, (name, _layer) in enumerate(layers))
+    sources = {"project_id": None, "project_name": None, "region": None}
+    values["project_id"] = values["project_name"] = values["region"] = None
+    for name, layer in layers:
+        if layer.get("project_id") or layer.get("project_name"):
+            for key in ("project_id", "project_name"):
+                if layer.get(key):
+                    values[key], sources[key] = layer[key], name
+            break
+    for name, layer in layers:
+        if layer.get("region"):
+            values["region"], sources["region"] = layer["region"], name
+            break
+    if values["project_name"]:
+        # Open Telekom Cloud project names are "<region>" or "<region>_<sub-project>".
+        candidate = values["project_name"].split("_", 1)[0]
+        project_rank = rank[sources["project_name"]]
+        if region_profile(candidate) and (not values["region"] or project_rank < rank[sources["region"]]):
+            values["region"], sources["region"] = candidate, "project_name"
+    return sources
 
 
 def _check_credentials(method, values, source, label):

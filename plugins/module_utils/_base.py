@@ -54,6 +54,7 @@ def common_argument_spec():
         region=dict(type='str'),
         cloud=dict(type='raw', no_log=False),
         endpoint=dict(type='str'),
+        config_dirs=dict(type='list', elements='path'),
         validate_certs=dict(type='bool', default=True),
         ca_cert=dict(type='path'),
         client_cert=dict(type='path'),
@@ -167,6 +168,7 @@ class DrsModuleBase(object):
         except Exception as exc:  # pylint: disable=broad-except
             self.fail_json_drs(DrsError('Unexpected error (%s): %s' % (type(exc).__name__, exc)), exception=traceback.format_exc())
         result = self.get_result()
+        result.update(self.target_result())
         if self.failure and self.module.check_mode:
             # a prediction, not a failure: the jobs that would fail carry their outcome, and msg says why
             self.module.exit_json(msg=self.failure, **result)
@@ -187,11 +189,23 @@ class DrsModuleBase(object):
         if not isinstance(exc, DrsConfigError):
             self.record_failure(msg, pending, getattr(exc, 'last_seen', None) or {})
         result = self.get_result()
+        result.update(self.target_result())
         if not isinstance(exc, DrsConfigError):
             result['error'] = exc.to_dict()
         if exception:
             result['exception'] = exception
         self.module.fail_json(msg=msg, **result)
+
+    def target_result(self):
+        """``project_id``, ``project_name``, ``region`` and ``target_sources`` of every result (``None`` where unknown,
+        for example when the options were rejected before a client was built)."""
+        target = getattr(self.client, 'target', None)
+        target = target() if callable(target) else {}
+        sources = target.get('sources') or {}
+        names = ('project_id', 'project_name', 'region')
+        result = dict((name, target.get(name)) for name in names)
+        result['target_sources'] = dict((name, sources.get(name) if result[name] else None) for name in names)
+        return result
 
     def elapsed(self):
         return round(time.monotonic() - self._started, 3)

@@ -16,6 +16,9 @@
 * ``aksk``: every request is signed (``_signer.sign_request``); without ``project_id`` the project is looked up by
   name (``GET {auth_url}/projects?name=``), and exactly one must match.
 * endpoint: the configured one, else the DRS entry of the token's catalog for the region, else the region's default.
+* the target: a token (or AK/SK project) whose project differs from a configured ``project_id`` or ``project_name``
+  is an error before any DRS request, naming both. A given token is validated for this whenever a project is
+  configured and IAM is known; ``target()`` is the project and region the run acts on, and where each came from.
 
 ``connect()`` does all of this once per run. See reference/auth.md for the IAM facts.
 """
@@ -77,8 +80,13 @@ class IamSession(Transport):
     def __init__(self, auth, **options):
         super(IamSession, self).__init__(auth, **options)
         self.project_id = auth.project_id
+        self.project_name = auth.project_name
         self.endpoint = auth.endpoint
         self.region = auth.region
+        self.sources = dict(auth.sources or {"project_id": None, "project_name": None, "region": None})
+        for name in ("project_id", "project_name", "region"):
+            if getattr(auth, name) and not self.sources.get(name):
+                self.sources[name] = "task"
         self.catalog = None
 
         self._token_lock = threading.RLock()
@@ -100,10 +108,12 @@ class IamSession(Transport):
             if auth.method == "password":
                 self._ensure_token(deadline)
             elif auth.method == "token":
-                if not self.project_id or not (self.endpoint or default_drs_endpoint(self.region)):
+                project_given = bool(auth.project_id or auth.project_name)
+                if (not self.project_id or not (self.endpoint or default_drs_endpoint(self.region))
+                        or (project_given and auth.auth_url)):
                     self._verify_token(deadline)
             elif auth.method == "aksk":
-                if not self.project_id:
+                if not self.project_id or (auth.project_id and auth.project_name):
                     self._lookup_project(deadline)
             else:
                 raise DrsConfigError("unknown auth method %r" % auth.method)
@@ -117,17 +127,37 @@ class IamSession(Transport):
                 raise DrsConfigError("no DRS endpoint: set region or endpoint")
             self._connected = True
 
-    def _adopt_token_body(self, data):
+    def target(self):
+        """The project and region this run acts on, and where each came from (see ``_auth.resolve_auth``)."""
+        return {"project_id": self.project_id, "project_name": self.project_name, "region": self.region,
+                "sources": dict(self.sources)}
+
+    def _adopt_project(self, project_id, project_name, what):
+        """Take the project IAM reports for the credentials; a different configured project is an error."""
+        auth = self.auth
+        for key, configured, actual in (("project_id", auth.project_id, project_id),
+                                        ("project_name", auth.project_name, project_name)):
+            if configured and actual and configured != actual:
+                raise DrsConfigError(
+                    "%s belongs to project %s (id %s), but %s is %s (from %s): no DRS request was sent. Use credentials "
+                    "of that project, or set project_id/project_name to the project of the credentials" % (
+                        what, project_name or "?", project_id or "?", key, configured, self.sources.get(key) or "task"))
+        if project_id and not self.project_id:
+            self.project_id, self.sources["project_id"] = project_id, "iam"
+        if project_name and not self.project_name:
+            self.project_name, self.sources["project_name"] = project_name, "iam"
+        if not self.region and project_name:
+            candidate = project_name.split("_", 1)[0]
+            if region_profile(candidate):
+                self.region, self.sources["region"] = candidate, "project_name"
+
+    def _adopt_token_body(self, data, what="the token"):
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, dict):
             return None
         project = token.get("project") if isinstance(token.get("project"), dict) else {}
-        if project.get("id"):
-            self.project_id = str(project["id"])
-        if not self.region and project.get("name"):
-            candidate = str(project["name"]).split("_", 1)[0]
-            if region_profile(candidate):
-                self.region = candidate
+        self._adopt_project(str(project["id"]) if project.get("id") else None,
+                            str(project["name"]) if project.get("name") else None, what)
         if isinstance(token.get("catalog"), list):
             self.catalog = token["catalog"]
         return token
@@ -155,7 +185,7 @@ class IamSession(Transport):
         token = reply.headers.get("X-Subject-Token")
         if not token:
             raise self._error(reply, "the IAM reply has no X-Subject-Token header")
-        body = self._adopt_token_body(reply.data) or {}
+        body = self._adopt_token_body(reply.data, "the token IAM issued for user '%s'" % self.auth.username) or {}
         expires = _parse_time(body.get("expires_at"))
         issued = _parse_time(body.get("issued_at"))
         if expires is not None and issued is not None:
@@ -194,7 +224,7 @@ class IamSession(Transport):
         if not reply.ok:
             raise self._error(reply, "IAM did not accept auth_token (it is expired, invalid, or IAM is unreachable): "
                                      "get a new token")
-        if not self._adopt_token_body(reply.data):
+        if not self._adopt_token_body(reply.data, "auth_token"):
             raise self._error(reply, "the IAM token validation reply has no token")
 
     def _lookup_project(self, deadline=None):
@@ -215,7 +245,12 @@ class IamSession(Transport):
         if len(matches) != 1:
             raise DrsConfigError("%s project named '%s' is visible to this access key: set project_id" % (
                 "no" if not matches else "more than one", name))
-        self.project_id = str(matches[0]["id"])
+        if self.auth.project_id and str(matches[0]["id"]) != self.auth.project_id:
+            raise DrsConfigError("project_name %s (from %s) is project %s, but project_id is %s (from %s): no DRS request "
+                                 "was sent. Set only one of them, or make them agree" % (
+                                     name, self.sources.get("project_name") or "task", matches[0]["id"], self.auth.project_id,
+                                     self.sources.get("project_id") or "task"))
+        self._adopt_project(str(matches[0]["id"]), str(name), "the access key")
 
     # -------------------------------------------------------------------------------------------- credential hooks
 

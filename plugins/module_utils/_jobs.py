@@ -127,6 +127,28 @@ def delay_ms(info):
     return delay if delay >= 0 else None
 
 
+#: The status of a job whose start DRS has scheduled.
+SCHEDULED = 'WAITING_FOR_START'
+
+
+def scheduled_start_ms(detail):
+    """The scheduled start (epoch ms, int) of a ``WAITING_FOR_START`` job's batch-detail item, or ``None``.
+
+    DRS keeps it in ``inst_info.start_time`` ("scheduled start time of the migration instance task" in the
+    huaweicloudsdkdrs 3.1.219 ``v3/model/inst_info.py`` docstring), epoch ms as a string, ``"0"`` when none. No v3
+    call changes it: batch-starting takes only jobs in ``CONFIGURATION``.
+    """
+    if not isinstance(detail, dict) or detail.get('status') != SCHEDULED:
+        return None
+    info = detail.get('inst_info')
+    value = info.get('start_time') if isinstance(info, dict) else None
+    try:
+        value = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
 def precheck_state(result):
     """``None`` (no pre-check result), ``'running'`` or ``'done'`` for a batch-precheck-result item."""
     if not isinstance(result, dict) or job_error(result) or result.get('process') in (None, ''):

@@ -346,6 +346,47 @@ fate_known:
   returned: always
   type: bool
   sample: true
+project_id:
+  description:
+    - ID of the project the module acted on; V(null) when the module failed before it was known.
+    - Decided once per run by the rule in the notes of the auth options; see RV(target_sources).
+  returned: always
+  type: str
+  sample: 054ba152d480d55b2f5dc0069e7ddef0
+project_name:
+  description: Name of that project, V(null) when not known (for example a O(project_id) with AK/SK or token auth).
+  returned: always
+  type: str
+  sample: eu-de
+region:
+  description: Region of the DRS endpoint used, V(null) when not known (an explicit O(endpoint) and no region).
+  returned: always
+  type: str
+  sample: eu-de
+target_sources:
+  description:
+    - Where each of RV(project_id), RV(project_name) and RV(region) came from. V(task) the module options (a role's
+      variables, C(module_defaults)); V(env) the environment; V(cloud) a C(clouds.yaml) entry or a O(cloud) dict;
+      V(iam) learnt from IAM (the token's project, or the project look-up of AK/SK auth); V(project_name) the region
+      named by the project name. V(null) for a value that is not known.
+  returned: always
+  type: dict
+  contains:
+    project_id:
+      description: Source of RV(project_id).
+      returned: always
+      type: str
+      sample: task
+    project_name:
+      description: Source of RV(project_name).
+      returned: always
+      type: str
+      sample: iam
+    region:
+      description: Source of RV(region).
+      returned: always
+      type: str
+      sample: project_name
 elapsed:
   description: Seconds the module ran.
   returned: always

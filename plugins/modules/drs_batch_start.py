@@ -49,6 +49,10 @@ options:
       - Schedule the start instead of starting at once. An ISO 8601 date and time such as V(2030-01-31T22:00:00Z) or
         V(2030-01-31T23:00:00+01:00) (without a time zone it is read as UTC), or epoch milliseconds such as V(1896127200000).
       - Must be in the future. Scheduled jobs go to C(WAITING_FOR_START).
+      - For a job DRS has already scheduled, the same time (or no O(start_time)) reports it V(unchanged); another time
+        fails the job, naming the scheduled and the requested time. DRS v3 has no call that changes the start time of a
+        scheduled job (C(batch-starting) accepts only jobs in C(CONFIGURATION)); terminate and recreate the job, or keep
+        its time.
     type: raw
   require_precheck:
     description:
@@ -247,7 +251,10 @@ jobs:
       type: bool
       sample: true
     scheduled_start:
-      description: The scheduled start time this run sent for the job, in ISO 8601 UTC; V(null) for an immediate start.
+      description:
+        - The job's scheduled start time in ISO 8601 UTC, the one this run sent or, for a job DRS had already scheduled
+          (C(WAITING_FOR_START)), the one DRS reports (C(inst_info.start_time) of C(batch-detail)); V(null) for an
+          immediate start or when not known.
       returned: always
       type: str
       sample: "2030-01-31T22:00:00Z"
@@ -335,6 +342,47 @@ diff:
       returned: always
       type: dict
       sample: {"140b5236-88ad-43c8-811c-1268453jb101": "FULL_TRANSFER_STARTED"}
+project_id:
+  description:
+    - ID of the project the module acted on; V(null) when the module failed before it was known.
+    - Decided once per run by the rule in the notes of the auth options; see RV(target_sources).
+  returned: always
+  type: str
+  sample: 054ba152d480d55b2f5dc0069e7ddef0
+project_name:
+  description: Name of that project, V(null) when not known (for example a O(project_id) with AK/SK or token auth).
+  returned: always
+  type: str
+  sample: eu-de
+region:
+  description: Region of the DRS endpoint used, V(null) when not known (an explicit O(endpoint) and no region).
+  returned: always
+  type: str
+  sample: eu-de
+target_sources:
+  description:
+    - Where each of RV(project_id), RV(project_name) and RV(region) came from. V(task) the module options (a role's
+      variables, C(module_defaults)); V(env) the environment; V(cloud) a C(clouds.yaml) entry or a O(cloud) dict;
+      V(iam) learnt from IAM (the token's project, or the project look-up of AK/SK auth); V(project_name) the region
+      named by the project name. V(null) for a value that is not known.
+  returned: always
+  type: dict
+  contains:
+    project_id:
+      description: Source of RV(project_id).
+      returned: always
+      type: str
+      sample: task
+    project_name:
+      description: Source of RV(project_name).
+      returned: always
+      type: str
+      sample: iam
+    region:
+      description: Source of RV(region).
+      returned: always
+      type: str
+      sample: project_name
 elapsed:
   description: Seconds the module ran.
   returned: always
@@ -383,9 +431,9 @@ error:
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
-    ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, START_PENDING, START_REACHED, STARTABLE, action_error,
+    ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, SCHEDULED, START_PENDING, START_REACHED, STARTABLE, action_error,
     delay_ms, describe_pending, error, error_text, fate_known, gate_verdict, job_label, not_found_error, precheck_state,
-    precheck_verdict)
+    precheck_verdict, scheduled_start_ms)
 from ansible_collections.cloudops.drs.plugins.module_utils._options import format_epoch_ms
 
 NO_PRECHECK = 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)'
@@ -461,6 +509,7 @@ class DrsBatchStart(DrsModuleBase):
     def run(self):
         self.deadline = self.client.deadline_in(self.params['wait_timeout'])
         start_times = dict((job['id'], job['start_time']) for job in self.options.jobs)
+        self.start_times = start_times
         ids = self.options.job_ids
         for job_id in ids:
             self._job(job_id)
@@ -492,6 +541,20 @@ class DrsBatchStart(DrsModuleBase):
             for job_id in started:
                 self.jobs[job_id]['status_after'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status_after']
         self.failure = self._failure_message()
+
+    def _classify_scheduled(self, job, detail):
+        """A job DRS already scheduled: unchanged when no start_time or the same one is asked for; failed (with both
+        times) when another one is, because no DRS v3 call changes the start time of a scheduled job."""
+        current = scheduled_start_ms(detail)
+        job['scheduled_start'] = format_epoch_ms(current) if current else None
+        requested = getattr(self, 'start_times', {}).get(job['id'])
+        shown = format_epoch_ms(current) if current else 'an unknown time'
+        if requested and (current is None or int(requested) != current):
+            self._set(job['id'], 'failed', 'already WAITING_FOR_START, scheduled for %s; the requested start_time %s was not '
+                                           'applied: DRS has no API call that changes the start time of a scheduled job '
+                                           '(batch-starting accepts only jobs in CONFIGURATION)' % (shown, format_epoch_ms(requested)))
+        else:
+            self._set(job['id'], 'unchanged', skipped='already WAITING_FOR_START (scheduled for %s)' % shown)
 
     # -- deciding what may start -------------------------------------------------------------------------------
 
@@ -550,6 +613,8 @@ class DrsBatchStart(DrsModuleBase):
             pair = record['dr_pair'] or {}
             if job_id not in wanted or (record['status'] != STARTABLE and record['status'] not in ALREADY_STARTED):
                 continue
+            if record['status'] == SCHEDULED:
+                continue   # read it: its scheduled start time is in the details only
             if pair.get('role') == 'backward' and pair.get('forward_id') not in wanted:
                 continue
             trusted[job_id] = record
@@ -569,6 +634,8 @@ class DrsBatchStart(DrsModuleBase):
             job['status_before'] = job['status_after'] = status = detail.get('status')
             if pairs.role(job_id) == 'parent':
                 self._set(job_id, 'failed', 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
+            elif status == SCHEDULED:
+                self._classify_scheduled(job, detail)
             elif status in ALREADY_STARTED:
                 self._set(job_id, 'unchanged', skipped='already %s' % status)
                 if status == 'STARTJOBING':

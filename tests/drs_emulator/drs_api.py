@@ -562,7 +562,8 @@ def _detail_item(call, job, now):
                       "ip": "192.168.%d.%d" % (int(digest[4:6], 16), int(digest[6:8], 16) % 250 + 2),
                       "public_ip": "80.158.%d.%d" % (int(digest[8:10], 16), int(digest[10:12], 16) % 250 + 2)
                       if spec["net_type"] == "eip" else "",
-                      "start_time": "0", "status": "ACTIVE", "volume_size": 100},
+                      "start_time": model.ms_string(job.start_at) if job.status == "WAITING_FOR_START" and job.start_at else "0",
+                      "status": "ACTIVE", "volume_size": 100},
     })
     for key, status in (("actual_start_time", "STARTJOBING"), ("full_transfer_complete_time", "FULL_TRANSFER_COMPLETE")):
         if status in job.marks:

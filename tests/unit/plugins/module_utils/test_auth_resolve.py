@@ -260,7 +260,7 @@ def test_access_key_without_secret_key():
     with pytest.raises(DrsConfigError) as info:
         resolve_auth(params(access_key="AK", region="eu-de", **PASSWORD_OPTIONS), {})
     assert str(info.value) == ("access_key is set but secret_key is missing: set secret_key "
-                               "(env OS_SECRET_KEY or HUAWEICLOUD_SDK_SK)")
+                               "(env OS_SECRET_KEY or HUAWEICLOUD_SDK_SK or HW_SECRET_KEY)")
 
 
 def test_secret_key_without_access_key_and_the_secret_is_not_in_the_message():
@@ -371,3 +371,73 @@ def test_catalog_entry_is_matched_by_region_and_interface():
     assert endpoint_from_catalog(catalog, "cn-north-4", PID) is None
     assert endpoint_from_catalog([{"type": "drs", "endpoints": [{"url": "http://127.0.0.1:1/", "region": "*"}]}], "x") == "http://127.0.0.1:1"
     assert endpoint_from_catalog(None, "eu-de") is None
+
+
+# ---- the target: project and region (task > environment > clouds.yaml)
+
+
+def test_project_name_on_the_task_beats_os_project_id_in_the_environment():
+    env = {"OS_USERNAME": "u", "OS_PASSWORD": "p", "OS_USER_DOMAIN_NAME": "OTC0001", "OS_PROJECT_ID": PID,
+           "OS_REGION_NAME": "eu-de"}
+    auth = resolve_auth(params(project_name="eu-nl", endpoint="http://127.0.0.1:1"), env)
+    assert (auth.project_id, auth.project_name, auth.region) == (None, "eu-nl", "eu-nl")
+    assert auth.sources == {"project_id": None, "project_name": "task", "region": "project_name"}
+
+
+def test_a_region_on_the_task_stays_when_the_project_name_comes_from_the_task_too():
+    auth = resolve_auth(params(region="eu-de", **dict(PASSWORD_OPTIONS, project_name="eu-nl_sub")), {})
+    assert (auth.project_name, auth.region) == ("eu-nl_sub", "eu-de")
+    assert auth.sources["region"] == "task"
+
+
+def test_environment_project_beats_the_os_cloud_entry(isolated_home):
+    write_clouds(isolated_home / ".config/openstack/clouds.yaml",
+                 {"prod": {"auth": {"username": "u", "password": "p", "user_domain_name": "OTC0001", "project_name": "eu-de"}}})
+    auth = resolve_auth(params(), {"OS_CLOUD": "prod", "HOME": str(isolated_home), "OS_PROJECT_ID": PID, "OS_REGION_NAME": "eu-de"})
+    assert (auth.project_id, auth.project_name) == (PID, None)
+    assert auth.sources["project_id"] == "env"
+
+
+def test_a_cloud_named_on_the_task_beats_the_environment_project(isolated_home):
+    write_clouds(isolated_home / ".config/openstack/clouds.yaml",
+                 {"prod": {"auth": {"username": "u", "password": "p", "user_domain_name": "OTC0001", "project_name": "eu-nl"}}})
+    auth = resolve_auth(params(cloud="prod"), {"HOME": str(isolated_home), "OS_PROJECT_ID": PID, "OS_REGION_NAME": "eu-de"})
+    assert (auth.project_id, auth.project_name, auth.region) == (None, "eu-nl", "eu-nl")
+    assert auth.sources == {"project_id": None, "project_name": "cloud", "region": "project_name"}
+
+
+@pytest.mark.parametrize("variable,option", [("HW_ACCESS_KEY", "access_key"), ("HW_SECRET_KEY", "secret_key"),
+                                             ("HW_SECURITY_TOKEN", "security_token"), ("HW_PROJECT_ID", "project_id"),
+                                             ("HW_REGION_NAME", "region")])
+def test_terraform_provider_variables_are_fallbacks_after_the_os_names(variable, option):
+    env = {"HW_ACCESS_KEY": "hwak", "HW_SECRET_KEY": "hwsk", "HW_SECURITY_TOKEN": "hwst", "HW_PROJECT_ID": "hwproject",
+           "HW_REGION_NAME": "eu-nl"}
+    auth = resolve_auth(params(), env)
+    assert getattr(auth, option) == env[variable]
+    os_name = {"access_key": "OS_ACCESS_KEY", "secret_key": "OS_SECRET_KEY", "security_token": "OS_SECURITY_TOKEN",
+               "project_id": "OS_PROJECT_ID", "region": "OS_REGION_NAME"}[option]
+    value = "eu-de" if option == "region" else "from-os"
+    assert getattr(resolve_auth(params(), dict(env, **{os_name: value})), option) == value
+
+
+def test_secure_yaml_beside_os_client_config_file_is_merged(tmp_path):
+    path = write_clouds(tmp_path / "elsewhere/clouds.yaml",
+                        {"otc": {"auth": {"username": "u", "user_domain_name": "OTC0001", "project_name": "eu-de"}}},
+                        secure={"otc": {"auth": {"password": "beside"}}})
+    auth = resolve_auth(params(cloud="otc"), {"OS_CLIENT_CONFIG_FILE": str(path)})
+    assert auth.password == "beside"
+
+
+def test_clouds_yaml_in_a_config_dir_is_found_before_the_module_directory(tmp_path):
+    write_clouds(tmp_path / "started-here/clouds.yaml", {"emu": {"ak": "STARTAK", "sk": "S", "region_name": "eu-de"}})
+    write_clouds(tmp_path / "work/clouds.yaml", {"emu": {"ak": "WORKAK", "sk": "S", "region_name": "eu-de"}})
+    auth = resolve_auth(params(cloud="emu", project_id=PID, config_dirs=[str(tmp_path / "started-here")]), {})
+    assert auth.access_key == "STARTAK"
+
+
+def test_the_error_lists_every_directory_searched_with_full_paths(tmp_path, isolated_home):
+    with pytest.raises(DrsConfigError) as info:
+        resolve_auth(params(cloud="emu", config_dirs=[str(tmp_path / "started-here")]), {"HOME": str(isolated_home)})
+    assert str(info.value).startswith(
+        "cloud 'emu' is not defined: no clouds.yaml found (searched %s, %s, %s, /etc/openstack)." % (
+            tmp_path / "started-here", tmp_path / "work", isolated_home / ".config/openstack"))

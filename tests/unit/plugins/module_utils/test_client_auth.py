@@ -77,11 +77,13 @@ def test_password_auth_sends_a_project_scoped_request_and_uses_the_subject_token
     assert (h.client.project_id, h.client.endpoint) == (PROJECT_ID, ENDPOINT)
 
 
-def test_password_scope_uses_project_id_when_given_and_the_token_project_wins():
+def test_password_scope_uses_project_id_when_given_and_a_token_of_another_project_is_an_error():
     h = password_harness(token_reply(project_id="tokenproject"), project_id="given-project", project_name=None)
-    h.client.connect()
+    with pytest.raises(DrsConfigError) as info:
+        h.client.connect()
     assert h.calls[0].json["auth"]["scope"] == {"project": {"id": "given-project"}}
-    assert h.client.project_id == "tokenproject"
+    assert "(id tokenproject), but project_id is given-project (from task): no DRS request was sent" in str(info.value)
+    assert len(h.calls) == 1
 
 
 def test_password_auth_takes_the_drs_endpoint_from_the_catalog():

@@ -79,7 +79,9 @@ def test_jobs_already_starting_scheduled_or_running_are_reported_unchanged():
     assert 'failed' not in result
     assert result['changed'] is False
     assert result['skipped_jobs'] == ids
-    assert [job['skipped_reason'] for job in result['jobs']] == ['already %s' % status for status in statuses]
+    assert [job['skipped_reason'] for job in result['jobs']] == [
+        'already %s' % status if status != 'WAITING_FOR_START' else 'already WAITING_FOR_START (scheduled for an unknown time)'
+        for status in statuses]
     assert drs.called('batch_start') == [] and drs.called('batch_precheck_result') == []
     # the job that was starting already is followed until it runs
     assert job_result(result, jid(0))['status_after'] == 'INCRE_TRANSFER_STARTED'
@@ -693,3 +695,34 @@ def test_check_mode_still_fails_when_a_request_fails():
     drs.raise_on['batch_detail'] = DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
     result = run_module(module, {'jobs': [jid(1)]}, drs, check_mode=True)
     assert result['failed'] is True and result['fate_known'] is False
+
+
+SCHEDULED_MS = 1896127200000          # 2030-01-31T22:00:00Z
+
+
+def test_a_scheduled_job_shows_its_start_time_and_the_same_start_time_leaves_it_unchanged():
+    job = FakeJob(jid(1), status='WAITING_FOR_START')
+    job.start_time = SCHEDULED_MS
+    drs = FakeDrs(job)
+    result = run_module(module, {'jobs': [jid(1)], 'start_time': '2030-01-31T22:00:00Z'}, drs)
+    assert 'failed' not in result and result['changed'] is False
+    assert job_result(result, jid(1))['outcome'] == 'unchanged'
+    assert job_result(result, jid(1))['scheduled_start'] == '2030-01-31T22:00:00Z'
+    assert job_result(result, jid(1))['skipped_reason'] == 'already WAITING_FOR_START (scheduled for 2030-01-31T22:00:00Z)'
+    assert drs.called('batch_start') == []
+    assert_matches_return_doc(module, result)
+
+
+def test_another_start_time_for_a_scheduled_job_fails_it_naming_both_times():
+    job = FakeJob(jid(1), status='WAITING_FOR_START')
+    job.start_time = SCHEDULED_MS
+    drs = FakeDrs(job, FakeJob(jid(2), precheck='pass'))
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'start_time': '2030-02-01T06:00:00Z', 'wait': False}, drs)
+    assert result['failed'] is True
+    assert job_result(result, jid(1))['outcome'] == 'failed'
+    assert ('already WAITING_FOR_START, scheduled for 2030-01-31T22:00:00Z; the requested start_time 2030-02-01T06:00:00Z '
+            'was not applied') in job_result(result, jid(1))['error']['error_msg']
+    assert 'scheduled for 2030-01-31T22:00:00Z' in result['msg'] and '2030-02-01T06:00:00Z' in result['msg']
+    assert job_result(result, jid(2))['outcome'] == 'scheduled'
+    assert drs.called('batch_start') == [[jid(2)]]
+    assert drs.jobs[jid(1)].start_time == SCHEDULED_MS

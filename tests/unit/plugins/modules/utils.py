@@ -233,6 +233,11 @@ class FakeDrs(object):
         self.project_id = PROJECT_ID
         self.starts = dict((job.id, 0) for job in jobs)
 
+    def target(self):
+        """What DrsClient.target() says: the project and region of the run, and where each came from."""
+        return {'project_id': self.project_id, 'project_name': None, 'region': None,
+                'sources': {'project_id': 'task', 'project_name': None, 'region': None}}
+
     # -- bookkeeping ------------------------------------------------------------------------------------------
 
     def _log(self, method, ids):
@@ -314,6 +319,9 @@ class FakeDrs(object):
                 item['parent_id'] = job.parent_id
             if job.role:
                 item['node_role'] = job.role
+            # DRS reports the scheduled start of a WAITING_FOR_START job in inst_info.start_time ("0" when none)
+            scheduled = job.start_time if job.status == 'WAITING_FOR_START' and job.start_time else 0
+            item['inst_info'] = {'engine_type': 'mysql', 'start_time': str(scheduled)}
             item.update(job.detail)
             return keep(item) if keep is not None else item
         return self._read('batch_detail', ids, view)
