@@ -46,6 +46,22 @@ options:
     elements: str
     choices: [status, detail, progress, precheck, rpo_rto, struct_process]
     default: [status, progress]
+  wait_timeout:
+    description:
+      - Seconds all reads of the run may take, retries included.
+    type: int
+    default: 1800
+  wait:
+    description:
+      - Accepted so that the group C(module_defaults) can set it for every module of the collection; this module
+        never waits for jobs, so it has no effect here.
+    type: bool
+    default: true
+  poll_interval:
+    description:
+      - Accepted so that the group C(module_defaults) can set it for every module of the collection; it has no effect here.
+    type: int
+    default: 10
 extends_documentation_fragment:
   - cloudops.drs.drs
   - cloudops.drs.drs.attributes
@@ -120,6 +136,14 @@ jobs:
       returned: always
       type: str
       sample: INCRE_TRANSFER_STARTED
+    scheduled_start:
+      description:
+        - For a job whose start DRS has scheduled (C(WAITING_FOR_START)), the scheduled start time in ISO 8601 UTC, as
+          DRS reports it in C(inst_info.start_time) of C(batch-detail); V(null) for every other job, or when DRS
+          reports no time.
+      returned: always
+      type: str
+      sample: "2030-01-31T22:00:00Z"
     detail:
       description:
         - The job details as C(batch-detail) returns them (endpoints, task type, direction, C(failed_reason), ...),
@@ -134,6 +158,10 @@ jobs:
       description:
         - The C(batch-progress) reply for the job (C(progress) without C(%), C(incre_trans_delay) in seconds,
           C(transfer_status), C(progress_map), ...). V(null) when DRS returned nothing for the job.
+        - When the facet does not apply to the job (for example V(precheck) of a job never pre-checked, V(rpo_rto)
+          and V(struct_process) of a job that is not a disaster-recovery task), DRS answers for the job with an error
+          item, and the facet is that item as it is (the job id, C(error_code) such as C(DRS.M00304), and C(error_msg),
+          which C(batch-struct-process) calls C(error_message)), not V(null) and not the keys above.
       returned: when O(include) contains V(progress)
       type: dict
       sample: {"job_id": "140b5236-88ad-43c8-811c-1268453jb101", "progress": "100", "incre_trans_delay": "0",
@@ -142,7 +170,7 @@ jobs:
     precheck:
       description:
         - The C(batch-precheck-result) reply for the job (C(result), C(process), C(total_passed_rate), C(precheck_result) items).
-          V(null) when DRS returned nothing for the job.
+          V(null) when DRS returned nothing for the job; an error item when the job was never pre-checked (see RV(jobs[].progress)).
       returned: when O(include) contains V(precheck)
       type: dict
       sample: {"precheck_id": "140b5236-88ad-43c8-811c-1268453jb101", "result": true, "process": "100%",
@@ -151,6 +179,8 @@ jobs:
       description:
         - The C(batch-rpo-and-rto) reply for the job (C(rpo_info) and C(rto_info), each with C(delay) in milliseconds).
           V(null) when DRS returned nothing for the job.
+        - For a job the facet does not apply to (a job that is not a disaster-recovery task), DRS answers with an
+          error item, returned as it is; see RV(jobs[].progress).
       returned: when O(include) contains V(rpo_rto)
       type: dict
       sample: {"job_id": "8d0e8e36-a618-490d-8a46-8c61ac9jb502",
@@ -159,7 +189,8 @@ jobs:
     struct_process:
       description:
         - The C(batch-struct-process) reply for the job (C(struct_process.result) items with C(type), C(status),
-          C(src_count), C(dst_count)). V(null) when DRS returned nothing for the job.
+          C(src_count), C(dst_count)). V(null) when DRS returned nothing for the job; an error item when it does not
+          apply (see RV(jobs[].progress)).
       returned: when O(include) contains V(struct_process)
       type: dict
       sample: {"job_id": "8d0e8e36-a618-490d-8a46-8c61ac9jb502",
@@ -226,7 +257,8 @@ error:
 '''
 
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
-from ansible_collections.cloudops.drs.plugins.module_utils._options import INFO_FACETS
+from ansible_collections.cloudops.drs.plugins.module_utils._jobs import SCHEDULED, scheduled_start_ms
+from ansible_collections.cloudops.drs.plugins.module_utils._options import INFO_FACETS, format_epoch_ms
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import redact_secrets
 
 
@@ -249,9 +281,16 @@ def _share_strings(value, strings):
     return value
 
 
+def _scheduled_start(item):
+    scheduled = scheduled_start_ms(item)
+    return format_epoch_ms(scheduled) if scheduled else None
+
+
 def _job_fields(item):
-    """The fields of a detail (or job list) item that every job of the result carries."""
-    return {'id': item['id'], 'name': item.get('name'), 'status': item.get('status'), 'error_code': item.get('error_code')}
+    """The fields of a detail (or job list) item that every job of the result carries (idempotent)."""
+    scheduled = item['scheduled_start'] if 'scheduled_start' in item else _scheduled_start(item)
+    return {'id': item['id'], 'name': item.get('name'), 'status': item.get('status'), 'error_code': item.get('error_code'),
+            'scheduled_start': scheduled}
 
 
 class DrsBatchInfo(DrsModuleBase):
@@ -276,6 +315,10 @@ class DrsBatchInfo(DrsModuleBase):
         return dict(
             jobs=dict(type='list', elements='str'),
             include=dict(type='list', elements='str', choices=list(INFO_FACETS), default=['status', 'progress']),
+            # the common wait options, accepted so that group module_defaults may set them for every module
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=1800),
+            poll_interval=dict(type='int', default=10),
         )
 
     def run(self):
@@ -288,17 +331,23 @@ class DrsBatchInfo(DrsModuleBase):
             """The reply item without secrets, its strings shared with the other jobs' (memory on 10 000 jobs)."""
             return _share_strings(redact_secrets(item), strings)
 
+        deadline = self.client.deadline_in(self.params['wait_timeout'])
         if self.options.jobs is None:
             found = []
-            for item in self.client.list_jobs():   # a dual-active parent lists its forward and backward tasks
+            for item in self.client.list_jobs(deadline=deadline):   # a dual-active parent lists its forward and backward tasks
                 found.append(item)
                 found.extend(child for child in item.get('children') or [] if isinstance(child, dict) and child.get('id'))
+            waiting = [item['id'] for item in found if item.get('status') == SCHEDULED and not _scheduled_start(item)]
+            if waiting:   # the job list has no scheduled start time: the details of the scheduled jobs have it
+                scheduled, _gone = self.client.batch_detail(waiting, deadline=deadline, keep=_job_fields)
+                found = [dict(item, scheduled_start=scheduled[item['id']]['scheduled_start']) if item['id'] in scheduled else item
+                         for item in found]
             details = None
         else:
             # each detail is shrunk as its chunk arrives (without the detail facet to id, name and status):
             # on 10 000 jobs the full details would take most of the module's memory
             keep = shrink if 'detail' in include else _job_fields
-            details, self.not_found = self.client.batch_detail(self.options.job_ids, keep=keep)
+            details, self.not_found = self.client.batch_detail(self.options.job_ids, deadline=deadline, keep=keep)
             found = [_job_fields(details[job_id]) for job_id in self.options.job_ids if job_id in details]
             details = details if keep is shrink else None
         ids = [item['id'] for item in found]
@@ -308,9 +357,10 @@ class DrsBatchInfo(DrsModuleBase):
             reader = self.FACET_READERS.get(facet)
             if reader and ids and facet not in facets:
                 # not_found is decided by the details (or the job list): a facet without the job stays null
-                facets[facet] = getattr(self.client, reader)(ids)[0]
+                facets[facet] = getattr(self.client, reader)(ids, deadline=deadline)[0]
         for item in found:
-            job = {'id': item['id'], 'name': item.get('name'), 'status': item.get('status')}
+            job = {'id': item['id'], 'name': item.get('name'), 'status': item.get('status'),
+                   'scheduled_start': _job_fields(item)['scheduled_start']}
             for facet in include:
                 if facet in self.FACET_READERS:
                     # pop: each reply item is dropped once its shrunk copy is in the result (memory)

@@ -68,7 +68,7 @@ def test_info_merges_status_and_progress_by_default():
     assert result['changed'] is False
     assert [(job['id'], job['name'], job['status']) for job in result['jobs']] == [
         (jid(2), 'job-002', 'CONFIGURATION'), (jid(1), 'job-001', 'INCRE_TRANSFER_STARTED')]
-    assert list(result['jobs'][0]) == ['id', 'name', 'status', 'progress']
+    assert list(result['jobs'][0]) == ['id', 'name', 'status', 'scheduled_start', 'progress']
     assert result['jobs'][1]['progress']['progress'] == '100'
     assert drs.methods() == ['batch_detail', 'batch_progress']
     assert result['not_found'] == []
@@ -109,7 +109,7 @@ def test_info_reports_unknown_jobs_in_not_found():
     assert 'failed' not in result
     assert result['not_found'] == [jid(9)]
     assert [job['id'] for job in result['jobs']] == [jid(1)]
-    assert list(result['jobs'][0]) == ['id', 'name', 'status', 'precheck', 'rpo_rto', 'struct_process']
+    assert list(result['jobs'][0]) == ['id', 'name', 'status', 'scheduled_start', 'precheck', 'rpo_rto', 'struct_process']
     assert drs.called('batch_precheck_result') == [[jid(1)]]
     assert_matches_return_doc(module, result)
 
@@ -117,7 +117,7 @@ def test_info_reports_unknown_jobs_in_not_found():
 def test_info_with_no_facets_returns_id_name_status_from_one_call():
     drs = FakeDrs(FakeJob(jid(1)))
     result = run_module(module, {'jobs': [jid(1)], 'include': []}, drs)
-    assert result['jobs'] == [{'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION'}]
+    assert result['jobs'] == [{'id': jid(1), 'name': 'job-001', 'status': 'CONFIGURATION', 'scheduled_start': None}]
     assert drs.methods() == ['batch_detail']
 
 
@@ -160,10 +160,10 @@ def test_info_without_detail_keeps_only_id_name_and_status_of_each_detail():
     keep = drs.keeps[0]
     assert keep is not None
     assert keep({'id': jid(1), 'name': 'a', 'status': 'CONFIGURATION', 'error_code': None, 'source_endpoint': {'ip': '10.0.0.1'}}) == {
-        'id': jid(1), 'name': 'a', 'status': 'CONFIGURATION', 'error_code': None}
+        'id': jid(1), 'name': 'a', 'status': 'CONFIGURATION', 'error_code': None, 'scheduled_start': None}
     assert [(job['id'], job['name'], job['status']) for job in result['jobs']] == [
         (jid(2), 'job-002', 'CONFIGURATION'), (jid(1), 'job-001', 'INCRE_TRANSFER_STARTED')]
-    assert [list(job) for job in result['jobs']] == [['id', 'name', 'status', 'progress']] * 2
+    assert [list(job) for job in result['jobs']] == [['id', 'name', 'status', 'scheduled_start', 'progress']] * 2
     assert result['not_found'] == [jid(3)]
     assert_matches_return_doc(module, result)
 
@@ -184,7 +184,7 @@ def test_info_returns_every_reply_item_unchanged_but_for_its_secrets():
     expected = []
     for job_id in ids:
         job = replies.jobs[job_id]
-        entry = {'id': job_id, 'name': job.name, 'status': job.status}
+        entry = {'id': job_id, 'name': job.name, 'status': job.status, 'scheduled_start': None}
         for facet, reader in FACETS.items():
             entry[facet] = redact_secrets(getattr(replies, reader)([job_id])[0][job_id])
         expected.append(entry)
@@ -215,3 +215,21 @@ def test_share_strings_returns_an_equal_copy_and_leaves_the_original_alone():
     assert shared[1]['db_type'] is shared[0]['db_type'] is shared[1]['tags'][1] is shared[1]['tags'][2][0]
     assert shared[1]['db_type'] is not second['db_type']
     assert sorted(strings) == ['a', 'db_type', 'mysql', 'none', 'port', 'rate', 'ssl', 'tags']
+
+
+def test_info_returns_the_scheduled_start_of_a_waiting_job_and_null_for_the_others():
+    waiting = FakeJob(jid(1), status='WAITING_FOR_START')
+    waiting.start_time = 1896127200000
+    drs = FakeDrs(waiting, FakeJob(jid(2)))
+    for args in ({'jobs': [jid(1), jid(2)]}, {}):       # named jobs, and every job of the project (the job list)
+        result = run_module(module, dict(args, include=['status']), drs)
+        assert dict((job['id'], job['scheduled_start']) for job in result['jobs']) == {
+            jid(1): '2030-01-31T22:00:00Z', jid(2): None}
+        assert_matches_return_doc(module, result)
+
+
+def test_info_accepts_the_common_wait_options_of_group_module_defaults():
+    drs = FakeDrs(FakeJob(jid(1)))
+    result = run_module(module, {'jobs': [jid(1)], 'wait': True, 'wait_timeout': 60, 'poll_interval': 5}, drs)
+    assert 'failed' not in result
+    assert [job['id'] for job in result['jobs']] == [jid(1)]
