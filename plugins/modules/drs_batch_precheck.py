@@ -50,6 +50,16 @@ options:
       - A pre-check that is still running is never submitted again; it is waited for.
     type: bool
     default: false
+  recheck_failed:
+    description:
+      - Whether a job whose latest pre-check finished and failed is pre-checked again.
+      - V(true) (the default) submits it again: a failed pre-check says what was wrong then, and the usual next step
+        is to fix the database and run again, which must check anew. A run with failed jobs therefore reports
+        C(changed) every time.
+      - V(false) reports the failed result DRS already has (RV(jobs[].outcome) V(failed), nothing submitted), so an
+        unchanged rerun reports C(changed=false) and sends no pre-check. The module still fails for that job.
+    type: bool
+    default: true
   wait:
     description:
       - Wait until the pre-check of every submitted job reached C(100%), or O(wait_timeout) passed.
@@ -88,9 +98,11 @@ attributes:
   diff_mode:
     support: none
   idempotent:
-    support: full
+    support: partial
     details:
       - A job whose pre-check passed is not pre-checked again unless O(force=true).
+      - A job whose pre-check failed is pre-checked again on every run (and the run reports C(changed)) unless
+        O(recheck_failed=false).
 seealso:
   - module: cloudops.drs.drs_batch_start
   - module: cloudops.drs.drs_batch_info
@@ -456,6 +468,7 @@ class DrsBatchPrecheck(DrsModuleBase):
             jobs=dict(type='list', elements='raw', required=True),
             mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
             force=dict(type='bool', default=False),
+            recheck_failed=dict(type='bool', default=True),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
             poll_interval=dict(type='int', default=10),
@@ -539,6 +552,8 @@ class DrsBatchPrecheck(DrsModuleBase):
                 if job['passed'] and not self.params['force']:
                     job['skipped_reason'] = 'pre-check already passed'
                     continue
+                if job['passed'] is False and not self.params['recheck_failed'] and not self.params['force']:
+                    continue   # keep DRS's failed result: reported failed, nothing submitted
             submit.append(job_id)
 
         self._submit(submit, modes, deadline)

@@ -54,6 +54,27 @@ def test_force_submits_a_passed_job_again():
     assert drs.called('batch_precheck') == [[jid(1)]]
 
 
+def test_a_failed_precheck_is_submitted_again_by_default():
+    drs = FakeDrs(FakeJob(jid(1), precheck='fail', precheck_outcome='fail'))
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['changed'] is True and result['failed'] is True
+    assert drs.called('batch_precheck') == [[jid(1)]]
+
+
+def test_recheck_failed_false_keeps_the_failed_result_and_submits_nothing():
+    drs = FakeDrs(FakeJob(jid(1), precheck='fail'), FakeJob(jid(2), precheck='pass'), FakeJob(jid(3)))
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)], 'recheck_failed': False}, drs)
+    assert result['failed'] is True and result['changed'] is True
+    assert drs.called('batch_precheck') == [[jid(3)]]
+    assert job_result(result, jid(1))['outcome'] == 'failed' and job_result(result, jid(1))['submitted'] is False
+    assert result['failed_jobs'] == [jid(1)]
+    again = run_module(module, {'jobs': [jid(1), jid(2), jid(3)], 'recheck_failed': False}, drs)
+    assert again['changed'] is False and again['failed'] is True
+    assert drs.called('batch_precheck') == [[jid(3)]]
+    assert 'Pre-check failed for 1 of 3 job(s)' in again['msg']
+    assert_matches_return_doc(module, again)
+
+
 def test_check_mode_submits_nothing_and_says_what_it_would_submit():
     drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2), precheck='pass'), FakeJob(jid(3), status='FULL_TRANSFER_STARTED'))
     result = run_module(module, {'jobs': [jid(1), jid(2), jid(3)]}, drs, check_mode=True)
