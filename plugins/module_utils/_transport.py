@@ -67,6 +67,8 @@ COLLECTION_VERSION = "1.0.0"
 
 # At most this many attempts per HTTP request (the first one included).
 MAX_ATTEMPTS = 8
+# A server that refuses connections (or a host name that does not resolve) is tried at most this many more times.
+MAX_CONNECT_RETRIES = 2
 # Without a caller deadline, retries (and busy-job re-sends) stop this many seconds after the call began.
 DEFAULT_RETRY_WINDOW = 120.0
 # Characters of a reply body quoted in an error message.
@@ -305,7 +307,7 @@ class Transport(object):
         """An exception describing ``reply``; ``message`` (if given) leads, the HTTP details follow."""
         code, msg = reply.error_code, reply.error_msg
         details = "HTTP %s" % reply.status
-        if code:
+        if code and code != str(reply.status):   # Keystone's error.code repeats the status: say it once
             details += " %s" % code
         if msg:
             details += ": %s" % msg
@@ -321,8 +323,28 @@ class Transport(object):
                    request_id=reply.request_id, method=reply.method, url=reply.url, **extra)
 
     def _transport_error(self, exc, method, url, cls=DrsApiError, suffix="", **extra):
-        detail = "%s: %s" % (type(exc).__name__, exc)
-        return cls(self._scrub("%s %s failed: %s%s" % (method, url, detail, suffix)), method=method, url=url, **extra)
+        """A clean message (what happened, in words) for a request that got no reply; the raw exception text of
+        ``requests`` is kept in ``error_msg`` (the module's ``error.error_msg``)."""
+        raw = self._scrub("%s: %s" % (type(exc).__name__, exc))
+        return cls(self._scrub("%s %s failed: %s%s" % (method, url, self._describe(exc), suffix)), error_msg=raw,
+                   method=method, url=url, **extra)
+
+    def _describe(self, exc):
+        names = set(type(inner).__name__ for inner in _exception_chain(exc))
+        text = " ".join(str(inner) for inner in _exception_chain(exc))
+        if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
+            return "TLS handshake failed (%s)" % (str(exc).rsplit(":", 1)[-1].strip(" )'\"") or "certificate problem")
+        if names & {"NameResolutionError", "gaierror"} or "Name or service not known" in text or "nodename nor servname" in text:
+            return "the host name does not resolve"
+        if isinstance(exc, ConnectionRefusedError) or "Connection refused" in text or "ConnectionRefusedError" in names:
+            return "connection refused (nothing listens at that address)"
+        if (HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectTimeout)) or "ConnectTimeoutError" in names:
+            return "no connection within %g s (connect timeout)" % self.api_timeout
+        if (HAS_REQUESTS and isinstance(exc, requests.exceptions.ReadTimeout)) or "ReadTimeoutError" in names:
+            return "no reply within %g s (read timeout)" % self.api_timeout
+        if HAS_REQUESTS and isinstance(exc, requests.exceptions.ConnectionError):
+            return "the connection failed or was closed before a reply"
+        return "%s: %s" % (type(exc).__name__, exc)
 
     @staticmethod
     def _retry_reason(reply):
@@ -345,6 +367,7 @@ class Transport(object):
         payload = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else None
         window_end = deadline if deadline is not None else self.monotonic() + DEFAULT_RETRY_WINDOW
         attempt = 0
+        connect_failures = 0
         reauthenticated = False
         while True:
             attempt += 1
@@ -368,6 +391,10 @@ class Transport(object):
                 error = self._transport_error(exc, method, url)
                 if not idempotent and not _is_connect_failure(exc):
                     raise _Ambiguous(error, "connection")
+                if _is_connect_failure(exc):
+                    connect_failures += 1
+                    if connect_failures > MAX_CONNECT_RETRIES:
+                        raise self._with_suffix(error, " (gave up after %d attempts)" % attempt)
                 reason = "connection"
             else:
                 reply = self._reply(response, method, url)

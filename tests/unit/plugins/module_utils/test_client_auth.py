@@ -158,7 +158,8 @@ def test_iam_rejecting_the_password_is_never_retried():
         h.client.connect()
     assert len(h.calls) == 1
     assert str(info.value).startswith("IAM rejected the password credentials of user 'drs-operator'")
-    assert "The request you have made requires authentication." in str(info.value)
+    assert "answered HTTP 401: The request you have made requires authentication." in str(info.value)
+    assert "401 401" not in str(info.value)
     assert PASSWORD not in str(info.value)
     assert info.value.to_dict() == {"status": 401, "error_code": "401", "error_msg": "The request you have made requires authentication.",
                                     "request_id": "0123456789abcdef0123456789abcdef", "method": "POST", "url": AUTH_URL + "/auth/tokens"}

@@ -171,3 +171,22 @@ def test_tls_failures_are_not_retried_and_say_what_to_set():
         h.client.batch_status([JOB])
     assert len(h.calls) == 1
     assert "set ca_cert" in str(info.value)
+
+
+def test_connection_refused_is_retried_twice_then_reported_in_words_with_the_raw_text_in_error_msg():
+    import socket
+
+    from ansible_collections.cloudops.drs.plugins.module_utils._auth import AuthConfig
+    from ansible_collections.cloudops.drs.plugins.module_utils._transport import Transport
+
+    with socket.socket() as probe:      # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps = []
+    transport = Transport(AuthConfig("token", auth_token="t"), api_timeout=2, sleep=sleeps.append)
+    with pytest.raises(DrsApiError) as info:
+        transport._request("POST", "http://127.0.0.1:%d/v3/p/jobs/batch-status" % port, {}, None)
+    assert transport.stats["requests"] == 3 and len(sleeps) == 2
+    assert str(info.value) == ("POST http://127.0.0.1:%d/v3/p/jobs/batch-status failed: connection refused (nothing listens "
+                               "at that address) (gave up after 3 attempts)" % port)
+    assert "ConnectionError" in info.value.error_msg and "Connection refused" in info.value.error_msg
