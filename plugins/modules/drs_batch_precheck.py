@@ -53,8 +53,8 @@ options:
   recheck_failed:
     description:
       - Whether a job whose latest pre-check finished and failed is pre-checked again.
-      - V(true) (the default) submits it again: a failed pre-check says what was wrong then, and the usual next step
-        is to fix the database and run again, which must check anew. A run with failed jobs therefore reports
+      - V(true) (the default) submits it again, because a failed pre-check says what was wrong then, and the usual
+        next step is to fix the database and run again, which must check anew. A run with failed jobs therefore reports
         C(changed) every time.
       - V(false) reports the failed result DRS already has (RV(jobs[].outcome) V(failed), nothing submitted), so an
         unchanged rerun reports C(changed=false) and sends no pre-check. The module still fails for that job.
