@@ -114,6 +114,10 @@ class DrsModuleBase(object):
         """Hook: a request failed (or a deadline passed) with ``message``; ``pending`` jobs were still outstanding
         (``last_seen``: id -> last item seen). The subclass marks every job whose fate this leaves unknown."""
 
+    def job_names(self):
+        """Hook: job id -> name of every job whose name this run learned so far (messages say ``name (id)``)."""
+        return {}
+
     def read_jobs(self, ids, deadline, known=None):
         """Details of ``ids`` and their dual-active roles.
 
@@ -185,7 +189,7 @@ class DrsModuleBase(object):
         msg = str(exc)
         pending = getattr(exc, 'pending', None) or []
         if isinstance(exc, DrsTimeoutError) and pending:
-            msg = '%s. %s' % (msg.rstrip('.'), describe_pending(pending, exc.last_seen))
+            msg = '%s. %s' % (msg.rstrip('.'), describe_pending(pending, exc.last_seen, self.job_names()))
         if not isinstance(exc, DrsConfigError):
             self.record_failure(msg, pending, getattr(exc, 'last_seen', None) or {})
         result = self.get_result()

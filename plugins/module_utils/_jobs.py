@@ -222,10 +222,14 @@ def describe_last_seen(item):
 
 
 def describe_pending(pending, last_seen, names=None):
-    """``Still pending: name (id) (state), ...`` for the jobs a deadline left pending."""
+    """``Still pending: name (id) (state), ...`` for the jobs a deadline left pending.
+
+    The name is taken from ``names`` (id -> name), else from the last item seen; the id alone when neither has one.
+    """
     names = names or {}
     return 'Still pending: %s.' % ', '.join(
-        '%s (%s)' % (job_label({'id': job_id, 'name': names.get(job_id)}), describe_last_seen(last_seen.get(job_id)))
+        '%s (%s)' % (job_label({'id': job_id, 'name': names.get(job_id) or (last_seen.get(job_id) or {}).get('name')}),
+                     describe_last_seen(last_seen.get(job_id)))
         for job_id in pending)
 
 

@@ -308,6 +308,7 @@ class DrsBatchInfo(DrsModuleBase):
     def __init__(self, module):
         self.jobs = []
         self.not_found = []
+        self.names = {}   # id -> name of every job found, for a timeout message
         super().__init__(module)
 
     @classmethod
@@ -351,6 +352,7 @@ class DrsBatchInfo(DrsModuleBase):
             found = [_job_fields(details[job_id]) for job_id in self.options.job_ids if job_id in details]
             details = details if keep is shrink else None
         ids = [item['id'] for item in found]
+        self.names = dict((item['id'], item.get('name')) for item in found if item.get('name'))
         facets = {'detail': details} if details is not None else {}
         shrunk = set(facets)   # the details were shrunk as they arrived
         for facet in include:
@@ -367,6 +369,9 @@ class DrsBatchInfo(DrsModuleBase):
                     value = facets.get(facet, {}).pop(item['id'], None)
                     job[facet] = value if facet in shrunk else shrink(value)
             self.jobs.append(job)
+
+    def job_names(self):
+        return self.names
 
     def get_result(self):
         return dict(changed=False, jobs=self.jobs, not_found=self.not_found, elapsed=self.elapsed())

@@ -604,6 +604,9 @@ class DrsBatchPrecheck(DrsModuleBase):
                 job['submitted'] = True
                 self.changed = True
 
+    def job_names(self):
+        return dict((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])
+
     def record_failure(self, message, pending=(), last_seen=None):
         """A request failed or the deadline passed: pending pre-checks keep their last seen progress; every job
         whose result is not known stays ``unknown``."""
@@ -628,9 +631,8 @@ class DrsBatchPrecheck(DrsModuleBase):
             messages.append('Pre-check failed for %d of %d job(s): %s.' % (len(parts), len(self.jobs), '; '.join(parts).rstrip('.')))
         if self.pending:
             last_seen = dict((job_id, {'process': self.jobs[job_id]['process']}) for job_id in self.pending)
-            names = dict((job_id, self.jobs[job_id]['name']) for job_id in self.pending)
             messages.append('Timed out after %d s waiting for the pre-check of %d job(s). %s' % (
-                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, names)))
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, self.job_names())))
         return ' '.join(messages) or None
 
     def get_result(self):

@@ -869,6 +869,9 @@ class DrsBatchStart(DrsModuleBase):
                 reason = detail.get('failed_reason') or detail.get('error_msg')
                 self._set(job_id, 'failed', 'start failed: %s%s' % (self.jobs[job_id]['status_after'], ' (%s)' % reason if reason else ''))
 
+    def job_names(self):
+        return dict((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])
+
     def record_failure(self, message, pending=(), last_seen=None):
         """A request failed or the deadline passed: every job whose outcome is not decided, and every started job
         not yet seen running, is ``unknown`` (pending ones ``pending``), with the failure as its reason."""
@@ -904,9 +907,8 @@ class DrsBatchStart(DrsModuleBase):
             # a backward task waits for its forward task: its skipped_reason says how far that one got
             last_seen = dict((job_id, {'status': self.jobs[job_id]['skipped_reason'] or self.jobs[job_id]['status_after']})
                              for job_id in self.pending)
-            names = dict((job_id, self.jobs[job_id]['name']) for job_id in self.pending)
             messages.append('Timed out after %d s waiting for %d job(s). %s' % (
-                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, names)))
+                self.params['wait_timeout'], len(self.pending), describe_pending(self.pending, last_seen, self.job_names())))
         return ' '.join(messages) or None
 
     def get_result(self):

@@ -8,7 +8,7 @@ and the result is unchanged.
 import json
 from unittest import mock
 
-from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import redact_secrets
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_info as module
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
@@ -233,3 +233,14 @@ def test_info_accepts_the_common_wait_options_of_group_module_defaults():
     result = run_module(module, {'jobs': [jid(1)], 'wait': True, 'wait_timeout': 60, 'poll_interval': 5}, drs)
     assert 'failed' not in result
     assert [job['id'] for job in result['jobs']] == [jid(1)]
+
+
+def test_timeout_of_a_facet_read_names_the_pending_jobs_by_name_and_id():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2)))
+    drs.raise_on['batch_progress'] = DrsTimeoutError(
+        'The deadline passed while retrying POST batch-progress.', pending=[jid(1), jid(2)], last_seen={})
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'include': ['status', 'progress']}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == ('The deadline passed while retrying POST batch-progress. Still pending: job-001 (%s) (no reply yet), '
+                             'job-002 (%s) (no reply yet).' % (jid(1), jid(2)))
+    assert_matches_return_doc(module, result)

@@ -202,13 +202,14 @@ def test_api_error_fails_with_the_error_details_and_the_jobs_read_so_far():
     assert_matches_return_doc(module, result)
 
 
-def test_client_timeout_error_names_pending_jobs():
+def test_client_timeout_error_names_pending_jobs_by_name_and_id():
     drs = FakeDrs(FakeJob(jid(1)))
     drs.raise_on['batch_precheck_result'] = DrsTimeoutError(
         'The deadline passed while retrying POST batch-precheck-result.', pending=[jid(1)], last_seen={})
     result = run_module(module, {'jobs': [jid(1)]}, drs)
     assert result['failed'] is True
-    assert result['msg'] == ('The deadline passed while retrying POST batch-precheck-result. Still pending: %s (no reply yet).' % jid(1))
+    assert result['msg'] == ('The deadline passed while retrying POST batch-precheck-result. Still pending: job-001 (%s) (no reply yet).'
+                             % jid(1))
     assert result['pending_jobs'] == [jid(1)]
     assert_matches_return_doc(module, result)
 

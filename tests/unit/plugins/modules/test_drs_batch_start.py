@@ -300,13 +300,13 @@ def test_api_error_during_the_start_fails_with_the_error_details_and_the_documen
     assert_matches_return_doc(module, result)
 
 
-def test_client_timeout_while_waiting_names_the_pending_jobs_with_the_documented_keys():
+def test_client_timeout_while_waiting_names_the_pending_jobs_by_name_and_id_with_the_documented_keys():
     drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
     drs.raise_on['batch_status'] = DrsTimeoutError(
         'The deadline passed while retrying POST batch-status.', pending=[jid(1)], last_seen={jid(1): {'id': jid(1), 'status': 'STARTJOBING'}})
     result = run_module(module, {'jobs': [jid(1)]}, drs)
     assert result['failed'] is True
-    assert result['msg'] == 'The deadline passed while retrying POST batch-status. Still pending: %s (STARTJOBING).' % jid(1)
+    assert result['msg'] == 'The deadline passed while retrying POST batch-status. Still pending: job-001 (%s) (STARTJOBING).' % jid(1)
     assert result['pending_jobs'] == [jid(1)] and result['started_jobs'] == [jid(1)] and result['changed'] is True
     assert job_result(result, jid(1))['status_after'] == 'STARTJOBING'
     assert_matches_return_doc(module, result)
