@@ -211,7 +211,8 @@ def test_precheck_results_unreadable_until_the_deadline_hold_back_the_whole_flee
     record('precheck_results_502_until_the_deadline', ids, stats, summary, retried(run), 'play fails, nothing started')
     assert 'Traceback' not in run.text
     assert '30 of 30 jobs are not OK (0 held back because of the others)' in run.stdout
-    assert 'HTTP 502 APIGW.0202' in precheck['msg'] and 'Still pending: %s (no reply yet)' % ids[0] in precheck['msg']
+    name = dict((job['id'], job['name']) for job in emu.jobs())[ids[0]]
+    assert 'HTTP 502 APIGW.0202' in precheck['msg'] and 'Still pending: %s (%s) (no reply yet)' % (name, ids[0]) in precheck['msg']
     assert sorted(precheck['pending_jobs']) == sorted(ids)
     assert sorted(summary['status']) == sorted(ids)
     assert [stats['jobs'][job_id]['starts'] for job_id in ids] == [0] * len(ids)
