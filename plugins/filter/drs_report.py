@@ -154,6 +154,26 @@ def drs_step_errors(steps):
     return errors
 
 
+def drs_target(results):
+    """``{project, project_id, region}`` for a report's context, from the first registered module result that says
+    which project or region it worked on (every module returns ``project_id``, ``project_name`` and ``region``).
+
+    ``project`` is the project name, else its id. The modules decide the target (task options beat the environment,
+    which beats clouds.yaml), so a project or region given only by the environment (the AWX way) is filled too.
+    A result without a target (a step that was skipped, or failed before it had one) is passed over; ``''`` where
+    no result knows a value.
+    """
+    if not isinstance(results, list):
+        raise AnsibleFilterError('drs_target takes a list of registered module results')
+    for result in results:
+        if not isinstance(result, dict):
+            continue
+        project_id, project_name, region = (_text(result.get(key)) for key in ('project_id', 'project_name', 'region'))
+        if project_id or project_name or region:
+            return {'project': project_name or project_id, 'project_id': project_id, 'region': region}
+    return {'project': '', 'project_id': '', 'region': ''}
+
+
 # ----------------------------------------------------------------------------- precheck_and_start rows
 
 def _precheck_reason(pre, outcome):
@@ -638,6 +658,7 @@ class FilterModule(object):
         return {
             'drs_job_list': drs_job_list,
             'drs_step_errors': drs_step_errors,
+            'drs_target': drs_target,
             'drs_fleet_rows': drs_fleet_rows,
             'drs_problems': drs_problems,
             'drs_status_rows': drs_status_rows,

@@ -45,13 +45,16 @@ def load(emulator, fixture):
     emulator.reset(jobs=False, stats=True, faults=True)
 
 
-def run_playbook(playbook, emulator, collections_path, tmp_path, extravars, auth=None, verbosity=0):
-    """Run ``cloudops.drs.<playbook>`` with ansible-runner, as AWX does; return the runner."""
+def run_playbook(playbook, emulator, collections_path, tmp_path, extravars, auth=None, verbosity=0, envvars=None):
+    """Run ``cloudops.drs.<playbook>`` with ansible-runner, as AWX does; return the runner.
+
+    ``auth`` is ``drs_auth`` (default: password auth against the emulator); ``envvars`` are added to the environment.
+    """
     private = tmp_path / ('runner-%s-%d' % (playbook, len(os.listdir(str(tmp_path)))))
     private.mkdir()
     variables = {
-        'drs_auth': auth or {'auth_url': emulator.url + '/v3', 'endpoint': emulator.url, 'username': USER_NAME,
-                             'password': USER_PASSWORD, 'domain_name': DOMAIN_NAME},
+        'drs_auth': auth if auth is not None else {'auth_url': emulator.url + '/v3', 'endpoint': emulator.url, 'username': USER_NAME,
+                                                   'password': USER_PASSWORD, 'domain_name': DOMAIN_NAME},
         'drs_project_name': 'eu-de',
         'drs_poll_interval': 1,
     }
@@ -62,7 +65,7 @@ def run_playbook(playbook, emulator, collections_path, tmp_path, extravars, auth
         private_data_dir=str(private),
         playbook='cloudops.drs.%s' % playbook,
         extravars=variables,
-        envvars={'ANSIBLE_COLLECTIONS_PATH': collections_path, 'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'PATH': path},
+        envvars=dict(envvars or {}, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_PYTHON_INTERPRETER=sys.executable, PATH=path),
         verbosity=verbosity,
         quiet=True,
     )
@@ -241,3 +244,27 @@ def test_status_playbook_reports_every_job_and_leaves_its_summary_in_the_artifac
     assert sorted(re.search(r'`([0-9a-z-]{36})`', row).group(1) for row in rows) == ids
     assert set(emulator.stats()['requests']['by_endpoint']) <= {
         'iam-tokens', 'iam-projects', 'list-jobs', 'batch-detail', 'batch-progress', 'batch-rpo-and-rto', 'batch-struct-process'}
+
+
+def env_auth(emulator):
+    """Password auth and the project from OS_* variables only, as an AWX credential injects them."""
+    return {'OS_AUTH_URL': emulator.url + '/v3', 'OS_DRS_ENDPOINT_OVERRIDE': emulator.url, 'OS_USERNAME': USER_NAME,
+            'OS_PASSWORD': USER_PASSWORD, 'OS_USER_DOMAIN_NAME': DOMAIN_NAME, 'OS_PROJECT_NAME': 'eu-de'}
+
+
+@pytest.mark.parametrize('playbook', ['precheck_and_start', 'status'])
+def test_report_context_names_the_project_and_region_that_came_from_the_environment(
+        playbook, emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    reports = str(tmp_path / 'reports')
+    runner = run_playbook(playbook, emulator, collections_path, tmp_path,
+                          {'drs_jobs': ALL_PASS, 'drs_project_name': '', 'drs_report_dir': reports},
+                          auth={}, envvars=env_auth(emulator))
+    assert runner.status == 'successful', stdout(runner)
+    key = 'drs_precheck_and_start' if playbook == 'precheck_and_start' else 'drs_status_report'
+    context = artifact_data(runner)[key]['localhost']['context']
+    assert (context['project'], context['project_id'], context['region']) == ('eu-de', PROJECT_A_ID, 'eu-de')
+    basename = 'precheck_and_start-localhost' if playbook == 'precheck_and_start' else 'status_report-localhost'
+    with open(os.path.join(reports, basename + '.md'), encoding='utf-8') as handle:
+        header = handle.read().split('\n|', 1)[0]
+    assert '- Project: eu-de' in header and '- Region: eu-de' in header

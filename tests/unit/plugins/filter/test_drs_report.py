@@ -95,6 +95,19 @@ def test_step_errors_name_each_failed_step_and_ignore_skipped_ones():
 
 # ----------------------------------------------------------------------------- fleet rows
 
+def test_target_is_the_project_and_region_of_the_first_result_that_has_one():
+    skipped = {'skipped': True, 'changed': False}
+    failed_early = {'failed': True, 'msg': 'no credentials', 'project_id': None, 'project_name': None, 'region': None}
+    precheck = {'project_id': 'a' * 32, 'project_name': 'eu-de', 'region': 'eu-de', 'jobs': []}
+    start = {'project_id': 'b' * 32, 'project_name': 'eu-nl', 'region': 'eu-nl', 'jobs': []}
+    assert f.drs_target([skipped, failed_early, precheck, start]) == {'project': 'eu-de', 'project_id': 'a' * 32, 'region': 'eu-de'}
+    assert f.drs_target([{'project_id': 'a' * 32, 'project_name': None, 'region': 'eu-de'}]) == {
+        'project': 'a' * 32, 'project_id': 'a' * 32, 'region': 'eu-de'}
+    assert f.drs_target([skipped, {}]) == {'project': '', 'project_id': '', 'region': ''}
+    with pytest.raises(AnsibleFilterError):
+        f.drs_target({'project_id': 'a' * 32})
+
+
 def test_fleet_rows_put_the_module_outcomes_side_by_side(rows):
     by_id = dict((r['id'], r) for r in rows)
     assert [r['id'] for r in rows] == [J1, J2, J3, J4, J5]
