@@ -97,9 +97,13 @@ options:
     description:
       - Directories searched for C(clouds.yaml) and C(secure.yaml) before the module's current directory,
         C(~/.config/openstack) and C(/etc/openstack).
-      - When not set and the module runs on the controller (connection C(local)), the collection's action plugin sets
-        it to the directory C(ansible-playbook) (or C(ansible)) was started from and the playbook's directory, so a
-        C(clouds.yaml) next to you or next to your playbook is found although modules run in another directory.
+      - When not set and the module runs on the controller (the connection of the task, or of its C(delegate_to)
+        host, is C(local)), the collection's action plugin sets it to the directory C(ansible-playbook) (or
+        C(ansible)) was started from and the playbook's directory, so a C(clouds.yaml) next to you or next to your
+        playbook is found although modules run in another directory (for the playbooks shipped in the collection,
+        inside the installed collection).
+      - For a module on a remote host the action plugin sets nothing (the controller's paths mean nothing there).
+      - V([]) searches only the standard places.
     type: list
     elements: path
   validate_certs:
