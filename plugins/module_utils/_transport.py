@@ -31,6 +31,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import re
 import random
 import threading
 import time
@@ -77,6 +78,7 @@ BODY_EXCERPT_CHARS = 200
 RETRY_REASONS = ("throttled", "server_error", "connection", "busy", "reauth")
 MASK = "********"
 
+_SSL_REASON = re.compile(r"\[SSL: ([A-Z0-9_]+)\] ([^(\]'\"]+)")
 _REQUEST_ID_HEADERS = ("X-Request-Id", "X-Openstack-Request-Id", "X-Compute-Request-Id")
 _CONNECT_FAILURE_NAMES = frozenset(("NewConnectionError", "ConnectTimeoutError", "ConnectionRefusedError", "NameResolutionError",
                                     "gaierror", "ConnectTimeout"))
@@ -333,7 +335,9 @@ class Transport(object):
         names = set(type(inner).__name__ for inner in _exception_chain(exc))
         text = " ".join(str(inner) for inner in _exception_chain(exc))
         if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
-            return "TLS handshake failed (%s)" % (str(exc).rsplit(":", 1)[-1].strip(" )'\"") or "certificate problem")
+            # OpenSSL says why in "[SSL: CODE] reason (_ssl.c:NNNN)"; keep the code and the reason, drop the C source line
+            found = _SSL_REASON.search(text)
+            return "TLS handshake failed (%s)" % ("%s: %s" % (found.group(1), found.group(2).strip()) if found else "certificate problem")
         if names & {"NameResolutionError", "gaierror"} or "Name or service not known" in text or "nodename nor servname" in text:
             return "the host name does not resolve"
         if isinstance(exc, ConnectionRefusedError) or "Connection refused" in text or "ConnectionRefusedError" in names:

@@ -459,6 +459,7 @@ class DrsBatchPrecheck(DrsModuleBase):
     def __init__(self, module):
         self.jobs = {}            # id -> the per-job result (insertion order = order of the jobs option)
         self.pending = []
+        self.lost = set()         # jobs whose submission may or may not have reached DRS (the reply was lost)
         self.changed = False
         super().__init__(module)
 
@@ -501,6 +502,8 @@ class DrsBatchPrecheck(DrsModuleBase):
 
     def _outcome(self, job):
         """The job's outcome (see _jobs.PRECHECK_OUTCOMES), from what the run learnt of it."""
+        if job['id'] in self.lost:
+            return 'unknown'
         if job['error']:
             return 'error'
         if job['id'] in self.pending:
@@ -598,7 +601,9 @@ class DrsBatchPrecheck(DrsModuleBase):
         for job_id in submit:
             job = self.jobs[job_id]
             job['error'] = action_error(replies.get(job_id), 'pre-check')
-            if job['error']:
+            if (replies.get(job_id) or {}).get('status') == 'unknown':
+                self.lost.add(job_id)     # it may run: its outcome is unknown, not an error of the job
+            elif job['error']:
                 job['passed'] = False
             else:
                 job['submitted'] = True

@@ -568,8 +568,10 @@ class DrsBatchStart(DrsModuleBase):
             status, pair = record.get('status'), record.get('dr_pair') or {}
             if status in ALREADY_STARTED:
                 continue
-            if record and not status:
-                blockers[job_id] = ('failed', error_text(record.get('error')) or 'the job was not found')
+            if record and not status and record.get('error'):
+                blockers[job_id] = ('failed', error_text(record['error']))
+            elif record and not status:   # the pre-check step never read the job: its state is as unknown as its pre-check
+                blockers[job_id] = ('not_started', self._record_reason(record))
             elif pair.get('role') == 'parent':
                 blockers[job_id] = ('failed', 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
             elif status and status != STARTABLE:

@@ -212,7 +212,9 @@ def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_p
 
 def test_no_secret_reaches_the_output_even_at_high_verbosity(emulator, collections_path, tmp_path):
     load(emulator, 'role_all_pass.yml')
-    auth = {'endpoint': emulator.url, 'access_key': ACCESS_KEY_A[0], 'secret_key': ACCESS_KEY_A[1], 'project_id': PROJECT_A_ID}
+    # project_id and (from the role's drs_project_name) project_name: checked against each other in IAM before any DRS call
+    auth = {'endpoint': emulator.url, 'auth_url': emulator.url + '/v3', 'access_key': ACCESS_KEY_A[0], 'secret_key': ACCESS_KEY_A[1],
+            'project_id': PROJECT_A_ID}
     runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS[:2]}, auth=auth,
                           verbosity=3)
     assert runner.status == 'successful'

@@ -154,7 +154,7 @@ def test_without_reconcile_an_ambiguous_start_is_reported_unknown_and_not_resent
     assert len(h.calls) == 1
     assert [results[job]["status"] for job in IDS[:2]] == ["unknown", "unknown"]
     assert "the request may have taken effect; re-read the job status" in results[IDS[0]]["error_msg"]
-    assert "ReadTimeout" in results[IDS[0]]["error_msg"]
+    assert "no reply within 30 s (read timeout)" in results[IDS[0]]["error_msg"]
 
 
 def test_failing_reconcile_leaves_the_jobs_unknown():

@@ -292,3 +292,14 @@ def test_dual_active_ready_backward_needs_no_precheck_and_the_parent_is_skipped(
                   FakeJob(backward, role='backward', parent_id=parent))
     result = run_module(module, {'jobs': [parent, backward]}, drs)
     assert [job['outcome'] for job in result['jobs']] == ['skipped', 'not_needed']
+
+
+def test_a_submission_whose_reply_was_lost_is_unknown_not_an_error_of_the_job():
+    drs = FakeDrs(FakeJob(jid(1)), FakeJob(jid(2)))
+    drs.lose_precheck_reply.add(jid(1))
+    result = run_module(module, {'jobs': [jid(1), jid(2)]}, drs)
+    assert result['failed'] is True
+    assert [job['outcome'] for job in result['jobs']] == ['unknown', 'passed']
+    assert result['fate_known'] is False
+    assert job_result(result, jid(1))['error']['error_msg'].startswith('outcome unknown')
+    assert_matches_return_doc(module, result)

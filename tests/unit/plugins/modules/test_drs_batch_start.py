@@ -726,3 +726,13 @@ def test_another_start_time_for_a_scheduled_job_fails_it_naming_both_times():
     assert job_result(result, jid(2))['outcome'] == 'scheduled'
     assert drs.called('batch_start') == [[jid(2)]]
     assert drs.jobs[jid(1)].start_time == SCHEDULED_MS
+
+
+def test_all_or_nothing_says_a_job_the_pre_check_never_read_is_unknown_not_missing():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    record = precheck_record(jid(1), status=None, passed=None)    # the pre-check step failed before it read the job
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [record], 'all_or_nothing': True}, drs)
+    assert drs.calls == []
+    assert job_result(result, jid(1))['outcome'] == 'not_started'
+    assert job_result(result, jid(1))['error']['error_msg'] == (
+        'the result of the pre-check is not known (the pre-check step did not finish); pre-check again')

@@ -226,6 +226,7 @@ class FakeDrs(object):
         self.start_ticks = start_ticks
         self.refuse = {}                # job id -> (error_code, error_msg) for action calls
         self.lose_start_reply = set()   # job ids whose start is applied but whose reply is lost (ambiguous)
+        self.lose_precheck_reply = set()  # job ids whose pre-check is submitted but whose reply is lost (the client gave up)
         self.raise_on = {}              # method -> exception to raise when it is called
         self.omit = {}                  # read method -> job ids its reply does not mention (the client: not_found)
         self.stats = {'requests': 0, 'retries': 0,
@@ -386,6 +387,9 @@ class FakeDrs(object):
                 continue
             job.precheck = {'mode': mode, 'ticks': self.precheck_ticks, 'items': precheck_items(job.precheck_outcome)}
             replies[job_id] = {'id': job_id, 'status': 'success', 'precheck_id': job_id, 'error_code': None, 'error_msg': None}
+            if job_id in self.lose_precheck_reply:
+                replies[job_id] = {'id': job_id, 'status': 'unknown', 'error_code': None,
+                                   'error_msg': 'outcome unknown (connection reset): the request may have taken effect'}
         return replies
 
     def batch_start(self, items, deadline=None, reconcile=None):
