@@ -223,8 +223,8 @@ def artifact_texts(directory):
     return texts
 
 
-def test_clouds_yaml_credential_keeps_the_password_out_of_the_job_environment_and_authenticates(emulator, collections_path,
-                                                                                                 tmp_path):
+def test_clouds_yaml_credential_keeps_the_password_out_of_the_job_environment_and_authenticates(
+        emulator, collections_path, tmp_path):
     emulator.reset()
     inputs = {'region': 'eu-de', 'auth_url': emulator.url + '/v3', 'username': USER_NAME, 'password': USER_PASSWORD,
               'domain_name': DOMAIN_NAME, 'project_name': 'eu-de'}

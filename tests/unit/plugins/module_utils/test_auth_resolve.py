@@ -385,7 +385,9 @@ def test_project_name_on_the_task_beats_os_project_id_in_the_environment():
 
 
 def test_a_region_on_the_task_stays_when_the_project_name_comes_from_the_task_too():
-    auth = resolve_auth(params(region="eu-de", **dict(PASSWORD_OPTIONS, project_name="eu-nl_sub")), {})
+    options = dict(PASSWORD_OPTIONS)
+    options.update(project_name="eu-nl_sub", region="eu-de")
+    auth = resolve_auth(params(**options), {})
     assert (auth.project_name, auth.region) == ("eu-nl_sub", "eu-de")
     assert auth.sources["region"] == "task"
 
