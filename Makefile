@@ -39,7 +39,9 @@ ANSIBLE_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(COLLECTION_DIR))
 # ~/.ansible/test/venv), isolated from the packages in our venvs. No Docker/Podman is needed.
 SANITY_MODE ?= --venv
 SANITY_ARGS ?=
-UNIT_ARGS ?=
+# Unit tests run on every core (pytest-xdist); the suites start their own emulators on free ports, so they are
+# independent. UNIT_ARGS= (empty) runs them in one process.
+UNIT_ARGS ?= -n auto
 INTEGRATION_ARGS ?=
 # What the unit targets run. On MAIN_CORE_VERSION: all of tests/unit. On the older cores: the tests
 # whose outcome depends on ansible-core (modules, module_utils, filters, roles run through
@@ -69,7 +71,9 @@ help: ## Show this help
 	@grep -E '^[a-zA-Z0-9_.%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 	@echo "  unit-<core>        Unit tests on one ansible-core ($(ANSIBLE_CORE_VERSIONS))"
 	@echo "  sanity-<core>      ansible-test sanity on one ansible-core"
-	@echo "  Variables: UNIT_ARGS (e.g. '-n 2 -k auth'), SANITY_ARGS (e.g. '--test pylint'), INTEGRATION_ARGS (targets, -v)"
+	@echo "  Variables: UNIT_ARGS (default '-n auto'; e.g. '-k auth', or empty for one process), UNIT_PATHS (e.g."
+	@echo "             UNIT_PATHS=tests/unit/plugins/module_utils/test_jobs.py: one test file), SANITY_ARGS (e.g. '--test pylint'),"
+	@echo "             INTEGRATION_ARGS (targets, -v)"
 
 check-python:
 	@if [ -z "$(PY_VERSION)" ]; then echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; fi
