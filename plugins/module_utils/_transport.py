@@ -16,7 +16,13 @@ Retry rules (per HTTP request, never past the caller's deadline):
 
 * retried: connection errors, HTTP 429, 502/503/504, ``APIGW.0308``/``APIG.0308`` (any status), ``DRS.M01503``;
   capped exponential backoff with full jitter (``_waiter.BACKOFF_BASE`` s, cap ``_waiter.BACKOFF_CAP`` s), or the
-  ``Retry-After`` header when given; at most :data:`MAX_ATTEMPTS` attempts;
+  ``Retry-After`` header when given. The budget is time, not a count: retries go on until the caller's deadline
+  (a 45 s outage does not fail a run that may take 30 minutes); a retry whose wait would end after the deadline is
+  not made. Without a caller deadline they stop :data:`DEFAULT_RETRY_WINDOW` s after the request began;
+* a refused connection (or a host name that does not resolve, or a connect timeout) to a host that has not answered
+  once in this run is most often a configuration error (wrong endpoint, port or proxy): it is retried at most
+  :data:`MAX_CONNECT_RETRIES` times. Once the host has answered any request of this run, a refused connection is
+  an outage of a running service and follows the rule above (until the deadline);
 * HTTP 401 with password auth: one re-authentication and one retry; a second 401 is fatal;
 * batch-precheck and batch-starting are not idempotent: only unambiguous failures (throttling, connection refused,
   connect timeout) are retried blindly. After an ambiguous one (read timeout, connection reset after sending,
@@ -61,14 +67,16 @@ from ansible_collections.cloudops.drs.plugins.module_utils._signer import canoni
 from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, wait_for
 
 __all__ = ("Transport", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "COLLECTION_VERSION", "MAX_ATTEMPTS", "DEFAULT_RETRY_WINDOW",
-           "RETRY_REASONS")
+           "MAX_CONNECT_RETRIES", "RETRY_REASONS")
 
 # The collection version, sent in every User-Agent; a unit test keeps it equal to galaxy.yml's version.
 COLLECTION_VERSION = "1.0.0"
 
-# At most this many attempts per HTTP request (the first one included).
+# Rounds of a non-idempotent action whose outcome stays unknown after reconciling (``DrsClient``); HTTP retries
+# have no count: they are bounded by the caller's deadline (or DEFAULT_RETRY_WINDOW).
 MAX_ATTEMPTS = 8
-# A server that refuses connections (or a host name that does not resolve) is tried at most this many more times.
+# A host that has not answered in this run and refuses connections (or whose name does not resolve) is tried at most
+# this many more times: most often the endpoint is wrong. Once it answered, a refusal is an outage (retried in time).
 MAX_CONNECT_RETRIES = 2
 # Without a caller deadline, retries (and busy-job re-sends) stop this many seconds after the call began.
 DEFAULT_RETRY_WINDOW = 120.0
@@ -161,6 +169,12 @@ def _is_connect_failure(exc):
     return False
 
 
+def _host(url):
+    """``scheme://netloc`` of ``url`` (the unit a refused connection is judged by)."""
+    scheme, rest = url.split("://", 1) if "://" in url else ("", url)
+    return "%s://%s" % (scheme.lower(), rest.split("/", 1)[0].split("?", 1)[0].lower())
+
+
 def _is_transient_transport_error(exc):
     """Connection problems, timeouts and broken replies; not bad URLs, bad headers or redirect loops."""
     if HAS_REQUESTS:
@@ -209,6 +223,8 @@ class Transport(object):
             session.mount("http://", adapter)
         self.session = session
         self._lock = threading.Lock()
+        # hosts (scheme://netloc) that answered a request of this run: a refused connection to one is an outage
+        self._answered = set()
 
     # -------------------------------------------------------------------------------------------- public helpers
 
@@ -395,12 +411,14 @@ class Transport(object):
                 error = self._transport_error(exc, method, url)
                 if not idempotent and not _is_connect_failure(exc):
                     raise _Ambiguous(error, "connection")
-                if _is_connect_failure(exc):
+                if _is_connect_failure(exc) and _host(url) not in self._answered:
                     connect_failures += 1
                     if connect_failures > MAX_CONNECT_RETRIES:
                         raise self._with_suffix(error, " (gave up after %d attempts)" % attempt)
                 reason = "connection"
             else:
+                with self._lock:
+                    self._answered.add(_host(url))
                 reply = self._reply(response, method, url)
                 if reply.status == 401 and mode == "drs":
                     if self.auth.method == "password" and not reauthenticated:
@@ -419,14 +437,14 @@ class Transport(object):
             self._pause_before_retry(attempt, reason, retry_after, error, deadline, window_end)
 
     def _pause_before_retry(self, attempt, reason, retry_after, error, deadline, window_end):
-        """Sleep before the next attempt, or raise ``error`` (or DrsTimeoutError) when no retry is allowed."""
-        if attempt >= MAX_ATTEMPTS:
-            raise self._with_suffix(error, " (gave up after %d attempts)" % attempt)
+        """Sleep before the next attempt, or raise ``error`` (or DrsTimeoutError) when the next attempt would come
+        after the deadline (or the default window): the budget is time, the number of attempts is not limited."""
         delay = retry_after if retry_after is not None else backoff_delay(attempt, self.random)
         if self.monotonic() + delay >= window_end:
             if deadline is not None:
-                raise self._with_suffix(error, " (no retry: the next attempt would be after the deadline)", DrsTimeoutError)
-            raise self._with_suffix(error, " (gave up: retrying for more than %d s)" % DEFAULT_RETRY_WINDOW)
+                raise self._with_suffix(error, " (no retry: the next attempt would be after the deadline; %d attempts)"
+                                        % attempt, DrsTimeoutError)
+            raise self._with_suffix(error, " (gave up: retrying for more than %d s; %d attempts)" % (DEFAULT_RETRY_WINDOW, attempt))
         self._count(reason)
         self.sleep(delay)
 

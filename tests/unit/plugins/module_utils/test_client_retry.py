@@ -6,7 +6,7 @@ import pytest
 import requests
 from urllib3.exceptions import NewConnectionError, ProtocolError
 
-from ansible_collections.cloudops.drs.plugins.module_utils._transport import MAX_ATTEMPTS
+from ansible_collections.cloudops.drs.plugins.module_utils._transport import DEFAULT_RETRY_WINDOW, MAX_ATTEMPTS, MAX_CONNECT_RETRIES
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsTimeoutError
 
 from drs_client_fakes import Harness, job_id, reply, status_results
@@ -105,15 +105,69 @@ def test_full_jitter_stays_under_the_capped_exponential_ceiling():
     assert h.clock.sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 5.0, 5.0]
 
 
-def test_gives_up_after_the_attempt_limit():
+def outage(h, seconds, failure):
+    """A batch-status route that answers ``failure`` for ``seconds`` of fake time from now, then the jobs' status."""
+    ends = h.clock.now + seconds
+
+    def answer(call):
+        return failure if h.clock.now < ends else status_results(call)
+    h.api.route("POST", "/jobs/batch-status", answer)
+
+
+def test_a_45_s_outage_is_outlasted_when_the_deadline_allows_it():
+    h = Harness()
+    outage(h, 45, reply(503, {"error_msg": "Service unavailable"}))
+    started = h.clock.now
+    items, dummy = h.client.batch_status([JOB], deadline=h.client.deadline_in(1800))
+    assert items[JOB]["status"] == "CONFIGURATION"
+    assert len(h.calls) == 9 > MAX_ATTEMPTS      # the attempt count of old is no limit any more
+    assert h.clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]   # capped at 10 s
+    assert h.clock.now - started == 45.5
+    assert h.client.stats["retried"]["server_error"] == 8
+
+
+def test_retries_go_on_until_the_deadline_and_stop_before_it():
     h = Harness()
     h.api.route("POST", "/jobs/batch-status", reply(503, {"error_msg": "Service unavailable"}))
-    with pytest.raises(DrsApiError) as info:
-        h.client.batch_status([JOB], deadline=h.client.deadline_in(600))
-    assert len(h.calls) == MAX_ATTEMPTS == 8
-    assert h.clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
-    assert str(info.value).endswith("HTTP 503: Service unavailable (request id 0123456789abcdef0123456789abcdef) (gave up after 8 attempts)")
+    deadline = h.client.deadline_in(600)
+    with pytest.raises(DrsTimeoutError) as info:
+        h.client.batch_status([JOB], deadline=deadline)
+    assert h.clock.sleeps[:7] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0] and set(h.clock.sleeps[6:]) == {10.0}
+    assert deadline - 10.0 <= h.clock.now < deadline
+    assert len(h.calls) == 64
+    assert str(info.value).endswith("HTTP 503: Service unavailable (request id 0123456789abcdef0123456789abcdef) "
+                                    "(no retry: the next attempt would be after the deadline; 64 attempts)")
     assert info.value.status == 503
+
+
+def test_without_a_deadline_an_outage_is_retried_for_the_default_window():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-status", reply(503, {"error_msg": "Service unavailable"}))
+    started = h.clock.now
+    with pytest.raises(DrsApiError) as info:
+        h.client.batch_status([JOB])
+    assert not isinstance(info.value, DrsTimeoutError)
+    assert 110 < h.clock.now - started < DEFAULT_RETRY_WINDOW == 120
+    assert str(info.value).endswith("(gave up: retrying for more than 120 s; 16 attempts)")
+
+
+def test_a_refused_connection_to_a_host_that_answered_before_is_an_outage_retried_until_it_ends():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-status", status_results)
+    h.client.batch_status([JOB], deadline=h.client.deadline_in(1800))      # the host answered once in this run
+    outage(h, 45, refused())
+    items, dummy = h.client.batch_status([JOB], deadline=h.client.deadline_in(1800))
+    assert items[JOB]["status"] == "CONFIGURATION"
+    assert len(h.calls) == 1 + 9 and h.client.stats["retried"]["connection"] == 8
+
+
+def test_a_refused_connection_to_a_host_that_never_answered_is_retried_twice():
+    h = Harness()
+    outage(h, 45, refused())
+    with pytest.raises(DrsApiError) as info:
+        h.client.batch_status([JOB], deadline=h.client.deadline_in(1800))
+    assert len(h.calls) == 1 + MAX_CONNECT_RETRIES == 3
+    assert str(info.value).endswith("connection refused (nothing listens at that address) (gave up after 3 attempts)")
 
 
 def test_never_sleeps_past_the_deadline():
