@@ -9,8 +9,10 @@
 * ``password``: ``POST {auth_url}/auth/tokens`` once; the token (``X-Subject-Token``) is cached and renewed
   :data:`TOKEN_REFRESH_MARGIN` s before it expires (a token that lives less than four margins: after three quarters
   of its life). After a DRS 401 the token is renewed once (the transport's 401 rule); the token lock and a
-  generation counter make concurrent chunks renew it only once. The token reply gives the project id, the region
-  (from the project name) and the service catalog.
+  generation counter make concurrent chunks renew it only once. A renewal is one sequence of attempts per run,
+  shared by every chunk: when it fails (IAM down until the deadline, the password refused), the chunks waiting on
+  the token lock get that failure at once and do not ask IAM again. The token reply gives the project id, the
+  region (from the project name) and the service catalog.
 * ``token``: the given token is sent as it is; only when the project id or the endpoint is unknown is it validated
   (``GET {auth_url}/auth/tokens``) to read them.
 * ``aksk``: every request is signed (``_signer.sign_request``); without ``project_id`` the project is looked up by
@@ -26,6 +28,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import copy
 import datetime
 import threading
 
@@ -34,7 +37,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._auth import (
     endpoint_from_catalog,
     region_profile,
 )
-from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError, DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._signer import sdk_date, sign_request
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import Transport
 
@@ -96,6 +99,8 @@ class IamSession(Transport):
         self._token_expires = None
         self._token_lifetime = 0.0
         self._token_generation = 0
+        # (generation, error) of a failed renewal: every later renewal of that token generation fails the same way
+        self._renewal_failure = None
 
     # -------------------------------------------------------------------------------------------- connect
 
@@ -208,13 +213,24 @@ class IamSession(Transport):
             # a token shorter-lived than the margin is refreshed after three quarters of its life, not before every request
             margin = min(TOKEN_REFRESH_MARGIN, self._token_lifetime / 4.0) if self._token is not None else 0
             if self._token is None or self.monotonic() >= self._token_expires - margin:
-                self._authenticate(deadline)
+                self._renew(deadline)
             return self._token, self._token_generation
 
     def _reauthenticate(self, generation, deadline):
         with self._token_lock:
             if generation == self._token_generation:  # nobody else refreshed it meanwhile
-                self._authenticate(deadline)
+                self._renew(deadline)
+
+    def _renew(self, deadline):
+        """Get a new token (token lock held): one sequence of attempts per token generation, its failure shared."""
+        failed = self._renewal_failure
+        if failed is not None and failed[0] == self._token_generation:
+            raise copy.copy(failed[1])   # a copy: the chunks raise it in their own threads
+        try:
+            self._authenticate(deadline)
+        except DrsError as exc:
+            self._renewal_failure = (self._token_generation, exc)
+            raise
 
     def _verify_token(self, deadline=None):
         if not self.auth.auth_url:

@@ -123,6 +123,32 @@ def test_token_is_refreshed_two_minutes_before_it_expires():
     assert h.client.stats["retried"]["reauth"] == 0
 
 
+def dead_iam_at_renewal(chunks):
+    """A run whose token is due for renewal when IAM answers 503 to everything, reading ``chunks`` chunks at once."""
+    h = Harness(password_auth(), max_concurrency=chunks)
+    h.api.route("POST", "/v3/auth/tokens", token_reply("tok-1"), reply(503, {"error_msg": "IAM is down"}))
+    h.api.route("POST", "/jobs/batch-status", status_results)
+    h.client.connect()
+    h.clock.advance(3600)      # the token expired: every chunk needs a new one
+    return h
+
+
+def test_a_dead_iam_at_token_renewal_is_asked_one_sequence_per_run_and_every_chunk_gets_its_failure_at_once():
+    h = dead_iam_at_renewal(chunks=6)
+    started = h.clock.now
+    with pytest.raises(DrsApiError) as info:
+        h.client.batch_status([job_id(n) for n in range(60)])       # 6 chunks of 10, in 6 threads
+    renewals = len(h.api.calls_to("/auth/tokens")) - 1
+    assert renewals == 16                                   # one retry sequence (the 120 s window), not one per chunk
+    assert h.clock.now - started == 115.5
+    assert h.api.calls_to("/batch-status") == []
+    assert "IAM is down" in str(info.value) and "gave up: retrying for more than 120 s" in str(info.value)
+    # a later call of the same run does not ask IAM again either
+    with pytest.raises(DrsApiError):
+        h.client.batch_status([JOB])
+    assert len(h.api.calls_to("/auth/tokens")) - 1 == 16
+
+
 def test_401_triggers_one_reauthentication_and_one_retry():
     h = password_harness(token_reply("tok-1"), token_reply("tok-2"))
     h.api.route("POST", "/jobs/batch-status", unauthorized(), status_results)
