@@ -23,6 +23,12 @@ Retry rules (per HTTP request, never past the caller's deadline):
   once in this run is most often a configuration error (wrong endpoint, port or proxy): it is retried at most
   :data:`MAX_CONNECT_RETRIES` times. Once the host has answered any request of this run, a refused connection is
   an outage of a running service and follows the rule above (until the deadline);
+* every request has a total time limit: ``api_timeout`` s from its start, never past the caller's deadline. The
+  reply is read in chunks against that limit, so a server that trickles a byte at a time cannot hold the module
+  (the socket timeout alone bounds each read, not the request). A reply that misses the limit is retried (reads)
+  or ambiguous (actions), like a read timeout;
+* a reply larger than :data:`MAX_REPLY_BYTES` is refused while it is read (a clear error naming the endpoint; the
+  memory stays bounded), and so is JSON nested deeper than :data:`MAX_REPLY_DEPTH` levels;
 * HTTP 401 with password auth: one re-authentication and one retry; a second 401 is fatal;
 * batch-precheck and batch-starting are not idempotent: only unambiguous failures (throttling, connection refused,
   connect timeout) are retried blindly. After an ambiguous one (read timeout, connection reset after sending,
@@ -46,11 +52,13 @@ import traceback
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import DecodeError, HTTPError as Urllib3Error, ProtocolError, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised only where requests is missing
     requests = None
     HTTPAdapter = None
+    DecodeError = ProtocolError = ReadTimeoutError = Urllib3Error = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -67,7 +75,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._signer import canoni
 from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, wait_for
 
 __all__ = ("Transport", "HAS_REQUESTS", "REQUESTS_IMPORT_ERROR", "COLLECTION_VERSION", "MAX_ATTEMPTS", "DEFAULT_RETRY_WINDOW",
-           "MAX_CONNECT_RETRIES", "RETRY_REASONS")
+           "MAX_CONNECT_RETRIES", "MAX_REPLY_BYTES", "MAX_REPLY_DEPTH", "RETRY_REASONS")
 
 # The collection version, sent in every User-Agent; a unit test keeps it equal to galaxy.yml's version.
 COLLECTION_VERSION = "1.0.0"
@@ -78,6 +86,12 @@ MAX_ATTEMPTS = 8
 # A host that has not answered in this run and refuses connections (or whose name does not resolve) is tried at most
 # this many more times: most often the endpoint is wrong. Once it answered, a refusal is an outage (retried in time).
 MAX_CONNECT_RETRIES = 2
+# The largest reply body read (decoded bytes); a real DRS reply (10 jobs per call) is a few hundred KiB at most.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+# Replies are read in chunks of this many bytes (the total time limit is checked between chunks).
+REPLY_CHUNK_BYTES = 64 * 1024
+# JSON nested deeper than this is refused (a DRS reply is less than 10 levels deep).
+MAX_REPLY_DEPTH = 100
 # Without a caller deadline, retries (and busy-job re-sends) stop this many seconds after the call began.
 DEFAULT_RETRY_WINDOW = 120.0
 # Characters of a reply body quoted in an error message.
@@ -93,11 +107,12 @@ _CONNECT_FAILURE_NAMES = frozenset(("NewConnectionError", "ConnectTimeoutError",
 
 
 class _Reply(object):
-    """One HTTP reply: status, headers, parsed JSON (``data``, ``None`` when absent or not JSON) and raw text."""
+    """One HTTP reply: status, headers, parsed JSON (``data``, ``None`` when absent or not JSON) and raw text;
+    ``problem`` says why a JSON-looking body was not read (nested too deeply), else ``None``."""
 
-    __slots__ = ("status", "headers", "data", "text", "method", "url", "request_id")
+    __slots__ = ("status", "headers", "data", "text", "method", "url", "request_id", "problem")
 
-    def __init__(self, status, headers, data, text, method, url, request_id):
+    def __init__(self, status, headers, data, text, method, url, request_id, problem=None):
         self.status = status
         self.headers = headers
         self.data = data
@@ -105,6 +120,7 @@ class _Reply(object):
         self.method = method
         self.url = url
         self.request_id = request_id
+        self.problem = problem
 
     @property
     def ok(self):
@@ -117,6 +133,30 @@ class _Reply(object):
     @property
     def error_msg(self):
         return _error_fields(self.data)[1]
+
+
+class _SlowReply(Exception):
+    """The reply did not arrive in full within the request's total time limit (a read timeout of the request)."""
+
+
+class _ReplyTooLarge(Exception):
+    """The reply is larger than MAX_REPLY_BYTES."""
+
+
+def _size_text(size):
+    return "%g MiB" % (size / 1048576.0) if size >= 1048576 else "%g KiB" % (size / 1024.0)
+
+
+def _too_deep(data, limit=MAX_REPLY_DEPTH):
+    """True when ``data`` (decoded JSON) nests lists and dicts more than ``limit`` levels deep (no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 class _Ambiguous(Exception):
@@ -292,26 +332,81 @@ class Transport(object):
         return max(1.0, min(self.api_timeout, deadline - self.monotonic()))
 
     def _send_once(self, method, url, body, query, mode, deadline):
+        """Send the request once and read its reply within the total time limit; returns (response, body, generation)."""
         headers = {"Content-Type": "application/json", "X-Language": "en-us", "User-Agent": self.user_agent}
         if query:
             url = url + "?" + canonical_query(query)
         url, headers, generation = self._authorize(method, url, headers, body, mode, deadline)
-        response = self.session.request(method, url, data=body, headers=headers, timeout=self._timeout(deadline),
-                                        verify=self._verify, cert=self._cert, allow_redirects=False)
-        return response, generation
+        timeout = self._timeout(deadline)
+        limit = self.monotonic() + timeout    # the whole request: api_timeout, never past the caller's deadline
+        response = self.session.request(method, url, data=body, headers=headers, timeout=timeout,
+                                        verify=self._verify, cert=self._cert, allow_redirects=False, stream=True)
+        try:
+            content = self._read_body(response, limit, timeout)
+        finally:
+            response.close()
+        return response, content, generation
 
-    def _reply(self, response, method, url):
-        content = response.content or b""
+    def _read_body(self, response, limit, timeout):
+        """The reply body, read in chunks: at most MAX_REPLY_BYTES, and done by ``limit`` (monotonic)."""
+        raw = response.raw
+        if raw is None or not hasattr(raw, "read"):   # a transport adapter that holds the body already
+            content = response.content or b""
+            if len(content) > MAX_REPLY_BYTES:
+                raise _ReplyTooLarge(len(content), True)
+            return content
+        declared = response.headers.get("Content-Length")
+        if declared and declared.strip().isdigit() and int(declared) > MAX_REPLY_BYTES:
+            raise _ReplyTooLarge(int(declared), False)
+        read = getattr(raw, "read1", None) or raw.read   # read1: at most one read on the socket per chunk
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        chunks, size = [], 0
+        while True:
+            left = limit - self.monotonic()
+            if left <= 0:
+                raise _SlowReply(timeout)
+            at_limit = False
+            if sock is not None:
+                try:
+                    sock.settimeout(max(0.01, min(left, timeout)))   # a stalled read ends at the limit too
+                    at_limit = left < timeout
+                except (OSError, ValueError):
+                    sock = None
+            try:
+                chunk = read(REPLY_CHUNK_BYTES, decode_content=True)
+            except (ReadTimeoutError, TimeoutError) as exc:
+                if at_limit:
+                    raise _SlowReply(timeout)
+                raise requests.exceptions.ReadTimeout(exc)
+            except ProtocolError as exc:
+                raise requests.exceptions.ChunkedEncodingError(exc)
+            except DecodeError as exc:
+                raise requests.exceptions.ContentDecodingError(exc)
+            except Urllib3Error as exc:
+                raise requests.exceptions.ConnectionError(exc)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > MAX_REPLY_BYTES:
+                raise _ReplyTooLarge(size, True)
+            chunks.append(chunk)
+
+    def _reply(self, response, content, method, url):
+        content = content or b""
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError:
             text = content.decode("latin-1")
-        data = None
+        data, problem = None, None
         if text.strip():
             try:
                 data = json.loads(text)
             except ValueError:
                 data = None
+            except RecursionError:
+                data, problem = None, "the reply is JSON nested too deeply to read"
+            if data is not None and _too_deep(data):
+                data, problem = None, "the reply is JSON nested more than %d levels deep" % MAX_REPLY_DEPTH
         request_id = None
         for name in _REQUEST_ID_HEADERS:
             if response.headers.get(name):
@@ -319,7 +414,7 @@ class Transport(object):
                 break
         if request_id is None and isinstance(data, dict) and data.get("request_id"):
             request_id = str(data["request_id"])
-        return _Reply(response.status_code, response.headers, data, text, method, url, request_id)
+        return _Reply(response.status_code, response.headers, data, text, method, url, request_id, problem)
 
     def _error(self, reply, message=None, cls=DrsApiError, suffix="", **extra):
         """An exception describing ``reply``; ``message`` (if given) leads, the HTTP details follow."""
@@ -329,6 +424,8 @@ class Transport(object):
             details += " %s" % code
         if msg:
             details += ": %s" % msg
+        elif reply.problem:
+            details += ": %s" % reply.problem
         elif reply.data is None and reply.text:
             details += ": reply is not JSON: %r" % reply.text[:BODY_EXCERPT_CHARS]
         elif reply.data is None:
@@ -394,9 +491,26 @@ class Transport(object):
             self._count()
             retry_after = None
             try:
-                response, generation = self._send_once(method, url, payload, query, mode, deadline)
+                response, content, generation = self._send_once(method, url, payload, query, mode, deadline)
             except DrsError:
                 raise
+            except _ReplyTooLarge as exc:
+                error = DrsApiError(self._scrub("%s %s failed: the reply is larger than %s (%d bytes %s): refused "
+                                                "(MAX_REPLY_BYTES)" % (method, url, _size_text(MAX_REPLY_BYTES), exc.args[0],
+                                                                       "read" if exc.args[1] else "announced")),
+                                    method=method, url=url)
+                if not idempotent:
+                    raise _Ambiguous(error, "server_error")
+                raise error
+            except _SlowReply as exc:
+                error = DrsApiError(self._scrub("%s %s failed: the reply did not arrive in full within %g s (the time "
+                                                "limit of one request: api_timeout, or the deadline)" % (method, url, exc.args[0])),
+                                    method=method, url=url)
+                if not idempotent:
+                    raise _Ambiguous(error, "connection")
+                reason = "connection"
+                self._pause_before_retry(attempt, reason, None, error, deadline, window_end)
+                continue
             except Exception as exc:  # requests' exceptions (and the odd socket error a transport lets through)
                 if HAS_REQUESTS and isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                                                      requests.exceptions.InvalidSchema)):
@@ -419,7 +533,7 @@ class Transport(object):
             else:
                 with self._lock:
                     self._answered.add(_host(url))
-                reply = self._reply(response, method, url)
+                reply = self._reply(response, content, method, url)
                 if reply.status == 401 and mode == "drs":
                     if self.auth.method == "password" and not reauthenticated:
                         reauthenticated = True
