@@ -159,12 +159,13 @@ def endpoint_from_catalog(catalog, region=None, project_id=None, service_type="d
     Public endpoints only; an endpoint whose region is ``*`` matches any region. With no region known the first public
     endpoint is used.
     """
-    for service in catalog or ():
+    for service in catalog if isinstance(catalog, list) else ():
         if not isinstance(service, dict) or service.get("type") != service_type:
             continue
         fallback = None
-        for endpoint in service.get("endpoints") or ():
-            if not isinstance(endpoint, dict) or not endpoint.get("url"):
+        endpoints = service.get("endpoints")
+        for endpoint in endpoints if isinstance(endpoints, list) else ():
+            if not isinstance(endpoint, dict) or not endpoint.get("url") or not isinstance(endpoint["url"], str):
                 continue
             if endpoint.get("interface") not in (None, "public"):
                 continue

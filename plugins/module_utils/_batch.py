@@ -46,18 +46,50 @@ def _blank_to_none(value):
     return None if value is None or value == "" else value
 
 
-def normalize_item(raw):
-    """A copy of a reply item that always has ``id``, ``error_code`` and ``error_msg``.
+def _id_or_none(value):
+    """A job id as a string: ids are strings (or numbers); anything else (a dict, a list, a boolean) is no id."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    return _blank_to_none(str(value))
 
-    ``id`` comes from ``id``, ``job_id`` or (precheck results) ``precheck_id``; ``error_msg`` from ``error_msg`` or ``error_message``; empty strings become
-    ``None``. Every key the API sent is kept as it was.
+
+def _text_or_none(value):
+    """A code, message or status as a string (numbers too); a dict, a list or a boolean is not one: None."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return _blank_to_none(str(value))
+
+
+def _error_text(value):
+    """An error message as a string; one of another shape is kept as its text (it is still what DRS said)."""
+    if value is None or value == "" or isinstance(value, str):
+        return _blank_to_none(value)
+    return str(value)[:500]
+
+
+def normalize_item(raw):
+    """A copy of a reply item that always has ``id``, ``error_code`` and ``error_msg``, with the shapes the client and
+    the job rules rely on.
+
+    ``id`` comes from ``id``, ``job_id`` or (precheck results) ``precheck_id``; ``error_msg`` from ``error_msg`` or
+    ``error_message``; empty strings become ``None``. Wrong shapes are made harmless here, per item, so that one odd
+    item never costs the other jobs their results: an id, ``parent_id`` or ``master_job_id`` that is not a string (or
+    number) is ``None``; ``status`` and ``error_code`` of any other shape are ``None`` (a job without a status is never
+    taken as final); ``children`` that is not a list is ``[]`` and keeps only dict entries. Every other key the API
+    sent is kept as it was.
     """
     item = dict(raw)
-    item["id"] = _blank_to_none(raw.get("id")) or _blank_to_none(raw.get("job_id")) or _blank_to_none(raw.get("precheck_id"))
-    if item["id"] is not None:
-        item["id"] = str(item["id"])
-    item["error_code"] = _blank_to_none(raw.get("error_code"))
-    item["error_msg"] = _blank_to_none(raw.get("error_msg")) or _blank_to_none(raw.get("error_message"))
+    item["id"] = _id_or_none(raw.get("id")) or _id_or_none(raw.get("job_id")) or _id_or_none(raw.get("precheck_id"))
+    item["error_code"] = _text_or_none(raw.get("error_code"))
+    item["error_msg"] = _error_text(raw.get("error_msg")) or _error_text(raw.get("error_message"))
+    if "status" in raw:
+        item["status"] = _text_or_none(raw.get("status"))
+    for key in ("parent_id", "master_job_id"):
+        if key in raw:
+            item[key] = _id_or_none(raw.get(key))
+    if "children" in raw:
+        children = raw.get("children")
+        item["children"] = [child for child in children if isinstance(child, dict)] if isinstance(children, list) else []
     return item
 
 

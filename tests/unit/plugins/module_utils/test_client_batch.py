@@ -253,3 +253,37 @@ def test_normalize_item_keeps_every_key_and_fills_the_three_common_ones():
         "job_id": "j", "error_message": "m", "extra": 1, "id": "j", "error_code": None, "error_msg": "m"}
     assert normalize_item({"id": "i", "job_id": "j", "error_msg": "", "error_code": ""})["id"] == "i"
     assert normalize_item({})["id"] is None
+
+
+# ---- replies of the wrong shape: per item made harmless, the other jobs keep their results
+
+
+def test_normalize_item_makes_wrong_shapes_harmless():
+    item = normalize_item({"id": {"x": 1}, "job_id": ["j"], "status": {"phase": "RUNNING"}, "error_code": {"c": 1},
+                           "error_msg": {"m": 1}, "parent_id": [1], "children": 7})
+    assert item["id"] is None and item["status"] is None and item["error_code"] is None
+    assert item["error_msg"] == "{'m': 1}" and item["parent_id"] is None and item["children"] == []
+    assert normalize_item({"id": 7, "status": 3, "children": [{"id": "c"}, "junk"]}) == {
+        "id": "7", "status": "3", "children": [{"id": "c"}], "error_code": None, "error_msg": None}
+    assert normalize_item({"id": True})["id"] is None
+
+
+def test_a_reply_item_of_the_wrong_shape_costs_only_its_own_job():
+    h = Harness()
+    good, odd = job_id(1), job_id(2)
+    h.api.route("POST", "/jobs/batch-status", reply(200, {"count": 3, "results": [
+        {"id": good, "status": "CONFIGURATION"},
+        {"id": odd, "status": ["CONFIGURATION"], "error_code": {"code": "DRS.M00289"}},   # unhashable code and status
+        "not an item"]}))
+    items, not_found = h.client.batch_status([good, odd])
+    assert items[good]["status"] == "CONFIGURATION"
+    assert items[odd]["status"] is None and not_found == []          # no status: never taken as final
+
+
+def test_a_job_list_with_children_of_the_wrong_shape_is_read():
+    h = Harness()
+    h.api.route("POST", "/jobs", reply(200, {"total_record": 2, "jobs": [
+        {"id": job_id(1), "status": "CONFIGURATION", "children": "none"},
+        {"id": job_id(2), "status": "CONFIGURATION", "children": [{"id": job_id(3)}, 5]}]}))
+    jobs = h.client.list_jobs(db_use_type="migration")
+    assert [job["children"] for job in jobs] == [[], [{"id": job_id(3)}]]
