@@ -55,7 +55,7 @@ PRECHECK_ALLOWED = {
     'forStartJob': ('CONFIGURATION',),
     'forRetryJob': ('INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', 'START_JOB_FAILED'),
 }
-PRECHECK_DONE = '100%'
+PRECHECK_DONE = '100%'   # the usual spelling; precheck_progress reads 100, 100.0 and "100" too
 
 # -- the closed outcome vocabulary --------------------------------------------------------------------------------
 
@@ -149,16 +149,47 @@ def scheduled_start_ms(detail):
     return value if value > 0 else None
 
 
+def precheck_progress(process):
+    """The ``process`` of a batch-precheck-result item in percent (a float), whatever its type: ``100``, ``100.0``,
+    ``"100"`` and ``"100%"`` are all 100.0. None when it is absent or unreadable."""
+    if isinstance(process, bool) or process is None:
+        return None
+    if isinstance(process, (int, float)):
+        number = float(process)
+    elif isinstance(process, str):
+        try:
+            number = float(process.strip().rstrip('%').strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if number == number else None   # NaN is not a progress
+
+
 def precheck_state(result):
-    """``None`` (no pre-check result), ``'running'`` or ``'done'`` for a batch-precheck-result item."""
+    """``None`` (no pre-check result), ``'running'`` or ``'done'`` for a batch-precheck-result item.
+
+    Done at a ``process`` of 100 (any spelling, see :func:`precheck_progress`); a ``process`` that cannot be read
+    is not done (fail closed: the pre-check has not positively passed).
+    """
     if not isinstance(result, dict) or job_error(result) or result.get('process') in (None, ''):
         return None
-    return 'done' if result.get('process') == PRECHECK_DONE else 'running'
+    progress = precheck_progress(result.get('process'))
+    return 'done' if progress is not None and progress >= 100 else 'running'
+
+
+def precheck_wait_over(result):
+    """True when waiting for a submitted pre-check can stop: it is done, or DRS reports an error for the job.
+
+    An item without ``process`` (no result yet) or with a running one is not final.
+    """
+    return job_error(result) is not None or precheck_state(result) == 'done'
 
 
 def check_items(result, kind):
     """The check items of a batch-precheck-result item whose ``result`` is ``kind`` (FAILED or ALARM), each as
-    ``{item, group, reason, raw_message}``."""
+    ``{item, group, reason, raw_message}``. A ``precheck_result`` that is not a list, and entries that are not
+    dicts, are ignored (the verdict then rests on ``result``)."""
     entries = result.get('precheck_result') if isinstance(result, dict) else None
     return [{'item': entry.get('item'), 'group': entry.get('group'), 'reason': entry.get('failed_reason'),
              'raw_message': entry.get('raw_error_msg')}

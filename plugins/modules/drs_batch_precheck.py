@@ -446,7 +446,7 @@ error:
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     PRECHECK_ALLOWED, PRECHECK_MODES, action_error, check_items, describe_pending, error_text, fate_known, job_error,
-    job_label, precheck_state, precheck_verdict)
+    job_label, precheck_state, precheck_verdict, precheck_wait_over)
 
 NOT_NEEDED = 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
 
@@ -565,7 +565,7 @@ class DrsBatchPrecheck(DrsModuleBase):
             last, self.pending = self.client.wait(
                 watch,
                 fetch=lambda some: self.client.batch_precheck_result(some, deadline=deadline)[0],
-                is_done=lambda item: precheck_state(item) != 'running',
+                is_done=precheck_wait_over,   # an item without a process is no answer yet: keep waiting
                 deadline=deadline,
                 poll_interval=self.params['poll_interval'],
                 # every watched pre-check was just submitted or just read as running: none is done at once

@@ -642,6 +642,8 @@ class DrsBatchStart(DrsModuleBase):
                 self._set(job_id, 'unchanged', skipped='already %s' % status)
                 if status == 'STARTJOBING':
                     watch.append(job_id)
+            elif not status:
+                self._set(job_id, 'failed', 'DRS reported no status for this job: not started')
             elif status != STARTABLE:
                 reason = detail.get('failed_reason') or detail.get('error_msg')
                 self._set(job_id, 'failed', 'status %s does not allow a start%s' % (status, ': %s' % reason if reason else ''))

@@ -18,14 +18,37 @@ def result(process='100%', passed=True, items=()):
     (result(passed='false'), False, False),
     (result(passed='true'), False, True),
     (result(process='50%'), False, None),
-    (result(process=100), False, None),                      # an integer process is no "100%": not done
+    (result(process=100), False, True),                      # an integer process of 100 is done (any spelling)
+    (result(process='abc'), False, None),                    # an unreadable process is not done (fail closed)
+    (dict(result(), precheck_result='ok'), False, True),    # a string where the items belong: no item, DRS's result stands
     ({'id': jid(1), 'error_code': 'DRS.M00304', 'error_msg': 'not pre-checked'}, False, None),
     (None, False, None),
     ('100%', False, None),                                   # a reply of the wrong shape is no result
 ], ids=['passed', 'alarm', 'alarm_is_failure', 'failed_item', 'result_false', 'result_text_true', 'running',
-        'integer_process', 'error_item', 'missing', 'not_a_dict'])
+        'integer_process', 'unreadable_process', 'precheck_result_a_string', 'error_item', 'missing', 'not_a_dict'])
 def test_precheck_verdict_is_true_only_for_a_positive_pass(item, alarm_is_failure, verdict):
     assert _jobs.precheck_verdict(item, alarm_is_failure) is verdict
+
+
+@pytest.mark.parametrize('process', [100, 100.0, '100', '100%', ' 100 % ', 100.5])
+def test_a_precheck_is_done_at_a_process_of_100_in_any_spelling(process):
+    assert _jobs.precheck_progress(process) >= 100
+    assert _jobs.precheck_state(result(process=process)) == 'done'
+
+
+@pytest.mark.parametrize('process, state', [
+    (50, 'running'), ('50%', 'running'), (0.0, 'running'), ('abc', 'running'), ({'done': True}, 'running'),
+    (True, 'running'), (float('nan'), 'running'), (None, None), ('', None),
+])
+def test_a_precheck_below_100_or_with_an_unreadable_process_is_not_done(process, state):
+    assert _jobs.precheck_state(result(process=process)) == state
+
+
+def test_waiting_for_a_precheck_ends_only_when_it_is_done_or_drs_reports_an_error():
+    assert _jobs.precheck_wait_over(result(process=100)) is True
+    assert _jobs.precheck_wait_over(result(process='50%')) is False
+    assert _jobs.precheck_wait_over({'id': jid(1), 'result': True}) is False          # no process yet: no answer
+    assert _jobs.precheck_wait_over({'id': jid(1), 'error_code': 'DRS.M00304', 'error_msg': 'gone'}) is True
 
 
 def test_check_items_ignore_entries_of_the_wrong_shape():

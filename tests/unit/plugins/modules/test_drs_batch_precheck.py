@@ -303,3 +303,40 @@ def test_a_submission_whose_reply_was_lost_is_unknown_not_an_error_of_the_job():
     assert result['fate_known'] is False
     assert job_result(result, jid(1))['error']['error_msg'].startswith('outcome unknown')
     assert_matches_return_doc(module, result)
+
+
+def reshape_reads(drs, method, reshape):
+    """Let ``reshape(item, call_number)`` change every item ``method`` of the fake returns (a reply of an odd shape)."""
+    read = getattr(drs, method)
+    count = []
+
+    def reshaped(ids, deadline=None, **kwargs):
+        count.append(1)
+        items, not_found = read(ids, deadline=deadline, **kwargs)
+        return dict((job_id, reshape(dict(item), len(count))) for job_id, item in items.items()), not_found
+    setattr(drs, method, reshaped)
+
+
+def test_a_precheck_result_without_process_after_the_submission_is_waited_for_not_taken_as_final():
+    drs = FakeDrs(FakeJob(jid(1)))
+
+    def no_process_at_first(item, call):      # call 1: before submitting; 2 and 3: DRS has no result to show yet
+        if call in (2, 3):
+            item.pop('process', None)
+        return item
+    reshape_reads(drs, 'batch_precheck_result', no_process_at_first)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'passed'
+    assert len(drs.called('batch_precheck_result')) >= 4
+
+
+def test_an_integer_process_of_100_is_a_finished_precheck_not_a_wait_until_the_timeout():
+    drs = FakeDrs(FakeJob(jid(1)))
+    reshape_reads(drs, 'batch_precheck_result',
+                  lambda item, call: dict(item, process=100) if item.get('process') == '100%' else item)
+    started = drs.clock
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5, 'wait_timeout': 600}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'passed'
+    assert drs.clock - started < 60

@@ -736,3 +736,42 @@ def test_all_or_nothing_says_a_job_the_pre_check_never_read_is_unknown_not_missi
     assert job_result(result, jid(1))['outcome'] == 'not_started'
     assert job_result(result, jid(1))['error']['error_msg'] == (
         'the result of the pre-check is not known (the pre-check step did not finish); pre-check again')
+
+
+def test_a_status_item_without_status_while_waiting_is_not_taken_as_final():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    read = drs.batch_status
+    calls = []
+
+    def status_without_status_at_first(ids, deadline=None):
+        calls.append(ids)
+        items, not_found = read(ids, deadline=deadline)
+        if len(calls) <= 2:          # the first polls after the start: no status in the item
+            items = dict((job_id, dict((key, value) for key, value in item.items() if key != 'status'))
+                         for job_id, item in items.items())
+        return items, not_found
+    drs.batch_status = status_without_status_at_first
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'started'
+    assert job_result(result, jid(1))['status_after'] == 'INCRE_TRANSFER_STARTED'
+    assert len(calls) >= 3
+
+
+def test_a_detail_without_status_is_not_started_and_says_why():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass', detail={'status': None}))
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert job_result(result, jid(1))['outcome'] == 'failed'
+    assert job_result(result, jid(1))['error']['error_msg'] == 'DRS reported no status for this job: not started'
+    assert drs.starts == {jid(1): 0}
+
+
+def test_the_gate_reads_an_integer_process_of_100_as_a_finished_precheck():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass'))
+    read = drs.batch_precheck_result
+    drs.batch_precheck_result = lambda ids, deadline=None: (
+        dict((job_id, dict(item, process=100)) for job_id, item in read(ids, deadline)[0].items()), [])
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'started'
