@@ -86,7 +86,8 @@ class DrsClient(IamSession):
         if not reply.ok:
             raise self._error(reply)
         if reply.data is None:
-            raise self._error(reply, "DRS sent a reply that is not JSON (or is truncated)")
+            raise self._error(reply, "DRS sent a reply the client cannot read" if reply.problem else
+                              "DRS sent a reply that is not JSON (or is truncated)")
         raise self._error(reply, "the DRS reply has no 'results' list")
 
     def _read_chunk(self, suffix, chunk, deadline, paged, keep=None):
@@ -174,7 +175,8 @@ class DrsClient(IamSession):
                 if not reply.ok:
                     raise self._error(reply)
                 if not isinstance(reply.data, dict):
-                    raise self._error(reply, "DRS sent a reply that is not JSON (or is truncated)")
+                    raise self._error(reply, "DRS sent a reply the client cannot read" if reply.problem else
+                                      "DRS sent a reply that is not JSON (or is truncated)")
                 listed = reply.data.get("jobs")
                 if not isinstance(listed, list):
                     raise self._error(reply, "the DRS job list reply has no 'jobs' list")

@@ -19,6 +19,8 @@ TRUNCATED = '0' * 31 + '2'
 NO_RESULTS = '0' * 31 + '3'
 NO_IDS = '0' * 31 + '4'
 ODD_STATUS = '0' * 31 + '5'
+DEEP = '0' * 31 + '6'
+PRECHECK_RESULT_STRING = '0' * 31 + '7'
 
 BROKEN = {
     NOT_JSON: ('text/html', b'<html><body>502 Bad Gateway</body></html>'),
@@ -27,6 +29,10 @@ BROKEN = {
     NO_IDS: ('application/json', json.dumps({'count': 1, 'results': [{'name': 'orders', 'status': 'CONFIGURATION'}]}).encode()),
     ODD_STATUS: ('application/json', json.dumps({'count': 1, 'results': [
         {'id': JOB_ID, 'name': 'orders', 'status': 'EXPLODING', 'process': '250%', 'result': 'maybe'}]}).encode()),
+    DEEP: ('application/json', b'[' * 200000 + b']' * 200000),
+    PRECHECK_RESULT_STRING: ('application/json', json.dumps({'count': 1, 'results': [
+        {'id': JOB_ID, 'name': 'orders', 'status': 'CONFIGURATION', 'process': '100%', 'result': 'true',
+         'total_passed_rate': '100%', 'precheck_result': 'all checks passed'}]}).encode()),
 }
 
 

@@ -133,7 +133,7 @@ def test_a_reply_nested_beyond_what_python_can_decode_is_a_clear_error_naming_th
     h.api.route("POST", "/jobs/batch-status", reply(200, raw="[" * 200000 + "]" * 200000))
     with pytest.raises(DrsApiError) as info:
         h.client.batch_status([JOB])
-    assert str(info.value) == ("DRS sent a reply that is not JSON (or is truncated): POST %s answered HTTP 200: the reply is "
+    assert str(info.value) == ("DRS sent a reply the client cannot read: POST %s answered HTTP 200: the reply is "
                                "JSON nested too deeply to read (request id 0123456789abcdef0123456789abcdef)" % h.calls[0].url)
 
 
