@@ -376,14 +376,14 @@ class Transport(object):
                 chunk = read(REPLY_CHUNK_BYTES, decode_content=True)
             except (ReadTimeoutError, TimeoutError) as exc:
                 if at_limit:
-                    raise _SlowReply(timeout)
-                raise requests.exceptions.ReadTimeout(exc)
+                    raise _SlowReply(timeout) from exc
+                raise requests.exceptions.ReadTimeout(exc) from exc
             except ProtocolError as exc:
-                raise requests.exceptions.ChunkedEncodingError(exc)
+                raise requests.exceptions.ChunkedEncodingError(exc) from exc
             except DecodeError as exc:
-                raise requests.exceptions.ContentDecodingError(exc)
+                raise requests.exceptions.ContentDecodingError(exc) from exc
             except Urllib3Error as exc:
-                raise requests.exceptions.ConnectionError(exc)
+                raise requests.exceptions.ConnectionError(exc) from exc
             if not chunk:
                 return b"".join(chunks)
             size += len(chunk)
