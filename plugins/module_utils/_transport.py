@@ -344,13 +344,14 @@ class Transport(object):
         try:
             content = self._read_body(response, limit, timeout)
         finally:
-            response.close()
+            if hasattr(response, "close"):   # (an injected session's reply may be a plain object)
+                response.close()
         return response, content, generation
 
     def _read_body(self, response, limit, timeout):
         """The reply body, read in chunks: at most MAX_REPLY_BYTES, and done by ``limit`` (monotonic)."""
-        raw = response.raw
-        if raw is None or not hasattr(raw, "read"):   # a transport adapter that holds the body already
+        raw = getattr(response, "raw", None)
+        if raw is None or not hasattr(raw, "read"):   # a transport adapter (or injected session) that holds the body already
             content = response.content or b""
             if len(content) > MAX_REPLY_BYTES:
                 raise _ReplyTooLarge(len(content), True)
