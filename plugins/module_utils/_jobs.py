@@ -22,6 +22,8 @@ report filters and the roles use it from here:
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import math
+
 
 # -- status groups (reference: drs-api.md, job states) ------------------------------------------------------------
 
@@ -163,7 +165,7 @@ def precheck_progress(process):
             return None
     else:
         return None
-    return number if number == number else None   # NaN is not a progress
+    return None if math.isnan(number) else number   # NaN is not a progress
 
 
 def precheck_state(result):
