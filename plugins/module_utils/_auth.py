@@ -230,13 +230,19 @@ def _load_data_file(path):
             if not HAS_YAML:
                 raise DrsConfigError("reading %s needs the PyYAML Python library" % path)
             data = yaml.safe_load(text)
-    except ValueError as exc:
-        raise DrsConfigError("cannot parse %s: %s" % (path, exc))
-    except Exception as exc:  # yaml.YAMLError and friends; the message names the file and position
-        if isinstance(exc, DrsConfigError):
-            raise
-        raise DrsConfigError("cannot parse %s: %s" % (path, exc))
+    except DrsConfigError:
+        raise
+    except Exception as exc:  # ValueError (JSON), yaml.YAMLError and friends
+        # never the parser's text: it quotes the offending line, which may hold a password
+        raise DrsConfigError("cannot parse %s%s: %s" % (path, _parse_position(exc), type(exc).__name__))
     return data if isinstance(data, dict) else {}
+
+
+def _parse_position(exc):
+    """`` at line L, column C`` of a parse error (1-based), or '' when the parser gives none."""
+    mark = getattr(exc, "problem_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (getattr(exc, "lineno", None), getattr(exc, "colno", None))
+    return " at line %s, column %s" % (line, column) if line else ""
 
 
 def config_dirs(environ, extra_dirs=()):

@@ -92,15 +92,16 @@ def fate_known(outcomes):
     return not any(outcome in UNKNOWN_FATES for outcome in outcomes)
 
 
-def gate_verdict(outcome):
-    """What a pre-check outcome means for the start: ``'open'``, ``'depends'`` (check mode) or ``'closed'``.
+def gate_verdict(outcome, check_mode=False):
+    """What a pre-check outcome means for the start: ``'open'``, ``'depends'`` (check mode only) or ``'closed'``.
 
-    Only a positive pass opens the gate; ``would_precheck`` (check mode) means the start depends on the result;
-    everything else, ``unknown`` and a missing outcome (None) included, keeps it closed.
+    Only a positive pass opens the gate. ``would_precheck`` means, in check mode, that the start depends on the result
+    of a pre-check that would run; in a real run it is no result at all and keeps the gate closed, like everything
+    else (``unknown`` and a missing outcome, None, included).
     """
     if outcome in PRECHECK_GATE_OPEN:
         return 'open'
-    if outcome == 'would_precheck':
+    if outcome == 'would_precheck' and check_mode:
         return 'depends'
     return 'closed'
 

@@ -238,7 +238,8 @@ def _validate_record(record, where, errors):
         errors.append('%s.outcome: %r is not one of %s.' % (where, outcome, ', '.join(PRECHECK_OUTCOMES)))
     elif _validate_dr_pair(record.get('dr_pair'), where, errors):
         return {'id': job_id, 'name': record.get('name'), 'status': status, 'outcome': outcome,
-                'total_passed_rate': record.get('total_passed_rate'), 'error': record.get('error'), 'dr_pair': record.get('dr_pair')}
+                'total_passed_rate': record.get('total_passed_rate'), 'error': record.get('error'), 'dr_pair': record.get('dr_pair'),
+                'alarm_items': len(record.get('alarm_items') or []) if isinstance(record.get('alarm_items'), list) else 0}
     return None
 
 

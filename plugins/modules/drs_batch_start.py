@@ -446,6 +446,8 @@ RECORD_REASONS = {
     'pending': 'the pre-check did not finish in time; wait for it to pass',
     'unknown': 'the result of the pre-check is not known (the pre-check step did not finish); pre-check again',
     'skipped': 'the job was not pre-checked',
+    'would_precheck': 'its pre-check ran in check mode only, so there is no result; pre-check again',
+    'alarm': 'its pre-check raised ALARM items and alarm_is_failure is set',
 }
 
 
@@ -464,6 +466,8 @@ class DrsBatchStart(DrsModuleBase):
         self.deadline = None      # one monotonic deadline for the whole run, set when it starts
         self.trusted = {}         # id -> record of the prechecked option that this run takes instead of reading
         self.rewatch = []         # refused jobs read again and found STARTJOBING: waited for like the started ones
+        self.watching = []        # jobs the status wait has not decided yet
+        self.start_times = {}     # id -> requested start time (epoch ms string) or None, set when the run starts
         super().__init__(module)
 
     @classmethod
@@ -576,7 +580,7 @@ class DrsBatchStart(DrsModuleBase):
                 blockers[job_id] = ('failed', 'parent task of a dual-active DR pair: DRS starts only its forward and backward tasks')
             elif status and status != STARTABLE:
                 blockers[job_id] = ('failed', 'status %s does not allow a start' % status)
-            elif gate_verdict(record.get('outcome')) == 'closed':
+            elif gate_verdict(self._record_outcome(record), self.module.check_mode) == 'closed':
                 blockers[job_id] = ('not_started', self._record_reason(record))
         if not blockers:
             return False
@@ -587,15 +591,26 @@ class DrsBatchStart(DrsModuleBase):
             job.update(name=record.get('name'), status_before=record.get('status'), status_after=record.get('status'))
             if job_id in blockers:
                 self._set(job_id, blockers[job_id][0], blockers[job_id][1])
+            elif record.get('status') == SCHEDULED and self.start_times.get(job_id):
+                # its scheduled time is in the details only: not read, so not known to match the requested one
+                self._set(job_id, 'blocked', skipped='not read: nothing starts (all_or_nothing), so the scheduled time of this '
+                                                     'WAITING_FOR_START job was not compared with the requested start_time')
             elif record.get('status') in ALREADY_STARTED:
                 self._set(job_id, 'unchanged', skipped='already %s' % record['status'])
             else:
                 self._set(job_id, 'blocked', skipped=self._blocked_reason(len(blockers)))
         return True
 
-    @staticmethod
-    def _record_reason(record):
+    def _record_outcome(self, record):
+        """The pre-check outcome of a record as this run judges it: a pass with ALARM items is ``alarm`` (not a pass)
+        when alarm_is_failure is set here, whatever the pre-check module was told."""
         outcome = record.get('outcome')
+        if outcome == 'passed' and self.params['alarm_is_failure'] and record.get('alarm_items'):
+            return 'alarm'
+        return outcome
+
+    def _record_reason(self, record):
+        outcome = self._record_outcome(record)
         template = RECORD_REASONS.get(outcome if record else None, 'its pre-check outcome is %s' % outcome)
         return template % {'rate': record.get('total_passed_rate'), 'error': error_text(record.get('error'))}
 
@@ -656,7 +671,8 @@ class DrsBatchStart(DrsModuleBase):
         not_started. With ``records`` (the prechecked option) their outcome decides and nothing is read; without,
         the latest pre-check result is read from DRS. A backward task needs none when nobody pre-checked it."""
         if records is not None:
-            verdicts = dict((job_id, gate_verdict((records.get(job_id) or {}).get('outcome'))) for job_id in candidates)
+            verdicts = dict((job_id, gate_verdict(self._record_outcome(records.get(job_id) or {}), self.module.check_mode))
+                            for job_id in candidates)
             for job_id, verdict in verdicts.items():
                 if verdict == 'closed':
                     self._set(job_id, 'not_started', self._record_reason(records.get(job_id) or {}))
@@ -850,6 +866,7 @@ class DrsBatchStart(DrsModuleBase):
             # an item without a status is not an answer: keep waiting (never taken as final)
             return bool(item.get('status')) and item.get('status') not in START_PENDING[kind]
 
+        self.watching = list(watch)    # undecided until the wait says how each ended (record_failure reads it)
         last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
                                          # every watched job was just started or just read as STARTJOBING: none runs at once
@@ -866,12 +883,16 @@ class DrsBatchStart(DrsModuleBase):
             job = self.jobs[job_id]
             if job_id not in pending and job_id not in failed and job['started']:
                 self._set(job_id, 'scheduled' if job['status_after'] == 'WAITING_FOR_START' else 'started')
+        for job_id in failed:   # decided before the reason is read: a failing read must not leave them looking fine
+            self._set(job_id, 'failed', 'start failed: %s' % self.jobs[job_id]['status_after'])
+        self.watching = []
         if failed:
             details, _gone = self.client.batch_detail(failed, deadline=self.deadline)
             for job_id in failed:
                 detail = details.get(job_id) or {}
                 reason = detail.get('failed_reason') or detail.get('error_msg')
-                self._set(job_id, 'failed', 'start failed: %s%s' % (self.jobs[job_id]['status_after'], ' (%s)' % reason if reason else ''))
+                if reason:
+                    self._set(job_id, 'failed', 'start failed: %s (%s)' % (self.jobs[job_id]['status_after'], reason))
 
     def job_names(self):
         return dict((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])
@@ -885,6 +906,9 @@ class DrsBatchStart(DrsModuleBase):
         for job_id, item in (last_seen or {}).items():
             if job_id in self.jobs and (item or {}).get('status'):
                 self.jobs[job_id]['status_after'] = item['status']
+        for job_id in self.watching:     # the wait stopped before it saw how these ended (also ones found starting)
+            if self.jobs[job_id]['outcome'] in ('unchanged', 'unknown'):
+                self._set(job_id, 'unknown', 'not decided: the run stopped early (%s)' % message)
         for job_id, job in self.jobs.items():
             if job_id in self.pending:
                 job['outcome'] = 'pending'

@@ -443,3 +443,12 @@ def test_the_error_lists_every_directory_searched_with_full_paths(tmp_path, isol
     assert str(info.value).startswith(
         "cloud 'emu' is not defined: no clouds.yaml found (searched %s, %s, %s, /etc/openstack)." % (
             tmp_path / "started-here", tmp_path / "work", isolated_home / ".config/openstack"))
+
+
+def test_a_parse_error_in_secure_yaml_names_the_position_but_never_the_line_that_holds_the_password(tmp_path):
+    (tmp_path / "clouds.yaml").write_text("clouds:\n  emu:\n    auth:\n      auth_url: https://iam.example.test/v3\n")
+    (tmp_path / "secure.yaml").write_text('clouds:\n  emu:\n    auth:\n      password: "S3cret-Pa55word!\n')
+    with pytest.raises(DrsConfigError) as exc:
+        resolve_auth(params(cloud="emu"), {"OS_CLIENT_CONFIG_FILE": str(tmp_path / "clouds.yaml")})
+    assert "S3cret-Pa55word" not in str(exc.value)
+    assert str(exc.value).startswith("cannot parse %s at line " % (tmp_path / "secure.yaml"))

@@ -59,11 +59,17 @@ def test_check_items_ignore_entries_of_the_wrong_shape():
 
 
 @pytest.mark.parametrize('outcome, verdict', [
-    ('passed', 'open'), ('not_needed', 'open'), ('would_precheck', 'depends'), ('failed', 'closed'), ('error', 'closed'),
+    ('passed', 'open'), ('not_needed', 'open'), ('would_precheck', 'closed'), ('failed', 'closed'), ('error', 'closed'),
     ('pending', 'closed'), ('skipped', 'closed'), ('unknown', 'closed'), (None, 'closed'), ('nonsense', 'closed'),
 ])
 def test_only_a_positive_pass_opens_the_start_gate(outcome, verdict):
     assert _jobs.gate_verdict(outcome) == verdict
+
+
+def test_a_pre_check_that_would_run_makes_the_start_depend_on_it_in_check_mode_only():
+    assert _jobs.gate_verdict('would_precheck', check_mode=True) == 'depends'
+    assert _jobs.gate_verdict('would_precheck', check_mode=False) == 'closed'
+    assert _jobs.gate_verdict('unknown', check_mode=True) == 'closed'
 
 
 def test_every_precheck_outcome_has_a_gate_verdict_and_the_vocabularies_are_closed():

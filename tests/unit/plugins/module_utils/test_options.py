@@ -125,7 +125,7 @@ def test_prechecked_records_keep_the_outcome_and_the_error():
               'error': None, 'dr_pair': None, 'total_passed_rate': None, 'failed_items': []}
     options = validate_options({'jobs': [jid(1)], 'prechecked': [record]}, ('start_time',), now=NOW_MS)
     assert options.prechecked == {jid(1): {'id': jid(1), 'name': 'orders', 'status': 'CONFIGURATION', 'outcome': 'unknown',
-                                           'total_passed_rate': None, 'error': None, 'dr_pair': None}}
+                                           'total_passed_rate': None, 'error': None, 'dr_pair': None, 'alarm_items': 0}}
 
 
 def test_prechecked_absent_is_none_and_empty_is_an_empty_dict():

@@ -775,3 +775,61 @@ def test_the_gate_reads_an_integer_process_of_100_as_a_finished_precheck():
     result = run_module(module, {'jobs': [jid(1)]}, drs)
     assert 'failed' not in result
     assert job_result(result, jid(1))['outcome'] == 'started'
+
+
+# -- review findings -------------------------------------------------------------------------------------------------
+
+def test_a_check_mode_pre_check_record_never_opens_the_gate_of_a_real_run():
+    drs = FakeDrs(FakeJob(jid(1)))       # DRS has no pre-check of this job at all
+    record = precheck_record(jid(1), passed=None, outcome='would_precheck')
+    for all_or_nothing in (True, False):
+        result = run_module(module, {'jobs': [jid(1)], 'prechecked': [record], 'all_or_nothing': all_or_nothing}, drs)
+        assert result['failed'] is True
+        assert job_result(result, jid(1))['outcome'] == 'not_started'
+        assert job_result(result, jid(1))['error']['error_msg'] == (
+            'its pre-check ran in check mode only, so there is no result; pre-check again')
+    assert drs.starts == {jid(1): 0} and drs.called('batch_start') == []
+
+
+def test_alarm_is_failure_on_the_start_closes_the_gate_for_a_record_that_passed_with_alarm_items():
+    drs = FakeDrs(FakeJob(jid(1), precheck='alarm'))
+    record = dict(precheck_record(jid(1)), alarm_items=[{'item': 'srcDbBinlogExpireLogsDays', 'group': 'db_params',
+                                                          'reason': 'BINLOG_EXPIRE_TOO_SHORT', 'raw_message': ''}])
+    result = run_module(module, {'jobs': [jid(1)], 'prechecked': [record], 'alarm_is_failure': True}, drs)
+    assert result['failed'] is True and drs.called('batch_start') == []
+    assert job_result(result, jid(1))['error']['error_msg'] == 'its pre-check raised ALARM items and alarm_is_failure is set'
+    assert run_module(module, {'jobs': [jid(1)], 'prechecked': [record]}, drs)['started_jobs'] == [jid(1)]
+
+
+def test_a_job_found_starting_whose_wait_then_fails_is_unknown_not_unchanged():
+    drs = FakeDrs(FakeJob(jid(1), status='STARTJOBING'))
+    drs.raise_on['batch_status'] = DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True and result['fate_known'] is False
+    assert job_result(result, jid(1))['outcome'] == 'unknown'
+
+
+def test_a_start_that_failed_stays_failed_when_reading_its_reason_fails():
+    drs = FakeDrs(FakeJob(jid(1), precheck='pass', start_outcome='fail'))
+    original = drs.batch_detail
+
+    def detail_fails_after_the_first_read(ids, deadline=None, keep=None):
+        if drs.called('batch_detail'):
+            raise DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+        return original(ids, deadline=deadline, keep=keep)
+    drs.batch_detail = detail_fails_after_the_first_read
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    assert job_result(result, jid(1))['outcome'] == 'failed'
+    assert job_result(result, jid(1))['error']['error_msg'] == 'start failed: START_JOB_FAILED'
+
+
+def test_all_or_nothing_does_not_call_a_scheduled_job_unchanged_when_another_start_time_may_be_asked_for():
+    drs = FakeDrs(FakeJob(jid(1), status='WAITING_FOR_START'), FakeJob(jid(2), precheck='fail'))
+    records = [precheck_record(jid(1), status='WAITING_FOR_START', passed=None, outcome='skipped'),
+               precheck_record(jid(2), passed=False)]
+    result = run_module(module, {'jobs': [{'id': jid(1), 'start_time': '2030-02-01T06:00:00Z'}, jid(2)], 'prechecked': records,
+                                 'all_or_nothing': True}, drs)
+    assert result['failed'] is True and drs.calls == []
+    assert job_result(result, jid(1))['outcome'] == 'blocked'
+    assert 'was not compared with the requested start_time' in job_result(result, jid(1))['skipped_reason']
