@@ -1,7 +1,8 @@
 """`make demo`: precheck and start the demo fleet against the bundled DRS emulator, and check the outcome.
 
 1. Starts ``python -m drs_emulator --host 127.0.0.1 --port 0 --fixture tests/drs_emulator/fixtures/demo.yml
-   --speed 60`` and waits for ``DRS emulator listening on http://127.0.0.1:PORT``.
+   --speed 60`` (plus ``--profile NAME`` when ``DRS_EMULATOR_PROFILE`` is set) and waits for
+   ``DRS emulator listening on http://127.0.0.1:PORT``.
 2. Writes a fleet inventory: one host per project (eu-de and eu-nl), each with its region, project and jobs.
 3. Runs ``ansible-playbook cloudops.drs.precheck_and_start`` over both projects in parallel (``--forks 2``)
    with ``drs_start_passed_subset: true`` and the reports in ``build/demo/reports``.
@@ -30,6 +31,8 @@ import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = os.path.join('tests', 'drs_emulator', 'fixtures', 'demo.yml')
+# The emulator profile to run against (tests/drs_emulator/README.md, "Profiles"); unset: the default one.
+PROFILE_ENV = 'DRS_EMULATOR_PROFILE'
 LISTENING = re.compile(r'DRS emulator listening on (http://127\.0\.0\.1:\d+)')
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 
@@ -69,6 +72,8 @@ def on_signal(signum, frame):  # pylint: disable=unused-argument
 def start_emulator(python, log_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, ['tests', os.environ.get('PYTHONPATH')])))
     command = [python, '-m', 'drs_emulator', '--host', '127.0.0.1', '--port', '0', '--fixture', FIXTURE, '--speed', '60']
+    if os.environ.get(PROFILE_ENV, '').strip():
+        command += ['--profile', os.environ[PROFILE_ENV].strip()]
     print('$ PYTHONPATH=tests %s' % ' '.join(command), flush=True)
     log = open(log_path, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True,  # pylint: disable=consider-using-with

@@ -2,7 +2,8 @@
 
 1. Skips cleanly (exit 0, with a message) when the collection has no integration targets yet.
 2. Starts ``python -m drs_emulator --host 127.0.0.1 --port 0`` with the collection's ``tests/`` on
-   PYTHONPATH and waits for its line ``DRS emulator listening on http://127.0.0.1:PORT``.
+   PYTHONPATH and waits for its line ``DRS emulator listening on http://127.0.0.1:PORT``; with
+   ``DRS_EMULATOR_PROFILE`` set (e.g. ``pessimistic``) it adds ``--profile`` with that name.
 3. Writes ``tests/integration/integration_config.yml`` from its ``.template`` with that URL.
 4. Runs ``ansible-test integration`` in the laid-out collection (extra arguments are passed on).
 5. Always stops the emulator (also on errors, Ctrl-C and SIGTERM) and keeps its log in
@@ -22,6 +23,8 @@ import threading
 import time
 import urllib.request
 
+# The emulator profile to run against (tests/drs_emulator/README.md, "Profiles"); unset: the default one.
+PROFILE_ENV = 'DRS_EMULATOR_PROFILE'
 LISTENING = re.compile(r'DRS emulator listening on (https?://127\.0\.0\.1:\d+)')
 CONFIG = 'tests/integration/integration_config.yml'
 
@@ -50,6 +53,8 @@ def start_emulator(collection_dir, speed, log_path):
     env['PYTHONPATH'] = os.pathsep.join(p for p in (tests_dir, env.get('PYTHONPATH')) if p)
     log = open(log_path, 'w', encoding='utf-8')  # pylint: disable=consider-using-with
     command = [sys.executable, '-m', 'drs_emulator', '--host', '127.0.0.1', '--port', '0', '--speed', str(speed)]
+    if os.environ.get(PROFILE_ENV, '').strip():
+        command += ['--profile', os.environ[PROFILE_ENV].strip()]
     print('Starting the DRS emulator: %s' % ' '.join(command), flush=True)
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log,  # pylint: disable=consider-using-with
                                text=True, start_new_session=True)

@@ -10,6 +10,10 @@ In a conftest.py (pytest):  ``from drs_emulator.pytest_plugin import drs_emulato
 The function-scoped ``drs_emulator`` fixture starts a fresh emulator per test; extra CLI arguments come from
 ``@pytest.mark.drs_emulator("--speed", "60")``. ``drs_emulator_session`` is shared by the session, and
 ``drs_emulator_clean`` hands out that shared one after a full reset (jobs, stats, faults, tokens).
+
+``DRS_EMULATOR_PROFILE`` (environment) picks the ``--profile`` of every emulator started here that does not name one
+itself, e.g. ``DRS_EMULATOR_PROFILE=pessimistic pytest tests/unit/roles`` runs the role scenarios against the
+pessimistic readings of the open questions (MODEL.md, "Profiles and open questions").
 """
 
 import http.client
@@ -43,6 +47,22 @@ ACCESS_KEY_A = ("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmH
 ACCESS_KEY_B = ("EMUPROJECTBAK0000002", "emulatorProjectBSecretKey00000000000002")
 TEMPORARY_KEY_A = ("EMUTEMPAK00000000003", "emulatorTemporarySecretKey000000000003")
 SECURITY_TOKEN_A = "emulator-security-token-0003"
+
+#: The environment variable that picks the profile of emulators whose arguments name none.
+PROFILE_ENV = "DRS_EMULATOR_PROFILE"
+
+
+def profile_from_env(environ=None):
+    """The profile ``DRS_EMULATOR_PROFILE`` names (``otc`` when it is unset or empty)."""
+    return (environ if environ is not None else os.environ).get(PROFILE_ENV, "").strip() or "otc"
+
+
+def profile_args(args, environ=None):
+    """``["--profile", NAME]`` from ``DRS_EMULATOR_PROFILE`` when ``args`` name no profile (they win), else ``[]``."""
+    if any(arg == "--profile" or str(arg).startswith("--profile=") for arg in args):
+        return []
+    name = (environ if environ is not None else os.environ).get(PROFILE_ENV, "").strip()
+    return ["--profile", name] if name else []
 
 
 def password_auth(scope=None, user=USER_NAME, password=USER_PASSWORD, domain=DOMAIN_NAME):
@@ -92,6 +112,7 @@ class RunningEmulator:
     """A ``python -m drs_emulator`` subprocess on a free 127.0.0.1 port; a context manager.
 
     ``args`` are extra command-line arguments; ``tls_dir`` adds ``--tls-dir`` (``ca_file`` then names the CA).
+    Without ``--profile`` in ``args`` the profile comes from ``DRS_EMULATOR_PROFILE`` (see :func:`profile_args`).
     """
 
     def __init__(self, *args, tls_dir=None, start_timeout=30.0, env=None):
@@ -106,6 +127,7 @@ class RunningEmulator:
     # ----- lifecycle -------------------------------------------------------------------------------
     def _command(self):
         command = [sys.executable, "-m", "drs_emulator", "--host", "127.0.0.1", "--port", "0"] + self.args
+        command += profile_args(self.args, self.env)
         if self.tls_dir:
             command += ["--tls-dir", str(self.tls_dir)]
         return command
