@@ -276,9 +276,11 @@ class DrPairs(object):
     """Roles of dual-active disaster-recovery tasks, read from batch-detail items and job list entries.
 
     A dual-active DR is a parent task (``db_use_type: cloudDataGuard``, ``multi_write: true``, no ``parent_id``)
-    with two children that name it in ``parent_id``: the forward task (``job_direction: up``) and the backward task
-    (``job_direction: down``). The parent's job list entry carries both children. The two children of one parent
-    are one unit for the start gate: when one is held back, so is the other (:meth:`partners`).
+    with two children that name it in ``parent_id`` or, where that is absent, in ``master_job_id`` (the "main task
+    ID" of the SDK's ``QueryJobResp`` and the OTC page; ``""`` on every other job): the forward task
+    (``job_direction: up``) and the backward task (``job_direction: down``). The parent's job list entry carries both
+    children. ``job_direction`` only tells forward from backward; it never makes a job a child. The two children of
+    one parent are one unit for the start gate: when one is held back, so is the other (:meth:`partners`).
     """
 
     def __init__(self, items=()):
@@ -292,7 +294,9 @@ class DrPairs(object):
         """Learn from detail items (a dict id -> item, or a list) or job list entries (with nested ``children``)."""
         for item in (items.values() if isinstance(items, dict) else items):
             job_id = item.get('id')
-            parent = item.get('parent_id') or parent_id
+            parent = item.get('parent_id') or item.get('master_job_id') or parent_id
+            if parent == job_id:
+                parent = None   # a task is not its own main task
             self._status[job_id] = item.get('status')
             if parent:
                 role = 'backward' if item.get('job_direction') == 'down' else 'forward'

@@ -128,6 +128,31 @@ def test_dr_pairs_know_roles_forward_tasks_and_partners():
                                         'forward_status': 'CONFIGURATION'}
 
 
+def test_dr_pairs_find_the_pair_through_master_job_id_when_parent_id_is_absent():
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    pairs = _jobs.DrPairs({
+        parent: {'id': parent, 'db_use_type': 'cloudDataGuard', 'multi_write': True, 'master_job_id': '',
+                 'status': 'CONFIGURATION'},
+        forward: {'id': forward, 'master_job_id': parent, 'job_direction': 'up', 'status': 'INCRE_TRANSFER_STARTED'},
+        backward: {'id': backward, 'master_job_id': parent, 'job_direction': 'down', 'status': 'CONFIGURATION'},
+        jid(1): {'id': jid(1), 'master_job_id': '', 'job_direction': 'up', 'status': 'CONFIGURATION'},
+    })
+    assert [pairs.role(job_id) for job_id in (parent, forward, backward, jid(1))] == ['parent', 'forward', 'backward', None]
+    assert pairs.parent_of(backward) == parent and pairs.forward_of(backward) == forward
+    assert pairs.forward_status(backward) == 'INCRE_TRANSFER_STARTED'
+    assert pairs.partners(backward, [forward, backward, jid(1)]) == [forward]
+    assert pairs.parents_without_forward([backward]) == []
+
+
+def test_dr_pairs_prefer_parent_id_and_take_no_job_for_its_own_main_task():
+    parent, forward, other = jid(500), jid(501), jid(503)
+    pairs = _jobs.DrPairs([
+        {'id': forward, 'parent_id': parent, 'master_job_id': other, 'job_direction': 'up'},
+        {'id': jid(1), 'master_job_id': jid(1)},
+    ])
+    assert pairs.parent_of(forward) == parent and pairs.role(jid(1)) is None
+
+
 def test_dr_pairs_learn_what_another_run_described():
     parent, forward, backward = jid(500), jid(501), jid(502)
     pairs = _jobs.DrPairs()
