@@ -14,6 +14,22 @@ in ``_transport.py``) are carried out here: after an ambiguous failure ``reconci
 effect and only the others are re-sent (without ``reconcile`` a precheck is re-sent, a start is reported ``unknown``);
 jobs DRS reports busy (``DRS.M01504``) are re-sent with backoff until the deadline.
 
+Two readings of the API that the sources leave open (reference/drs-api.md, Corrections "still open"; the emulator's
+``--profile pessimistic`` plays both) shape the action rules:
+
+* **Start lag.** DRS may keep showing ``CONFIGURATION`` for a while after it accepted a start (the Terraform
+  providers treat ``CONFIGURATION`` as pending after a start). So a job whose start had an unknown outcome is not
+  taken as "not received" from one status read: ``reconcile`` is asked again, with backoff, for
+  :data:`START_LAG_WINDOW` seconds (never past the deadline) before the start is sent again; when the deadline
+  cuts that window short the job is ``unknown``. A start sent again that DRS refuses with ``DRS.M00304`` while
+  the job still reads ``CONFIGURATION`` may have been received the first time: that job is ``unknown``, never
+  ``failed``, and never sent a third time.
+* **Wrong-state errors as a whole-request 400.** DRS may refuse a whole batch request with HTTP 400 ``DRS.M00304``
+  or ``DRS.M05004`` (the OTC error table lists both under 400) because one of its jobs is in the wrong state. Such
+  a 400 means DRS processed no job of that request (the emulator's MODEL.md, reading ``wrong_state_400``: "no job
+  of the request changes"), so sending its jobs again cannot start a job twice: the chunk is split in halves and
+  each half is sent on its own, down to the single jobs, which get DRS's refusal as their per-job error.
+
 Credentials, project and endpoint come from ``_iam.py``, the HTTP transport from ``_transport.py``. Modules never build
 a URL; this client never knows about Ansible results. See reference/drs-api.md for the API facts.
 """
@@ -38,6 +54,13 @@ __all__ = ("DrsClient",)
 
 # Page size used for POST /jobs (the API maximum).
 LIST_PAGE_SIZE = 100
+# Seconds a job whose start had an unknown outcome is watched while it still reads CONFIGURATION, before its start
+# is sent again (DRS may show CONFIGURATION for a while after accepting a start; see the module docstring).
+START_LAG_WINDOW = 60.0
+# Refusals because of a job's state; as a whole-request HTTP 400 they mean that no job of the request was processed.
+WRONG_STATE_CODES = ("DRS.M00304", "DRS.M05004")
+# The refusal that a start sent again gets when the first one was received (the job is starting).
+NOT_STARTABLE_CODE = "DRS.M00304"
 DB_USE_TYPES = ("migration", "sync", "cloudDataGuard")
 
 
@@ -53,6 +76,11 @@ def _unknown_item(job_id, detail):
 
 def _reconciled_item(job_id):
     return {"id": job_id, "status": "success", "error_code": None, "error_msg": None, "reconciled": True}
+
+
+def _is_whole_request_wrong_state(error):
+    """A whole-request HTTP 400 that refuses the request because of a job's state (nothing was processed)."""
+    return isinstance(error, DrsApiError) and error.status == 400 and error.error_code in WRONG_STATE_CODES
 
 
 class DrsClient(IamSession):
@@ -202,13 +230,18 @@ class DrsClient(IamSession):
                 raise _Ambiguous(exc, "server_error")
             raise
 
-    def _action_chunk(self, suffix, chunk, deadline, reconcile, resend_unconfirmed):
-        """Send one chunk of ``(job_id, request_item)``; re-send busy jobs and (after reconcile) unconfirmed ones."""
+    def _action_chunk(self, suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window=0.0, resent=None):
+        """Send one chunk of ``(job_id, request_item)``; re-send busy jobs and (after reconcile) unconfirmed ones.
+
+        A whole-request 400 for a job's wrong state splits the chunk in halves, each sent on its own (nothing of the
+        refused request was processed); ``resent`` (shared with those halves) holds the jobs sent again after an
+        unknown outcome, whose first send may still have taken effect.
+        """
         window_end = deadline if deadline is not None else self.monotonic() + DEFAULT_RETRY_WINDOW
         final = {}
         todo = list(chunk)
         rounds = 0
-        resent = set()  # jobs re-sent after an unknown outcome: the first send may still have taken effect
+        resent = set() if resent is None else resent
         while todo:
             rounds += 1
             ids = [job_id for job_id, dummy in todo]
@@ -220,8 +253,16 @@ class DrsClient(IamSession):
             except _Ambiguous as exc:
                 unconfirmed, reason, detail = list(ids), exc.reason, str(exc.error)
             except DrsError as exc:
+                if _is_whole_request_wrong_state(exc) and len(todo) > 1:
+                    half = len(todo) // 2
+                    for part in (todo[:half], todo[half:]):
+                        final.update(self._action_chunk(suffix, part, deadline, reconcile, resend_unconfirmed,
+                                                        lag_window, resent))
+                    break
                 for job_id in ids:
                     final[job_id] = _failed_item(job_id, exc)
+                if _is_whole_request_wrong_state(exc):
+                    self._confirm_refused_resends([job_id for job_id in ids if job_id in resent], final, reconcile)
                 break
             else:
                 by_id = {}
@@ -239,7 +280,8 @@ class DrsClient(IamSession):
                 self._confirm_refused_resends([job_id for job_id in ids if job_id in resent and job_id not in busy],
                                               final, reconcile)
             if unconfirmed:
-                unconfirmed = self._settle(unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds)
+                unconfirmed = self._settle(unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds,
+                                           lag_window, deadline)
                 resent.update(unconfirmed)
             retry = set(busy) | set(unconfirmed)
             if not retry:
@@ -259,31 +301,60 @@ class DrsClient(IamSession):
 
     def _confirm_refused_resends(self, ids, final, reconcile):
         """A re-sent job that DRS refused may be refused because the first send took effect after all (it was
-        processed after the client gave up waiting): ask ``reconcile`` again and count the ones it confirms."""
+        processed after the client gave up waiting, or DRS still shows ``CONFIGURATION`` for a job it is starting):
+        ask ``reconcile`` again and count the ones it confirms. One refused as not startable (``DRS.M00304``) that
+        ``reconcile`` does not confirm is ``unknown``: its first send may have been received."""
         refused = [job_id for job_id in ids if final.get(job_id, {}).get("status") != "success"]
         if not refused or reconcile is None:
             return
         try:
             done = set(reconcile(list(refused)) or ())
-        except DrsError:
-            return  # keep DRS's refusal: it is the best information there is
+            problem = "the job still reads CONFIGURATION"
+        except DrsError as exc:
+            done, problem = set(), "re-reading the status failed: %s" % exc
         for job_id in refused:
             if job_id in done:
                 final[job_id] = _reconciled_item(job_id)
+            elif final[job_id].get("error_code") == NOT_STARTABLE_CODE:
+                final[job_id] = _unknown_item(job_id, "sent again after an unknown outcome, DRS refused it (%s: %s) and %s; "
+                                                      "the first request may have been received"
+                                              % (NOT_STARTABLE_CODE, final[job_id].get("error_msg"), problem))
+            # any other refusal stands: it is the best information there is
 
-    def _settle(self, unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds):
+    def _reconcile_for(self, ids, final, reconcile, lag_window, deadline):
+        """Ask ``reconcile`` which of ``ids`` took effect (those succeed); with a ``lag_window``, ask again with backoff
+        until it has passed (never past the deadline) while some are not confirmed. Returns ``(unconfirmed,
+        cut_short)``, ``cut_short`` when the deadline ended the window early."""
+        window_end = self.monotonic() + max(0.0, lag_window)
+        limit = min(window_end, deadline) if deadline is not None else window_end
+        polls = 0
+        while True:
+            done = set(reconcile(list(ids)) or ())
+            for job_id in ids:
+                if job_id in done:
+                    final[job_id] = _reconciled_item(job_id)
+            ids = [job_id for job_id in ids if job_id not in done]
+            now = self.monotonic()
+            if not ids or now >= limit:
+                return ids, limit < window_end
+            polls += 1
+            self.sleep(min(backoff_delay(min(polls, 10), self.random), limit - now))
+
+    def _settle(self, unconfirmed, final, detail, reconcile, resend_unconfirmed, rounds, lag_window=0.0, deadline=None):
         """Sort jobs with an unknown outcome: reconciled ones succeed; returns the ones to re-send."""
         if reconcile is not None:
             try:
-                done = set(reconcile(list(unconfirmed)) or ())
+                unconfirmed, cut_short = self._reconcile_for(unconfirmed, final, reconcile, lag_window, deadline)
             except DrsError as exc:
                 for job_id in unconfirmed:
                     final[job_id] = _unknown_item(job_id, "%s; re-reading the status failed too: %s" % (detail, exc))
                 return []
-            for job_id in unconfirmed:
-                if job_id in done:
-                    final[job_id] = _reconciled_item(job_id)
-            unconfirmed = [job_id for job_id in unconfirmed if job_id not in done]
+            if unconfirmed and cut_short:
+                for job_id in unconfirmed:
+                    final[job_id] = _unknown_item(job_id, "%s; the job still reads CONFIGURATION, and DRS may show that for a "
+                                                          "while after accepting a start: no time left before the deadline "
+                                                          "to wait %d s for it" % (detail, lag_window))
+                return []
         elif not resend_unconfirmed:
             for job_id in unconfirmed:
                 final[job_id] = _unknown_item(job_id, detail)
@@ -294,7 +365,7 @@ class DrsClient(IamSession):
             return []
         return unconfirmed
 
-    def _action(self, suffix, entries, deadline, reconcile, resend_unconfirmed):
+    def _action(self, suffix, entries, deadline, reconcile, resend_unconfirmed, lag_window=0.0):
         ordered, seen = [], set()
         for job_id, entry in entries:
             if job_id not in seen:
@@ -304,7 +375,7 @@ class DrsClient(IamSession):
             return {}
         self.connect(deadline)
         final = {}
-        for part in self._map(lambda chunk: self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed),
+        for part in self._map(lambda chunk: self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window),
                               chunked(ordered, self.batch_size)):
             final.update(part)
         return in_order([job_id for job_id, dummy in ordered], final)
@@ -318,11 +389,13 @@ class DrsClient(IamSession):
         entries = [(str(job_id), {"job_id": str(job_id), "precheck_mode": mode or "forStartJob"}) for job_id, mode in items]
         return self._action("/batch-precheck", entries, deadline, reconcile, resend_unconfirmed=True)
 
-    def batch_start(self, items, deadline=None, reconcile=None):
+    def batch_start(self, items, deadline=None, reconcile=None, lag_window=START_LAG_WINDOW):
         """POST batch-starting for ``[(job_id, start_time_ms_string_or_None)]`` -> ``id -> item``.
 
-        After an ambiguous failure ``reconcile(ids)`` must return the ids already started or scheduled; only the
-        others are re-sent. Without ``reconcile`` such jobs get ``status: "unknown"`` and are never re-sent.
+        After an ambiguous failure ``reconcile(ids)`` must return the ids already started or scheduled (no longer
+        ``CONFIGURATION``); it is asked again for ``lag_window`` seconds (the start lag, see the module docstring)
+        and only the jobs it has not confirmed by then are re-sent. Without ``reconcile`` such jobs get
+        ``status: "unknown"`` and are never re-sent.
         """
         entries = []
         for job_id, start_time in items:
@@ -330,4 +403,4 @@ class DrsClient(IamSession):
             if start_time not in (None, ""):
                 entry["start_time"] = str(start_time)
             entries.append((str(job_id), entry))
-        return self._action("/batch-starting", entries, deadline, reconcile, resend_unconfirmed=False)
+        return self._action("/batch-starting", entries, deadline, reconcile, resend_unconfirmed=False, lag_window=lag_window)

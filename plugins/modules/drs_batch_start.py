@@ -780,7 +780,11 @@ class DrsBatchStart(DrsModuleBase):
                     self.rewatch.append(job_id)
 
     def _reconcile(self, ids):
-        """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION)."""
+        """After an ambiguous start failure: the ids that DRS did receive a start for (no longer CONFIGURATION).
+
+        A job that still reads CONFIGURATION is not taken as "not received" at once: DRS may show CONFIGURATION for a
+        while after accepting a start, so the client asks again for a start-lag window before it sends the start again
+        (``DrsClient.batch_start``, ``START_LAG_WINDOW``)."""
         statuses, _gone = self.client.batch_status(ids, deadline=self.deadline)
         return set(job_id for job_id, item in statuses.items() if item.get('status') not in (None, STARTABLE))
 

@@ -89,7 +89,9 @@ def test_read_timeout_on_start_reconciles_and_resends_only_jobs_not_started():
         asked.append(list(ids))
         return {IDS[0], IDS[2]}  # these two did receive the start
 
-    results = h.client.batch_start([(job, None) for job in IDS[:3]], deadline=h.client.deadline_in(60), reconcile=reconcile)
+    # lag_window=0: a DRS that shows a received start at once (the start lag has tests of its own below)
+    results = h.client.batch_start([(job, None) for job in IDS[:3]], deadline=h.client.deadline_in(60), reconcile=reconcile,
+                                   lag_window=0)
 
     assert asked == [IDS[:3]]
     assert [call.job_ids for call in h.calls] == [IDS[:3], [IDS[1]]]
@@ -112,7 +114,7 @@ def test_ambiguous_start_failures_never_start_a_job_twice(failure, reason):
     h = Harness()
     h.api.route("POST", "/jobs/batch-starting", failure, accept_all)
     results = h.client.batch_start([(job, None) for job in IDS[:3]], deadline=h.client.deadline_in(60),
-                                   reconcile=lambda ids: set(ids[:2]))
+                                   reconcile=lambda ids: set(ids[:2]), lag_window=0)
     assert [call.job_ids for call in h.calls] == [IDS[:3], [IDS[2]]]
     assert all(results[job]["status"] == "success" for job in IDS[:3])
     assert h.client.stats["retried"][reason] == 1
@@ -123,7 +125,7 @@ def test_a_reply_that_omits_a_job_reconciles_that_job_only():
     h.api.route("POST", "/jobs/batch-starting", reply(202, {"count": 1, "results": [{"id": IDS[0], "status": "success"}]}), accept_all)
     asked = []
     results = h.client.batch_start([(IDS[0], None), (IDS[1], None)], deadline=h.client.deadline_in(60),
-                                   reconcile=lambda ids: asked.append(list(ids)) or set())
+                                   reconcile=lambda ids: asked.append(list(ids)) or set(), lag_window=0)
     assert asked == [[IDS[1]]]
     assert [call.job_ids for call in h.calls] == [IDS[:2], [IDS[1]]]
     assert results[IDS[1]]["status"] == "success"
@@ -177,7 +179,122 @@ def test_unconfirmed_jobs_left_at_the_deadline_are_unknown():
     results = h.client.batch_start([(IDS[0], None)], deadline=deadline, reconcile=lambda ids: set())
     assert results[IDS[0]]["status"] == "unknown"
     assert "no time left before the deadline" in results[IDS[0]]["error_msg"]
+    # the job still reads CONFIGURATION, which DRS may show for a while after a start: not sent again within 2 s
+    assert h.clock.now <= deadline and len(h.calls) == 1
+
+
+def test_unconfirmed_jobs_are_resent_until_the_deadline_without_a_start_lag_window():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-starting", reply(502, {}))
+    deadline = h.client.deadline_in(2)
+    results = h.client.batch_start([(IDS[0], None)], deadline=deadline, reconcile=lambda ids: set(), lag_window=0)
+    assert results[IDS[0]]["status"] == "unknown"
+    assert "no time left before the deadline to retry" in results[IDS[0]]["error_msg"]
     assert h.clock.now <= deadline and len(h.calls) == 3  # back-offs of 0.5 and 1 s fit in 2 s, the next 2 s do not
+
+
+def test_a_start_that_still_reads_configuration_is_watched_through_the_start_lag_and_not_sent_again():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-starting", requests.exceptions.ReadTimeout("read timed out"), accept_all)
+    reads = []
+
+    def reconcile(ids):  # DRS received the start but shows CONFIGURATION for the first three reads
+        reads.append(list(ids))
+        return set(ids) if len(reads) > 3 else set()
+
+    results = h.client.batch_start([(IDS[0], None)], deadline=h.client.deadline_in(600), reconcile=reconcile)
+
+    assert results[IDS[0]] == {"id": IDS[0], "status": "success", "error_code": None, "error_msg": None, "reconciled": True}
+    assert starts_per_job(h) == collections.Counter({IDS[0]: 1})
+    assert reads == [[IDS[0]]] * 4 and h.clock.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_a_start_not_confirmed_during_the_start_lag_window_is_sent_again_once_it_has_passed():
+    h = Harness()
+    sent_again_at = []
+    began = h.clock.now
+    h.api.route("POST", "/jobs/batch-starting", requests.exceptions.ReadTimeout("read timed out"),
+                lambda call: sent_again_at.append(h.clock.now) or accept_all(call))
+    results = h.client.batch_start([(IDS[0], None)], deadline=h.client.deadline_in(600), reconcile=lambda ids: set())
+
+    assert results[IDS[0]]["status"] == "success"
+    assert starts_per_job(h) == collections.Counter({IDS[0]: 2})
+    assert sent_again_at and sent_again_at[0] - began >= 60.0  # START_LAG_WINDOW
+
+
+@pytest.mark.parametrize("refusal", [
+    reply(202, {"count": 1, "results": [{"id": IDS[0], "status": "failed", "error_code": "DRS.M00304",
+                                         "error_msg": "This API cannot be called in the current task status."}]}),
+    reply(400, {"error_code": "DRS.M00304", "error_msg": "This API cannot be called in the current task status."}),
+], ids=["per_job_item", "whole_request_400"])
+def test_a_resent_start_refused_while_the_job_reads_configuration_is_unknown_and_never_sent_a_third_time(refusal):
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-starting", requests.exceptions.ReadTimeout("read timed out"), refusal, accept_all)
+    results = h.client.batch_start([(IDS[0], None)], deadline=h.client.deadline_in(600), reconcile=lambda ids: set())
+
+    assert results[IDS[0]]["status"] == "unknown"
+    assert "DRS.M00304" in results[IDS[0]]["error_msg"] and "may have been received" in results[IDS[0]]["error_msg"]
+    assert starts_per_job(h) == collections.Counter({IDS[0]: 2})
+
+
+def test_a_resent_start_refused_for_another_reason_keeps_the_refusal():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-starting", requests.exceptions.ReadTimeout("read timed out"),
+                reply(202, {"count": 1, "results": [{"id": IDS[0], "status": "failed", "error_code": "DRS.M00289",
+                                                     "error_msg": "The task does not exist."}]}))
+    results = h.client.batch_start([(IDS[0], None)], deadline=h.client.deadline_in(600), reconcile=lambda ids: set())
+    assert results[IDS[0]]["status"] == "failed" and results[IDS[0]]["error_code"] == "DRS.M00289"
+
+
+def wrong_state_400_for(bad, code="DRS.M00304", accept=accept_all):
+    """A DRS that refuses a whole request with HTTP 400 when it carries a job of ``bad``; accepts the others."""
+    def answer(call):
+        culprits = [job for job in call.job_ids if job in bad]
+        if culprits:
+            return reply(400, {"error_code": code, "error_msg": "This API cannot be called in the current task status. "
+                                                                "(task %s)" % culprits[0]})
+        return accept(call)
+    return answer
+
+
+def test_a_whole_request_wrong_state_400_splits_the_chunk_and_starts_the_other_jobs_once():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-starting", wrong_state_400_for({IDS[2]}))
+
+    def reconcile(ids):
+        raise AssertionError("a 400 is no unknown outcome: nothing to reconcile")
+
+    results = h.client.batch_start([(job, None) for job in IDS[:4]], deadline=h.client.deadline_in(60), reconcile=reconcile)
+
+    assert [call.job_ids for call in h.calls] == [IDS[:4], IDS[:2], IDS[2:4], [IDS[2]], [IDS[3]]]
+    assert [results[job]["status"] for job in IDS[:4]] == ["success", "success", "failed", "success"]
+    assert results[IDS[2]]["error_code"] == "DRS.M00304" and results[IDS[2]]["http_status"] == 400
+    assert "(task %s)" % IDS[2] in results[IDS[2]]["error_msg"]
+    accepted = collections.Counter()
+    for call in h.calls:
+        if call.job_ids != [IDS[2]] and IDS[2] not in call.job_ids:
+            accepted.update(call.job_ids)
+    assert accepted == collections.Counter({IDS[0]: 1, IDS[1]: 1, IDS[3]: 1})
+    assert h.clock.sleeps == []
+
+
+def test_a_whole_request_wrong_state_400_on_a_precheck_leaves_each_refused_job_its_error():
+    h = Harness()
+
+    def accept(call):
+        return reply(200, {"count": len(call.job_ids), "results": [
+            {"id": job, "status": "success", "precheck_id": job} for job in call.job_ids]})
+
+    h.api.route("POST", "/jobs/batch-precheck", wrong_state_400_for({IDS[0], IDS[5]}, "DRS.M05004", accept))
+    results = h.client.batch_precheck([(job, "forStartJob") for job in IDS[:6]], deadline=h.client.deadline_in(60))
+
+    assert [results[job]["status"] for job in IDS[:6]] == ["failed", "success", "success", "success", "success", "failed"]
+    assert results[IDS[5]]["error_code"] == "DRS.M05004"
+    prechecked = collections.Counter()
+    for call in h.calls:
+        if not set(call.job_ids) & {IDS[0], IDS[5]}:
+            prechecked.update(call.job_ids)
+    assert prechecked == collections.Counter(IDS[1:5])
 
 
 def test_precheck_is_resent_after_an_ambiguous_failure_when_no_reconcile_is_given():

@@ -178,6 +178,15 @@ def test_precheck_wait_and_start_a_small_fleet(emu):
     assert [job_stats[job]["prechecks"] for job in ids] == [1] * 12
 
 
+def start_lag_window(emu):
+    """A start-lag window (real seconds) that outlasts the emulator's start lag: its reading ``start_lag_seconds``
+    (0 in the default profile, 30 emulator seconds in the pessimistic one) at the clock speed of this module's
+    emulator (x50), three times over, and at least 1 s. The client's own window (START_LAG_WINDOW, 60 s) fits a real
+    DRS; against the fast emulator clock it would only make every start lost before DRS got it wait a minute."""
+    lag = emu.admin("GET", "readings")["readings"]["start_lag_seconds"]
+    return max(1.0, 3 * lag / 50.0)
+
+
 def test_connection_resets_during_start_never_start_a_job_twice(emu):
     ids = fleet(emu, 20, precheck_passed=True)
     emu.set_faults(reset_after_rate=0.5, reset_before_rate=0.2, busy_rate=0.2, endpoints=["batch-starting"], seed=7)
@@ -190,7 +199,8 @@ def test_connection_resets_during_start_never_start_a_job_twice(emu):
         statuses, dummy = client.batch_status(some, deadline=deadline)
         return set(job for job, item in statuses.items() if item["status"] != "CONFIGURATION")
 
-    started = client.batch_start([(job, None) for job in ids], deadline=deadline, reconcile=reconcile)
+    started = client.batch_start([(job, None) for job in ids], deadline=deadline, reconcile=reconcile,
+                                 lag_window=start_lag_window(emu))
 
     assert [started[job]["status"] for job in ids] == ["success"] * 20
     faults = emu.stats()["faults_injected"]
