@@ -41,6 +41,9 @@ options:
     description:
       - The pre-check mode. V(forStartJob) before the first start of a job in C(CONFIGURATION).
         V(forRetryJob) for a job in incremental replication whose objects were edited, or before a retry after a failure.
+      - Open Telekom Cloud answers C(batch-precheck-result) only for jobs in C(CONFIGURATION) (its API reference), so
+        there the result of a V(forRetryJob) pre-check of a job in another state cannot be read; such a job is reported
+        with DRS's refusal in RV(jobs[].error) (outcome V(error)), never as passed.
     type: str
     choices: [forStartJob, forRetryJob]
     default: forStartJob

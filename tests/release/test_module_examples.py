@@ -173,8 +173,13 @@ def test_drs_batch_precheck_examples_run_and_only_the_alarm_example_fails(emulat
     assert failed == ['Pre-check, treating ALARM items as failures']
     alarm = only(results, 'Pre-check, treating ALARM items as failures')
     assert alarm['event_data']['ignore_errors'] is True
-    assert alarm['event_data']['res']['failed_jobs'] == [BILLING_ALARM]
-    assert alarm['event_data']['res']['passed_jobs'] == [PAYMENTS_RUNNING]
+    # the running job's forRetryJob pre-check is submitted, but the emulator's default profile (Open Telekom Cloud)
+    # answers batch-precheck-result only for jobs in CONFIGURATION (tests/drs_emulator/MODEL.md): its result cannot
+    # be read, so it is an error of that job, never a pass
+    assert alarm['event_data']['res']['failed_jobs'] == [BILLING_ALARM, PAYMENTS_RUNNING]
+    assert alarm['event_data']['res']['passed_jobs'] == []
+    payments = [job for job in alarm['event_data']['res']['jobs'] if job['id'] == PAYMENTS_RUNNING][0]
+    assert (payments['outcome'], payments['error']['error_code']) == ('error', 'DRS.M00304')
     started = only(results, 'Start the jobs whose pre-check passed')['event_data']['res']
     assert sorted(started['started_jobs']) == sorted([ORDERS, CUSTOMERS, INVENTORY])
     submitted = only(results, 'Submit only, do not wait')['event_data']['res']
