@@ -178,7 +178,7 @@ def check_readings(values):
             if value is not None and not isinstance(value, bool):
                 raise ValueError("%s must be a boolean or null" % key)
         elif key == "start_lag_seconds":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
                 raise ValueError("start_lag_seconds must be a number >= 0")
             value = float(value)
         elif key == "read_max_jobs":

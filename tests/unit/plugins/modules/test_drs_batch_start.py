@@ -793,8 +793,8 @@ def test_a_check_mode_pre_check_record_never_opens_the_gate_of_a_real_run():
 
 def test_alarm_is_failure_on_the_start_closes_the_gate_for_a_record_that_passed_with_alarm_items():
     drs = FakeDrs(FakeJob(jid(1), precheck='alarm'))
-    record = dict(precheck_record(jid(1)), alarm_items=[{'item': 'srcDbBinlogExpireLogsDays', 'group': 'db_params',
-                                                          'reason': 'BINLOG_EXPIRE_TOO_SHORT', 'raw_message': ''}])
+    alarm = {'item': 'srcDbBinlogExpireLogsDays', 'group': 'db_params', 'reason': 'BINLOG_EXPIRE_TOO_SHORT', 'raw_message': ''}
+    record = dict(precheck_record(jid(1)), alarm_items=[alarm])
     result = run_module(module, {'jobs': [jid(1)], 'prechecked': [record], 'alarm_is_failure': True}, drs)
     assert result['failed'] is True and drs.called('batch_start') == []
     assert job_result(result, jid(1))['error']['error_msg'] == 'its pre-check raised ALARM items and alarm_is_failure is set'
