@@ -57,7 +57,6 @@ PRECHECK_ALLOWED = {
     'forStartJob': ('CONFIGURATION',),
     'forRetryJob': ('INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', 'START_JOB_FAILED'),
 }
-PRECHECK_DONE = '100%'   # the usual spelling; precheck_progress reads 100, 100.0 and "100" too
 
 # -- the closed outcome vocabulary --------------------------------------------------------------------------------
 
