@@ -25,8 +25,8 @@ requirements:
 options:
   jobs:
     description:
-      - IDs of the jobs to read, for example V(140b5236-88ad-43c8-811c-1268453jb101).
-      - Omit to read every job of the project. An empty list is an error.
+      - IDs or exact names of the jobs to read, for example V(140b5236-88ad-43c8-811c-1268453jb101), see O(filters).
+      - Omit (and omit O(filters)) to read every job of the project. An empty list is an error.
       - A job that does not exist is listed in RV(not_found), not in RV(jobs).
       - Duplicate IDs are read once (with a warning).
     type: list
@@ -64,6 +64,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.info_module
   - cloudops.drs.drs.actiongroup_drs
@@ -202,6 +203,24 @@ not_found:
   type: list
   elements: str
   sample: [0a5b8c1d-1111-4222-8333-4444444jb999]
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.
@@ -304,6 +323,8 @@ class DrsBatchInfo(DrsModuleBase):
         'rpo_rto': 'batch_rpo_rto',
         'struct_process': 'batch_struct_process',
     }
+
+    selection_required = False   # without jobs and filters: every job of the project
 
     def __init__(self, module):
         self.jobs = []

@@ -12,7 +12,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils import _auth, _base
 from ansible_collections.cloudops.drs.plugins.module_utils._base import common_argument_spec
 from ansible_collections.cloudops.drs.plugins.modules import drs_batch_info, drs_batch_precheck, drs_batch_start
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
-    FakeDrs, FakeJob, jid, run_module, warning_texts)
+    MUTATING, FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module, warning_texts)
 
 ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, '
            'for example 140b5236-88ad-43c8-811c-1268453jb101.')
@@ -21,8 +21,12 @@ ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits groupe
 # -- validation runs before any request ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize('module, args, message', [
-    (drs_batch_precheck, {'jobs': []}, 'jobs must list at least one DRS job id.'),
-    (drs_batch_precheck, {'jobs': ['bad']}, "Invalid job id: jobs[0] 'bad'. " + ID_HELP),
+    (drs_batch_precheck, {'jobs': []}, 'jobs must list at least one DRS job id or name.'),
+    (drs_batch_precheck, {'jobs': ['bad']}, "Invalid job id or name: jobs[0] 'bad'. " + ID_HELP),
+    (drs_batch_start, {}, 'Select the jobs: give jobs (ids or names), filters, or both.'),
+    (drs_batch_precheck, {'filters': {'name': 'orders-*', 'colour': 'red', 'status': []}},
+     'filters: unknown key colour (allowed: name, status, db_use_type, engine_type, net_type, tags, enterprise_project_id). '
+     'filters.status must be a non-empty list of job statuses.'),
     (drs_batch_start, {'jobs': [jid(1)], 'start_time': '2001-01-01T00:00:00Z'},
      'start_time 2001-01-01T00:00:00Z is in the past'),
     (drs_batch_start, {'jobs': [jid(1)], 'rpo_rto_max': 0}, 'rpo_rto_max must be a positive number of seconds, got 0.'),
@@ -131,3 +135,112 @@ def test_missing_requests_library_fails_with_the_install_hint(monkeypatch):
     assert result['failed'] is True
     assert 'Failed to import the required Python library (requests)' in result['msg']
     assert drs.built == 0 and drs.calls == []
+
+
+# -- the selection: jobs by name, filters, both (DrsModuleBase.select) -------------------------------------------------
+
+def _fleet():
+    return FakeDrs(
+        FakeJob(jid(1), name='orders-mysql', detail={'tags': [{'key': 'wave', 'value': '1'}]}),
+        FakeJob(jid(2), name='orders-pgsql', detail={'tags': [{'key': 'wave', 'value': '2'}]}),
+        FakeJob(jid(3), name='billing-mysql', status='INCRE_TRANSFER_STARTED', detail={'tags': [{'key': 'wave', 'value': '1'}]}),
+        FakeJob(jid(4), name='twin-name'),
+        FakeJob(jid(5), name='twin-name'),
+    )
+
+
+@pytest.mark.parametrize('module', [drs_batch_precheck, drs_batch_start, drs_batch_info])
+def test_jobs_given_by_name_are_resolved_to_ids_and_returned_as_the_selection(module):
+    drs = _fleet()
+    extra = {'require_precheck': False} if module is drs_batch_start else {}
+    result = run_module(module, dict(extra, jobs=['orders-mysql', jid(2)]), drs)
+    assert result.get('failed') is not True, result['msg']
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}, {'id': jid(2), 'name': 'orders-pgsql'}]
+    assert [job['id'] for job in result['jobs']] == [jid(1), jid(2)]
+    assert drs.methods()[0] == 'list_jobs' and drs.listed == [{}]
+    assert_matches_return_doc(module, result)
+
+
+@pytest.mark.parametrize('module', [drs_batch_precheck, drs_batch_start])
+@pytest.mark.parametrize('name, message', [
+    ('twin-name', "Cannot select the jobs: 2 DRS jobs are named 'twin-name' (%s, %s): give the id of the one you mean."
+     % (jid(4), jid(5))),
+    ('orders-oracle', "Cannot select the jobs: no DRS job is named 'orders-oracle'."),
+])
+def test_a_name_that_matches_no_job_or_several_fails_before_any_action_request(module, name, message):
+    drs = _fleet()
+    result = run_module(module, {'jobs': [jid(1), name]}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == message
+    assert drs.methods() == ['list_jobs']
+    assert result['selection'] == [] and result['jobs'] == []
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_given_by_id_and_by_name_is_handled_once():
+    drs = _fleet()
+    result = run_module(drs_batch_precheck, {'jobs': [jid(1), 'orders-mysql']}, drs)
+    assert [job['id'] for job in result['jobs']] == [jid(1)]
+    assert drs.called('batch_precheck') == [[jid(1)]]
+    assert 'jobs: %s is listed more than once (by id and by name); it is handled once.' % jid(1) in warning_texts(result)
+
+
+def test_filters_select_by_name_glob_and_status_and_say_what_was_asked_of_drs():
+    drs = _fleet()
+    result = run_module(drs_batch_precheck, {'filters': {'name': '*-mysql', 'status': ['CONFIGURATION']}}, drs)
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}]
+    assert drs.called('batch_precheck') == [[jid(1)]]
+    assert drs.listed == [{'status': 'CONFIGURATION'}]   # the glob is never sent: DRS's name filter is fuzzy
+
+
+def test_tags_are_checked_on_the_details_because_the_job_list_carries_none():
+    drs = _fleet()
+    result = run_module(drs_batch_info, {'filters': {'tags': {'wave': '1'}}, 'include': []}, drs)
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}, {'id': jid(3), 'name': 'billing-mysql'}]
+    assert [job['id'] for job in result['jobs']] == [jid(1), jid(3)]
+    assert drs.listed == [{'tags': {'wave': '1'}}]
+    assert drs.called('batch_detail')[0] == [jid(1), jid(2), jid(3), jid(4), jid(5)]   # FakeDrs ignores tags: all checked
+
+
+def test_jobs_and_filters_together_select_their_intersection_and_warn_about_the_rest():
+    drs = _fleet()
+    result = run_module(drs_batch_start, {'jobs': ['orders-mysql', jid(3)], 'filters': {'status': ['CONFIGURATION']}}, drs,
+                        check_mode=True)
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}]
+    assert [job['id'] for job in result['jobs']] == [jid(1)]
+    assert not any(method in MUTATING for method in drs.methods())
+    assert ('jobs: billing-mysql (%s) does not match filters and is left out.' % jid(3)) in warning_texts(result)
+
+
+@pytest.mark.parametrize('module', [drs_batch_precheck, drs_batch_start, drs_batch_info])
+def test_an_empty_selection_does_nothing_and_says_so(module):
+    drs = _fleet()
+    result = run_module(module, {'filters': {'name': 'nothing-*'}}, drs)
+    assert result.get('failed') is not True
+    assert result['changed'] is False
+    assert result['selection'] == [] and result['jobs'] == []
+    assert result['msg'] == _base.EMPTY_SELECTION
+    assert _base.EMPTY_SELECTION in warning_texts(result)
+    assert drs.methods() == ['list_jobs']
+    assert_matches_return_doc(module, result)
+
+
+def test_info_without_jobs_and_filters_returns_every_job_it_found_as_the_selection():
+    drs = _fleet()
+    result = run_module(drs_batch_info, {'include': []}, drs)
+    assert [job['id'] for job in result['selection']] == [jid(1), jid(2), jid(3), jid(4), jid(5)]
+
+
+def test_jobs_given_by_id_alone_need_no_job_list_and_still_return_the_selection():
+    drs = _fleet()
+    result = run_module(drs_batch_precheck, {'jobs': [jid(1)]}, drs)
+    assert 'list_jobs' not in drs.methods()
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}]
+
+
+def test_every_module_with_jobs_takes_filters_documented_by_the_selection_fragment():
+    for module in (drs_batch_info, drs_batch_precheck, drs_batch_start):
+        assert 'cloudops.drs.drs.selection' in yaml.safe_load(module.DOCUMENTATION)['extends_documentation_fragment']
+    documented = yaml.safe_load(ModuleDocFragment.SELECTION)['options']['filters']['suboptions']
+    assert sorted(documented) == sorted(('name', 'status', 'db_use_type', 'engine_type', 'net_type', 'tags',
+                                         'enterprise_project_id'))

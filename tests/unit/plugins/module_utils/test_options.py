@@ -12,6 +12,7 @@ from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import ji
 NOW_MS = calendar.timegm((2030, 1, 1, 0, 0, 0)) * 1000
 ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, '
            'for example 140b5236-88ad-43c8-811c-1268453jb101.')
+NAME_HELP = ' A job name (exact, case-sensitive) has 4 to 50 characters.'
 
 
 def problems(params, job_keys=()):
@@ -23,23 +24,33 @@ def problems(params, job_keys=()):
 # -- validate_options ------------------------------------------------------------------------------------------------
 
 def test_validation_rejects_an_empty_job_list():
-    assert problems({'jobs': []}) == 'jobs must list at least one DRS job id.'
+    assert problems({'jobs': []}) == 'jobs must list at least one DRS job id or name.'
 
 
-def test_validation_names_every_malformed_job_id_with_its_position():
-    message = problems({'jobs': [jid(1), 'not-a-job', '140B5236-88AD-43C8-811C-1268453JB101']})
-    assert message == ("Invalid job ids: jobs[1] 'not-a-job', jobs[2] '140B5236-88AD-43C8-811C-1268453JB101'. " + ID_HELP)
+def test_validation_names_every_entry_that_is_neither_an_id_nor_a_name_with_its_position():
+    message = problems({'jobs': [jid(1), 'bad', '140B5236-88AD-43C8-811C-1268453JB101', 'x' * 51]})
+    assert message == ("Invalid job ids or names: jobs[1] 'bad', jobs[2] '140B5236-88AD-43C8-811C-1268453JB101', jobs[3] '%s'. "
+                       % ('x' * 51) + ID_HELP + NAME_HELP)
 
 
 def test_validation_rejects_a_job_id_with_a_trailing_newline():
-    assert problems({'jobs': [jid(1) + '\n']}) == "Invalid job id: jobs[0] '%s\\n'. " % jid(1) + ID_HELP
+    assert problems({'jobs': [jid(1) + '\n']}) == "Invalid job id or name: jobs[0] '%s\\n'. " % jid(1) + ID_HELP + NAME_HELP
+
+
+def test_validation_takes_an_entry_that_is_not_in_the_id_form_as_a_name():
+    options = validate_options({'jobs': ['orders-mysql', {'id': 'billing-sync', 'mode': 'forRetryJob'}, jid(3), 'orders-mysql'],
+                                'mode': 'forStartJob'}, ('mode',), now=NOW_MS)
+    assert options.jobs == [{'id': None, 'by_name': 'orders-mysql', 'mode': 'forStartJob'},
+                            {'id': None, 'by_name': 'billing-sync', 'mode': 'forRetryJob'},
+                            {'id': jid(3), 'mode': 'forStartJob'}]
+    assert options.warnings == ['jobs: orders-mysql is listed 2 times; it is handled once.']
 
 
 def test_validation_checks_dict_entries_and_their_keys():
     message = problems({'jobs': [{'mode': 'forStartJob'}, {'id': jid(2), 'start': 'now'}, 42], 'mode': 'forStartJob'}, ('mode',))
     assert message == ('jobs[0]: a job given as a dict needs the key id. '
                        'jobs[1]: unknown key start (allowed keys: id, mode). '
-                       'jobs[2]: expected a job id or a dict with the keys id, mode, got int.')
+                       'jobs[2]: expected a job id or name, or a dict with the keys id, mode, got int.')
 
 
 def test_validation_rejects_an_unknown_per_job_precheck_mode():
@@ -48,7 +59,7 @@ def test_validation_rejects_an_unknown_per_job_precheck_mode():
 
 
 def test_validation_rejects_dicts_where_only_ids_are_allowed():
-    assert problems({'jobs': [{'id': jid(1)}]}) == 'jobs[0]: expected a job id string, got a dict.'
+    assert problems({'jobs': [{'id': jid(1)}]}) == 'jobs[0]: expected a job id or name string, got a dict.'
 
 
 def test_validation_checks_ranges_and_positive_seconds_together():
