@@ -146,6 +146,8 @@ READING_DEFAULTS = {
     "precheck_preconditions": False,      # batch-precheck refuses jobs whose connection test/configuration is not done
     "precheck_result_config_only": None,  # batch-precheck-result only in CONFIGURATION (None: per cloud, otc yes, hw no)
     "read_max_jobs": 10,                  # ids per call on read endpoints (0 = the --max-jobs-per-call limit only)
+    "list_ignores_tags": False,           # POST /jobs (list) accepts the tags filter but does not apply it
+    "list_page_max": 100,                 # POST /jobs (list) pages hold at most this many jobs, whatever per_page asks
 }
 PESSIMISTIC_READINGS = {
     "start_lag_seconds": 30.0,
@@ -153,6 +155,8 @@ PESSIMISTIC_READINGS = {
     "precheck_preconditions": True,
     "precheck_result_config_only": True,
     "read_max_jobs": 100,
+    "list_ignores_tags": True,
+    "list_page_max": 10,
 }
 PROFILES = {
     "otc": ("otc", {}),
@@ -171,7 +175,7 @@ def check_readings(values):
         raise ValueError("unknown reading(s): %s" % ", ".join(unknown))
     result = {}
     for key, value in values.items():
-        if key in ("wrong_state_400", "precheck_preconditions"):
+        if key in ("wrong_state_400", "precheck_preconditions", "list_ignores_tags"):
             if not isinstance(value, bool):
                 raise ValueError("%s must be a boolean" % key)
         elif key == "precheck_result_config_only":
@@ -181,6 +185,9 @@ def check_readings(values):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
                 raise ValueError("start_lag_seconds must be a number >= 0")
             value = float(value)
+        elif key == "list_page_max":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+                raise ValueError("list_page_max must be an integer from 1 to 100")
         elif key == "read_max_jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
                 raise ValueError("read_max_jobs must be an integer from 0 to 100")
@@ -456,10 +463,11 @@ def generate_fixture(n, seed=0, project_id=PROJECT_A_ID, **options):
     Options: ``types`` (list of db_use_type, cycled; default migration, sync), ``task_mode`` (FULL_INCR_TRANS),
     ``engine_type`` (mysql), ``name_prefix`` (fleet), ``precheck_outcome`` (pass), ``precheck_duration``,
     ``start_duration``, ``full_duration``, ``start_outcome`` (success), ``precheck_passed`` (false: a pre-check
-    already passed, so the jobs can be started at once).
+    already passed, so the jobs can be started at once), ``waves`` (0: no tags; N: job i gets the tag
+    ``wave: "<i mod N + 1>"``, so tag filters can be tried on a fleet).
     """
     known = {"types", "task_mode", "engine_type", "name_prefix", "precheck_outcome", "precheck_duration",
-             "start_duration", "full_duration", "start_outcome", "precheck_passed"}
+             "start_duration", "full_duration", "start_outcome", "precheck_passed", "waves"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ValueError("generate_fixture: unknown option(s) %s" % ", ".join(unknown))
@@ -493,6 +501,8 @@ def generate_fixture(n, seed=0, project_id=PROJECT_A_ID, **options):
         }
         if db_use_type == "cloudDataGuard":
             job["dr"] = {"role": "single"}
+        if options.get("waves"):
+            job["tags"] = {"wave": str(index % int(options["waves"]) + 1)}
         fixture["jobs"].append(job)
     return fixture
 
@@ -555,7 +565,8 @@ def _normalize_keys(raw, projects, strict):
 
 _JOB_KEYS = frozenset(("id", "name", "project", "type", "engine_type", "task_mode", "status", "status_age", "description",
                        "net_type", "job_direction", "create_time", "precheck", "start", "dr", "detail", "paused_from",
-                       "timing", "connection_tested", "configured"))
+                       "timing", "connection_tested", "configured", "tags", "enterprise_project_id"))
+MAX_TAGS = 20
 _PRECHECK_KEYS = frozenset(("outcome", "duration", "items", "passed"))
 _START_KEYS = frozenset(("outcome", "duration", "full_duration", "switch_duration", "wait", "failed_reason"))
 _DR_KEYS = frozenset(("role", "parent", "rpo_initial_ms", "rto_initial_ms", "rpo_settle_seconds", "steady_delay_ms",
@@ -684,6 +695,14 @@ def normalize_job(job, projects, defaults, index=0):
     _check_keys(detail, frozenset(("source_endpoint", "target_endpoint", "description", "node_num", "alarm_notify")),
                 where + ".detail")
     dr_job = db_use_type == "cloudDataGuard"
+    tags = job.get("tags") or {}
+    if not isinstance(tags, dict) or len(tags) > MAX_TAGS or not all(
+            isinstance(key, str) and key and isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            for key, value in tags.items()):
+        raise ValueError("%s.tags must map at most %d non-empty keys to strings" % (where, MAX_TAGS))
+    enterprise_project_id = job.get("enterprise_project_id", "0")
+    if not isinstance(enterprise_project_id, str) or not enterprise_project_id:
+        raise ValueError("%s.enterprise_project_id must be a non-empty string" % where)
     return {
         "id": job_id, "name": str(job["name"]), "project_id": project_id, "db_use_type": db_use_type,
         "engine_type": job.get("engine_type", "cloudDataGuard-mysql" if dr_job else "mysql"),
@@ -696,6 +715,7 @@ def normalize_job(job, projects, defaults, index=0):
         "dr": dr_spec, "detail": copy.deepcopy(detail), "paused_from": paused_from,
         "timing": _timing_for(job, defaults),
         "connection_tested": _flag(job, "connection_tested", where), "configured": _flag(job, "configured", where),
+        "tags": dict((key, str(value)) for key, value in tags.items()), "enterprise_project_id": enterprise_project_id,
     }
 
 
