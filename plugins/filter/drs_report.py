@@ -127,12 +127,13 @@ def _check_rows(rows):
 
 # ----------------------------------------------------------------------------- job list and step errors
 
-def drs_job_list(jobs, start_time=None):
-    """Check and normalise the roles' ``drs_jobs`` list without raising (the rules of module_utils/_options.py).
+def drs_job_list(jobs, start_time=None, filters=None, selection=None):
+    """Check and normalise the roles' ``drs_jobs`` list and ``drs_filters`` without raising (the rules of
+    module_utils/_options.py); with ``selection`` (a module's ``selection``), the selected jobs.
 
-    Returns ``{'jobs': [{id, name, start_time, start_item}], 'errors': [...]}``.
+    Returns ``{'jobs': [{id, name, start_time, start_item}], 'errors': [...], 'needs_selection', 'empty_selection'}``.
     """
-    return validate_job_list(jobs, start_time=start_time)
+    return validate_job_list(jobs, start_time=start_time, filters=filters, selection=selection)
 
 
 def drs_step_errors(steps):

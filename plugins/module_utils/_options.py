@@ -307,35 +307,49 @@ def validate_options(params, job_keys=(), now=None, require_selection=False):
     return options
 
 
-def validate_job_list(jobs, start_time=None, now=None):
-    """Check and normalise a role's ``drs_jobs`` list without raising.
+def validate_job_list(jobs, start_time=None, now=None, filters=None, selection=None):
+    """Check and normalise a role's ``drs_jobs`` list (and ``drs_filters``) without raising.
 
-    Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...]}``. Each job becomes ``{id, name,
-    start_time, start_item}``, where ``start_item`` is what drs_batch_start takes (``{id}`` or ``{id, start_time}``)
-    and ``start_time`` the job's own time or ``start_time``; ``ids`` and ``start_items`` list them in order (the
-    roles pass them to the modules as they are). ``errors`` says what is wrong with each bad entry; the job ids, the
-    duplicates and the start times follow the rules of :func:`validate_options`.
+    Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...], 'needs_selection': bool,
+    'empty_selection': bool}``. Each job becomes ``{id, name, start_time, start_item}``, where ``start_item`` is what
+    drs_batch_start takes (``{id}`` or ``{id, start_time}``) and ``start_time`` the job's own time or ``start_time``;
+    ``ids`` and ``start_items`` list them in order (the roles pass them to the modules as they are). ``errors`` says
+    what is wrong with each bad entry; the job ids or names, the duplicates and the start times follow the rules of
+    :func:`validate_options`, ``filters`` those of ``_selection.validate_filters``.
+
+    An entry's id may be an exact job name, and ``filters`` may select jobs: then ``needs_selection`` is true and
+    the role resolves the selection once (``drs_batch_info``, whose ``selection`` it passes back here as
+    ``selection``): the jobs are then the selected ones, in that order, each with the start time and name of its
+    entry (by id or by name), or the default start time and DRS's name when only ``filters`` selected it.
+    ``empty_selection`` says that a selection was made and nothing matched.
     """
     now = now_ms() if now is None else int(now)
-    if not isinstance(jobs, list):
-        return _job_list([], ['drs_jobs must be a list of job ids or dicts, got %s' % type(jobs).__name__])
-    if not jobs:
-        return _job_list([], ['drs_jobs is empty: list the ids of the DRS jobs to work on'])
-    errors, out, seen = [], [], set()
+    filters = filters or None
+    errors = []
+    if filters is not None:
+        errors.extend(validate_filters(filters, 'drs_filters')[1])
+    if jobs is None or (jobs == [] and filters is not None):
+        jobs = []
+    elif not isinstance(jobs, list):
+        return _job_list([], ['drs_jobs must be a list of job ids, names or dicts, got %s' % type(jobs).__name__])
+    elif not jobs:
+        return _job_list([], ['drs_jobs is empty: list the ids or names of the DRS jobs to work on, or give drs_filters'])
+    out, seen = [], set()
     for index, job in enumerate(jobs):
         where = 'drs_jobs[%d]' % index
         job = {'id': job} if isinstance(job, str) else job
         if not isinstance(job, dict):
-            errors.append('%s must be a job id or a dict with an id, got %s' % (where, type(job).__name__))
+            errors.append('%s must be a job id or name, or a dict with an id, got %s' % (where, type(job).__name__))
             continue
         unknown = sorted(str(key) for key in job if key not in ROLE_JOB_KEYS)
         if unknown:
             errors.append('%s has unknown keys %s (allowed: %s)' % (where, ', '.join(unknown), ', '.join(ROLE_JOB_KEYS)))
         job_id = job.get('id')
-        if not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id.strip()):
-            errors.append('%s: %r is not a DRS job id. %s' % (where, job_id, BAD_JOB_ID) if job_id else '%s has no id' % where)
+        job_id = job_id.strip() if isinstance(job_id, str) and JOB_ID_RE.fullmatch(job_id.strip()) else job_id
+        if not (isinstance(job_id, str) and (JOB_ID_RE.fullmatch(job_id) or is_job_name(job_id))):
+            errors.append('%s: %r is neither a DRS job id nor a job name. %s %s' % (where, job_id, BAD_JOB_ID, BAD_JOB_NAME)
+                          if job_id else '%s has no id' % where)
             continue
-        job_id = job_id.strip()
         if job_id in seen:
             errors.append('%s: job %s is listed more than once' % (where, job_id))
             continue
@@ -349,8 +363,31 @@ def validate_job_list(jobs, start_time=None, now=None):
                 errors.append(str(exc))
         item = dict({'id': job_id}, **({'start_time': when} if when else {}))
         out.append({'id': job_id, 'name': '' if job.get('name') is None else str(job['name']), 'start_time': when, 'start_item': item})
-    return _job_list(out, errors)
+    needs = filters is not None or any(not JOB_ID_RE.fullmatch(job['id']) for job in out)
+    if selection is not None and not errors:
+        out = _selected_jobs(out, selection, start_time)
+    result = _job_list(out, errors)
+    result['needs_selection'] = needs
+    result['empty_selection'] = selection is not None and not out and not errors
+    return result
+
+
+def _selected_jobs(entries, selection, start_time):
+    """The ``selection`` of a module (``[{id, name}]``) as role jobs, each with its entry's settings (by id or name)."""
+    given = dict((job['id'], job) for job in entries)
+    default = '' if start_time is None else str(start_time).strip()
+    out = []
+    for selected in selection if isinstance(selection, list) else []:
+        if not isinstance(selected, dict) or not selected.get('id'):
+            continue
+        job_id, drs_name = selected['id'], selected.get('name') or ''
+        entry = given.get(job_id) or given.get(drs_name) or {'name': '', 'start_time': default}
+        when = entry['start_time']
+        item = dict({'id': job_id}, **({'start_time': when} if when else {}))
+        out.append({'id': job_id, 'name': entry['name'] or drs_name, 'start_time': when, 'start_item': item})
+    return out
 
 
 def _job_list(jobs, errors):
-    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors}
+    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors,
+            'needs_selection': False, 'empty_selection': False}

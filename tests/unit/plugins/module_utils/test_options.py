@@ -159,7 +159,8 @@ def test_job_list_normalises_ids_and_dicts_with_their_start_item():
         {'id': jid(1), 'name': '', 'start_time': '', 'start_item': {'id': jid(1)}},
         {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z',
          'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}}],
-        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}]}
+        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}],
+        'needs_selection': False, 'empty_selection': False}
 
 
 def test_job_list_names_every_problem_without_raising():
@@ -169,15 +170,47 @@ def test_job_list_names_every_problem_without_raising():
         'drs_jobs[0] start time 2001-01-01T00:00:00Z is in the past (now is 2030-01-01T00:00:00Z); give a future time, '
         'or leave start_time out to start at once.',
         'drs_jobs[1]: job %s is listed more than once' % jid(1),
-        "drs_jobs[2]: 'bad' is not a DRS job id. " + ID_HELP,
+        "drs_jobs[2]: 'bad' is neither a DRS job id nor a job name. " + ID_HELP + NAME_HELP,
         'drs_jobs[3] has unknown keys colour (allowed: id, name, start_time)',
         'drs_jobs[3] start time 2001-01-01T00:00:00Z is in the past (now is 2030-01-01T00:00:00Z); give a future time, '
         'or leave start_time out to start at once.',
-        'drs_jobs[4] must be a job id or a dict with an id, got int',
+        'drs_jobs[4] must be a job id or name, or a dict with an id, got int',
         'drs_jobs[5] has no id',
     ]
 
 
 def test_job_list_must_be_a_non_empty_list():
-    assert validate_job_list([])['errors'] == ['drs_jobs is empty: list the ids of the DRS jobs to work on']
-    assert validate_job_list('x')['errors'] == ['drs_jobs must be a list of job ids or dicts, got str']
+    assert validate_job_list([])['errors'] == [
+        'drs_jobs is empty: list the ids or names of the DRS jobs to work on, or give drs_filters']
+    assert validate_job_list('x')['errors'] == ['drs_jobs must be a list of job ids, names or dicts, got str']
+
+
+def test_job_list_takes_names_and_filters_and_then_needs_a_selection():
+    assert validate_job_list([jid(1)], now=NOW_MS)['needs_selection'] is False
+    checked = validate_job_list([jid(1), {'id': 'orders-mysql', 'start_time': '2030-02-01T00:00:00Z'}], now=NOW_MS)
+    assert (checked['errors'], checked['needs_selection'], checked['ids']) == ([], True, [jid(1), 'orders-mysql'])
+    checked = validate_job_list([], filters={'name': 'orders-*'}, now=NOW_MS)
+    assert (checked['errors'], checked['needs_selection'], checked['jobs']) == ([], True, [])
+    assert validate_job_list(None, filters={'colour': 'red'}, now=NOW_MS)['errors'] == [
+        'drs_filters: unknown key colour (allowed: name, status, db_use_type, engine_type, net_type, tags, '
+        'enterprise_project_id).']
+
+
+def test_job_list_with_a_selection_keeps_each_entry_settings_and_fills_names_from_drs():
+    selection = [{'id': jid(2), 'name': 'orders-mysql'}, {'id': jid(1), 'name': 'billing'}, {'id': jid(3), 'name': 'crm'}]
+    checked = validate_job_list([jid(1), {'id': 'orders-mysql', 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z'}],
+                                start_time='2030-03-01T00:00:00Z', filters={'status': ['CONFIGURATION']},
+                                selection=selection, now=NOW_MS)
+    assert checked['errors'] == [] and checked['empty_selection'] is False
+    assert checked['jobs'] == [
+        {'id': jid(2), 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z',
+         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}},
+        {'id': jid(1), 'name': 'billing', 'start_time': '2030-03-01T00:00:00Z',
+         'start_item': {'id': jid(1), 'start_time': '2030-03-01T00:00:00Z'}},
+        {'id': jid(3), 'name': 'crm', 'start_time': '2030-03-01T00:00:00Z',
+         'start_item': {'id': jid(3), 'start_time': '2030-03-01T00:00:00Z'}}]
+
+
+def test_job_list_says_when_a_selection_is_empty():
+    checked = validate_job_list([], filters={'name': 'nothing-*'}, selection=[], now=NOW_MS)
+    assert (checked['errors'], checked['ids'], checked['empty_selection']) == ([], [], True)
