@@ -35,6 +35,8 @@ DB_USE_TYPES = ('migration', 'sync', 'cloudDataGuard')
 STATUS_RE = re.compile(r'^[A-Z][A-Z_]*$')
 MAX_TAGS = 20
 JOB_ID_RE = re.compile(r'[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}')
+# A mistyped id (upper case, a character short or too many) is not taken for a name.
+ID_LIKE_RE = re.compile(r'[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{8,16}', re.IGNORECASE)
 #: Length of a DRS job name (reference: 4 to 50 characters).
 NAME_MIN, NAME_MAX = 4, 50
 
@@ -44,9 +46,9 @@ def is_job_id(value):
 
 
 def is_job_name(value):
-    """A string that may be a DRS job name: 4 to 50 characters, no surrounding blanks, and not in the id form (in any
-    letter case: an upper-case id is a mistyped id, not a name)."""
-    return (isinstance(value, str) and JOB_ID_RE.fullmatch(value.lower()) is None and NAME_MIN <= len(value) <= NAME_MAX
+    """A string that may be a DRS job name: 4 to 50 characters, no surrounding blanks, and not shaped like a job id
+    (in any letter case, with 8 to 16 characters in the last group: a mistyped id, not a name)."""
+    return (isinstance(value, str) and ID_LIKE_RE.fullmatch(value) is None and NAME_MIN <= len(value) <= NAME_MAX
             and value == value.strip())
 
 

@@ -23,7 +23,7 @@ LISTED = [
 def test_an_entry_in_the_id_form_is_an_id_and_anything_else_of_4_to_50_characters_a_name():
     assert is_job_id(jid(1)) and not is_job_name(jid(1))
     assert is_job_name('orders-mysql') and not is_job_id('orders-mysql')
-    assert not is_job_name(jid(1).upper())          # a mistyped id, not a name
+    assert not is_job_name(jid(1).upper()) and not is_job_name(jid(1)[:-1])   # mistyped ids, not names
     assert not is_job_name('abc') and not is_job_name('x' * 51) and not is_job_name(' padded ')
 
 
