@@ -187,7 +187,7 @@ options:
       name:
         description:
           - A glob (C(*), C(?), C([seq])) that the whole job name must match, case-sensitive (Python C(fnmatch.fnmatchcase)).
-          - Client-side: DRS's own name filter is a fuzzy match and is not used.
+          - Checked client-side only, because DRS's own name filter is a fuzzy match.
         type: str
       status:
         description:

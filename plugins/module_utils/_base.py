@@ -29,7 +29,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DrPairs,
 from ansible_collections.cloudops.drs.plugins.module_utils._options import ValidatedOptions, validate_options
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import secret_values
 from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
-    flatten, list_request_filters, matches, resolve_names, selection_error, tags_match)
+    DB_USE_TYPES, flatten, list_request_filters, matches, resolve_names, selection_error, tags_match)
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, RETRY_REASONS
 
 EMPTY_SELECTION = 'No DRS job matches the selection (jobs and filters): nothing to do.'
@@ -66,6 +66,19 @@ def common_argument_spec():
         batch_size=dict(type='int', default=10),
         max_concurrency=dict(type='int', default=8),
     )
+
+
+def filters_argument_spec():
+    """The ``filters`` option of every module with ``jobs`` (checked further by ``_selection.validate_filters``)."""
+    return dict(type='dict', options=dict(
+        name=dict(type='str'),
+        status=dict(type='list', elements='str'),
+        db_use_type=dict(type='str', choices=list(DB_USE_TYPES)),
+        engine_type=dict(type='str'),
+        net_type=dict(type='str'),
+        tags=dict(type='dict'),
+        enterprise_project_id=dict(type='str'),
+    ))
 
 
 class DrsModuleBase(object):
@@ -109,7 +122,7 @@ class DrsModuleBase(object):
         """Build the AnsibleModule (own options plus the shared ones), run it and exit with its result."""
         spec = cls.argument_spec()
         if 'jobs' in spec:   # every module that selects jobs (see the cloudops.drs.drs.selection doc fragment)
-            spec['filters'] = dict(type='dict')
+            spec['filters'] = filters_argument_spec()
         spec.update(common_argument_spec())
         cls(AnsibleModule(argument_spec=spec, supports_check_mode=True)).execute()
 

@@ -24,9 +24,9 @@ ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits groupe
     (drs_batch_precheck, {'jobs': []}, 'jobs must list at least one DRS job id or name.'),
     (drs_batch_precheck, {'jobs': ['bad']}, "Invalid job id or name: jobs[0] 'bad'. " + ID_HELP),
     (drs_batch_start, {}, 'Select the jobs: give jobs (ids or names), filters, or both.'),
-    (drs_batch_precheck, {'filters': {'name': 'orders-*', 'colour': 'red', 'status': []}},
-     'filters: unknown key colour (allowed: name, status, db_use_type, engine_type, net_type, tags, enterprise_project_id). '
-     'filters.status must be a non-empty list of job statuses.'),
+    (drs_batch_precheck, {'filters': {'name': 'orders-*', 'status': []}}, 'filters.status must be a non-empty list of job statuses.'),
+    (drs_batch_info, {'filters': {}},
+     'filters is empty: give at least one of name, status, db_use_type, engine_type, net_type, tags, enterprise_project_id.'),
     (drs_batch_start, {'jobs': [jid(1)], 'start_time': '2001-01-01T00:00:00Z'},
      'start_time 2001-01-01T00:00:00Z is in the past'),
     (drs_batch_start, {'jobs': [jid(1)], 'rpo_rto_max': 0}, 'rpo_rto_max must be a positive number of seconds, got 0.'),
@@ -244,3 +244,10 @@ def test_every_module_with_jobs_takes_filters_documented_by_the_selection_fragme
     documented = yaml.safe_load(ModuleDocFragment.SELECTION)['options']['filters']['suboptions']
     assert sorted(documented) == sorted(('name', 'status', 'db_use_type', 'engine_type', 'net_type', 'tags',
                                          'enterprise_project_id'))
+
+
+def test_an_unknown_filter_key_fails_before_any_request():
+    drs = _fleet()
+    result = run_module(drs_batch_start, {'filters': {'colour': 'red'}}, drs)
+    assert result['failed'] is True and 'filters.colour' in result['msg']
+    assert drs.built == 0 and drs.calls == []
