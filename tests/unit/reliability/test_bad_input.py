@@ -37,7 +37,7 @@ LOCAL_CASES = {
                            "Invalid job id or name: jobs[0] 'bad'. " + ID_RULE),
     'precheck_upper_case_and_short_ids': ('drs_batch_precheck', {'jobs': [GOOD.upper(), GOOD[:-1]]},
                                           "Invalid job ids or names: jobs[0] '%s', jobs[1] '%s'. %s" % (GOOD.upper(), GOOD[:-1], ID_RULE)),
-    'info_numeric_id': ('drs_batch_info', {'jobs': [12345]}, "Invalid job id or name: jobs[0] '12345'. " + ID_RULE),
+    'info_numeric_id': ('drs_batch_info', {'jobs': [123]}, "Invalid job id or name: jobs[0] '123'. " + ID_RULE),
     'start_duplicate_id_with_different_start_times': (
         'drs_batch_start', {'jobs': [{'id': GOOD, 'start_time': '2099-01-01T00:00:00Z'}, {'id': GOOD, 'start_time': '2099-01-02T00:00:00Z'}]},
         'jobs: %s is listed more than once with different settings (jobs[0] and jobs[1]).' % GOOD),
