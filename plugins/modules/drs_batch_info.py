@@ -97,6 +97,18 @@ EXAMPLES = r'''
         include: [detail, precheck]
       register: everything
 
+    - name: Select a wave by a name glob and a status (only the job list is read with include [])
+      cloudops.drs.drs_batch_info:
+        filters:
+          name: "*-mysql-migration"
+          status: [CONFIGURATION]
+        include: []
+      register: wave
+
+    - name: Show the selected jobs (reuse wave.selection as jobs of the next module)
+      ansible.builtin.debug:
+        msg: "{{ wave.selection | map(attribute='name') | list }}"
+
 # Environment variables count only when no credentials are set on the task or in module_defaults
 # (a cloud there would win), so this play has no module_defaults.
 - name: Report on the disaster-recovery jobs
