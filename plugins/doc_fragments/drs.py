@@ -180,8 +180,9 @@ options:
         and C(status) (when exactly one is given); the client checks C(name), C(status), C(db_use_type),
         C(engine_type) and C(net_type) again on every listed job, and C(tags) on each candidate's details
         (C(batch-detail)). C(enterprise_project_id) is left to DRS alone (no reply carries it).
-      - The filters select the jobs DRS lists at the top level; the forward and backward tasks of a dual-active
-        task are listed under their parent and are not selected by O(filters).
+      - The forward and backward tasks of a dual-active task (listed under their parent) are matched too. A matching
+        parent stands for its forward and backward tasks in the modules that act on jobs (DRS pre-checks and starts
+        only those); M(cloudops.drs.drs_batch_info) reads the parent itself.
     type: dict
     suboptions:
       name:

@@ -93,6 +93,9 @@ class DrsModuleBase(object):
     job_keys = ()
     #: The module needs ``jobs``, ``filters`` or both (drs_batch_info without either reads every job).
     selection_required = True
+    #: ``filters`` select a dual-active parent itself (drs_batch_info); a module that acts on jobs gets its forward and
+    #: backward tasks instead (DRS pre-checks and starts only those).
+    selects_parents = False
 
     def __init__(self, module):
         self.module = module
@@ -301,7 +304,14 @@ class DrsModuleBase(object):
         """Ids of the jobs matching ``filters``, in the order DRS lists them (``_selection.py``: which filter is whose)."""
         listed = self.client.list_jobs(deadline=deadline, **list_request_filters(filters))
         self._learn_names(flatten(listed))
-        candidates = [item['id'] for item in listed if item.get('id') and matches(item, filters)]
+        candidates = []
+        for item in listed:
+            children = [child for child in item.get('children') or [] if child.get('id')]
+            if matches(item, filters):
+                stands_for = children if children and not self.selects_parents else [item]
+                candidates.extend(job['id'] for job in stands_for)
+            candidates.extend(child['id'] for child in children if matches(child, filters))
+        candidates = list(dict.fromkeys(candidate for candidate in candidates if candidate))
         if 'tags' in filters and candidates:
             details, _gone = self.client.batch_detail(
                 candidates, deadline=deadline, keep=lambda item: {'id': item.get('id'), 'tags': item.get('tags')})

@@ -16,8 +16,9 @@ list, ``POST /v3/{project_id}/jobs``), or both (the intersection).
   every listed job. ``tags`` are not in the list reply: they are checked on the jobs' details (``tags`` of
   batch-detail); a job whose detail has no tags does not match (fail closed). ``enterprise_project_id`` is in
   neither reply: it is DRS's filter alone.
-- A dual-active task's forward and backward children are listed under their parent; the filters select the jobs
-  DRS lists at the top level, names resolve against the children too.
+- A dual-active task's forward and backward tasks are listed under their parent; the filters match them too, and
+  names resolve against them. A module that acts on jobs takes a matching parent as its forward and backward tasks
+  (DRS pre-checks and starts only those); drs_batch_info takes the parent itself (``DrsModuleBase.selects_parents``).
 """
 
 from __future__ import (absolute_import, division, print_function)

@@ -337,6 +337,7 @@ class DrsBatchInfo(DrsModuleBase):
     }
 
     selection_required = False   # without jobs and filters: every job of the project
+    selects_parents = True       # a dual-active parent is read as itself
 
     def __init__(self, module):
         self.jobs = []

@@ -251,3 +251,26 @@ def test_an_unknown_filter_key_fails_before_any_request():
     result = run_module(drs_batch_start, {'filters': {'colour': 'red'}}, drs)
     assert result['failed'] is True and 'filters.colour' in result['msg']
     assert drs.built == 0 and drs.calls == []
+
+
+def _dual_active():
+    return FakeDrs(
+        FakeJob(jid(10), name='ledger-dr', role='parent'),
+        FakeJob(jid(11), name='ledger-dr-forward', role='forward', parent_id=jid(10)),
+        FakeJob(jid(12), name='ledger-dr-backward', role='backward', parent_id=jid(10)),
+        FakeJob(jid(13), name='orders-mysql'),
+    )
+
+
+def test_a_matching_dual_active_parent_stands_for_its_forward_and_backward_tasks_in_an_acting_module():
+    drs = _dual_active()
+    result = run_module(drs_batch_precheck, {'filters': {'name': 'ledger-dr'}}, drs, check_mode=True)
+    assert [job['id'] for job in result['selection']] == [jid(11), jid(12)]
+
+
+def test_info_selects_a_matching_parent_itself_and_children_that_match_on_their_own():
+    drs = _dual_active()
+    result = run_module(drs_batch_info, {'filters': {'name': 'ledger-dr*'}, 'include': []}, drs)
+    assert [job['id'] for job in result['selection']] == [jid(10), jid(11), jid(12)]
+    result = run_module(drs_batch_info, {'filters': {'name': '*-forward'}, 'include': []}, _dual_active())
+    assert result['selection'] == [{'id': jid(11), 'name': 'ledger-dr-forward'}]
