@@ -29,7 +29,8 @@ from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DrPairs,
 from ansible_collections.cloudops.drs.plugins.module_utils._options import ValidatedOptions, validate_options
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import secret_values
 from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
-    DB_USE_TYPES, flatten, list_request_filters, matches, resolve_names, selection_error, tags_match)
+    DB_USE_TYPES, apply_names, flatten, intersect, list_request_filters, listed_candidates, resolve_names, selection_error,
+    tagged_candidates)
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, RETRY_REASONS
 
 EMPTY_SELECTION = 'No DRS job matches the selection (jobs and filters): nothing to do.'
@@ -253,24 +254,14 @@ class DrsModuleBase(object):
             resolved, errors = resolve_names(names, listed)
             if errors:
                 raise DrsConfigError(selection_error(errors))
-            jobs = self._resolve_entries(jobs, resolved, warnings)
+            jobs = apply_names(jobs, resolved, warnings)
         if options.filters is not None:
-            matched = self._filtered(options.filters, deadline)
-            if jobs is None:
-                jobs = [dict(options.job_defaults, id=job_id) for job_id in matched]
-            else:
-                left_out = [job['id'] for job in jobs if job['id'] not in matched]
-                if left_out:
-                    warnings.append('jobs: %s do%s not match filters and %s left out.' % (
-                        ', '.join(self._label(job_id) for job_id in left_out), 'es' if len(left_out) == 1 else '',
-                        'is' if len(left_out) == 1 else 'are'))
-                jobs = [job for job in jobs if job['id'] in matched]
-        for warning in warnings:
+            matched = self._filtered(options.filters, deadline, warnings)
+            jobs = intersect(jobs, matched, options.job_defaults, self.selection_names, warnings)
+        for warning in warnings + ([] if jobs else [EMPTY_SELECTION]):
             self.module.warn(warning)
         options.jobs = jobs
         self.selected = [job['id'] for job in jobs]
-        if not jobs:
-            self.module.warn(EMPTY_SELECTION)
         return bool(jobs)
 
     def _learn_names(self, listed):
@@ -278,44 +269,15 @@ class DrsModuleBase(object):
             if item.get('name'):
                 self.selection_names[item['id']] = item['name']
 
-    def _label(self, job_id):
-        name = self.selection_names.get(job_id)
-        return '%s (%s)' % (name, job_id) if name else job_id
-
-    @staticmethod
-    def _resolve_entries(jobs, resolved, warnings):
-        """Entries given by name get their id; a job given twice (by name and by id) is handled once."""
-        out, seen = [], {}
-        for job in jobs:
-            if job['id'] is None:
-                name = job.pop('by_name')
-                job['id'] = resolved[name]
-            if job['id'] in seen:
-                if seen[job['id']] != job:
-                    raise DrsConfigError('jobs: %s is listed more than once (by id and by name) with different settings.'
-                                         % job['id'])
-                warnings.append('jobs: %s is listed more than once (by id and by name); it is handled once.' % job['id'])
-                continue
-            seen[job['id']] = job
-            out.append(job)
-        return out
-
-    def _filtered(self, filters, deadline):
+    def _filtered(self, filters, deadline, warnings):
         """Ids of the jobs matching ``filters``, in the order DRS lists them (``_selection.py``: which filter is whose)."""
         listed = self.client.list_jobs(deadline=deadline, **list_request_filters(filters))
         self._learn_names(flatten(listed))
-        candidates = []
-        for item in listed:
-            children = [child for child in item.get('children') or [] if child.get('id')]
-            if matches(item, filters):
-                stands_for = children if children and not self.selects_parents else [item]
-                candidates.extend(job['id'] for job in stands_for)
-            candidates.extend(child['id'] for child in children if matches(child, filters))
-        candidates = list(dict.fromkeys(candidate for candidate in candidates if candidate))
+        candidates = listed_candidates(listed, filters, self.selects_parents)
         if 'tags' in filters and candidates:
             details, _gone = self.client.batch_detail(
                 candidates, deadline=deadline, keep=lambda item: {'id': item.get('id'), 'tags': item.get('tags')})
-            candidates = [job_id for job_id in candidates if tags_match(details.get(job_id), filters['tags'])]
+            candidates = tagged_candidates(candidates, details, filters['tags'], warnings)
         return candidates
 
     def selection_result(self):

@@ -27,6 +27,8 @@ __metaclass__ = type
 import fnmatch
 import re
 
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
+
 FILTER_KEYS = ('name', 'status', 'db_use_type', 'engine_type', 'net_type', 'tags', 'enterprise_project_id')
 #: Filter keys sent in the list request (``status`` only when exactly one status is given).
 SERVER_SIDE = ('db_use_type', 'engine_type', 'net_type', 'status', 'tags', 'enterprise_project_id')
@@ -183,6 +185,62 @@ def resolve_names(names, listed):
         else:
             resolved[name] = ids[0]
     return resolved, errors
+
+
+def listed_candidates(listed, filters, selects_parents):
+    """Ids of the listed jobs (and their children) that match the client-side ``filters`` (not tags), in list order.
+
+    A matching dual-active parent stands for its forward and backward tasks unless ``selects_parents``; a child that
+    matches on its own is selected too."""
+    candidates = []
+    for item in listed:
+        children = [child for child in item.get('children') or [] if isinstance(child, dict) and child.get('id')]
+        if matches(item, filters):
+            candidates.extend(job.get('id') for job in (children if children and not selects_parents else [item]))
+        candidates.extend(child['id'] for child in children if matches(child, filters))
+    return list(dict.fromkeys(candidate for candidate in candidates if candidate))
+
+
+def tagged_candidates(candidates, details, tags, warnings):
+    """The ``candidates`` whose details (id -> batch-detail item) carry every wanted tag; a warning when some details
+    carry no tags at all (they are not selected: fail closed)."""
+    untagged = [job_id for job_id in candidates if job_tags(details.get(job_id)) is None]
+    if untagged:
+        warnings.append('filters.tags: the details of %d job(s) carry no tags (DRS on Open Telekom Cloud shows none), '
+                        'so the tags cannot be checked and those jobs are not selected.' % len(untagged))
+    return [job_id for job_id in candidates if tags_match(details.get(job_id), tags)]
+
+
+def apply_names(jobs, resolved, warnings):
+    """Validated ``jobs`` entries given by name get their id (``resolved``: name -> id); a job given twice (by name
+    and by id) is handled once, and raises DrsConfigError when the two entries' settings differ."""
+    out, seen = [], {}
+    for job in jobs:
+        if job['id'] is None:
+            job = dict(job)
+            job['id'] = resolved[job.pop('by_name')]
+        if job['id'] in seen:
+            if seen[job['id']] != job:
+                raise DrsConfigError('jobs: %s is listed more than once (by id and by name) with different settings.' % job['id'])
+            warnings.append('jobs: %s is listed more than once (by id and by name); it is handled once.' % job['id'])
+            continue
+        seen[job['id']] = job
+        out.append(job)
+    return out
+
+
+def intersect(jobs, matched, defaults, names, warnings):
+    """``jobs`` (None: not given) and the ids ``filters`` ``matched``: the jobs of ``jobs`` that match, in their order
+    (a warning names the others), or every matched job with the module's ``defaults`` when ``jobs`` is None."""
+    if jobs is None:
+        return [dict(defaults, id=job_id) for job_id in matched]
+    matched = set(matched)
+    left_out = [job['id'] for job in jobs if job['id'] not in matched]
+    if left_out:
+        labels = ['%s (%s)' % (names[job_id], job_id) if names.get(job_id) else job_id for job_id in left_out]
+        warnings.append('jobs: %s do%s not match filters and %s left out.' % (
+            ', '.join(labels), 'es' if len(left_out) == 1 else '', 'is' if len(left_out) == 1 else 'are'))
+    return [job for job in jobs if job['id'] in matched]
 
 
 def selection_error(errors):

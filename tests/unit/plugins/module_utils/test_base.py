@@ -274,3 +274,11 @@ def test_info_selects_a_matching_parent_itself_and_children_that_match_on_their_
     assert [job['id'] for job in result['selection']] == [jid(10), jid(11), jid(12)]
     result = run_module(drs_batch_info, {'filters': {'name': '*-forward'}, 'include': []}, _dual_active())
     assert result['selection'] == [{'id': jid(11), 'name': 'ledger-dr-forward'}]
+
+
+def test_jobs_whose_details_carry_no_tags_are_not_selected_by_tags_and_a_warning_says_why():
+    drs = FakeDrs(FakeJob(jid(1), name='orders-mysql'), FakeJob(jid(2), name='billing-mysql', detail={'tags': [{'key': 'wave', 'value': '1'}]}))
+    result = run_module(drs_batch_info, {'filters': {'tags': {'wave': '1'}}, 'include': []}, drs)
+    assert [job['id'] for job in result['selection']] == [jid(2)]
+    assert ('filters.tags: the details of 1 job(s) carry no tags (DRS on Open Telekom Cloud shows none), so the tags cannot '
+            'be checked and those jobs are not selected.') in warning_texts(result)

@@ -2,9 +2,10 @@
 
 import pytest
 
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
 from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
-    flatten, is_job_id, is_job_name, job_tags, list_request_filters, matches, resolve_names, tags_match,
-    validate_filters)
+    apply_names, flatten, intersect, is_job_id, is_job_name, job_tags, list_request_filters, listed_candidates, matches,
+    resolve_names, tagged_candidates, tags_match, validate_filters)
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import jid
 
 LISTED = [
@@ -96,3 +97,35 @@ def test_a_name_that_matches_no_job_or_several_is_an_error_naming_it():
 
 def test_flatten_lists_each_job_once_with_its_children():
     assert [job['id'] for job in flatten(LISTED + [{'id': jid(1)}])] == [jid(1), jid(2), jid(3), jid(4), jid(5), jid(6)]
+
+
+def test_a_matching_parent_stands_for_its_children_unless_parents_are_selected():
+    assert listed_candidates(LISTED, {'db_use_type': 'cloudDataGuard'}, False) == [jid(4), jid(5)]
+    assert listed_candidates(LISTED, {'db_use_type': 'cloudDataGuard'}, True) == [jid(3)]
+    assert listed_candidates(LISTED, {'name': 'billing*'}, True) == [jid(3), jid(4), jid(5)]
+
+
+def test_tagged_candidates_keep_the_tagged_jobs_and_warn_about_details_without_tags():
+    warnings = []
+    details = {jid(1): {'tags': [{'key': 'wave', 'value': '1'}]}, jid(2): {'tags': []}, jid(3): {'id': jid(3)}}
+    assert tagged_candidates([jid(1), jid(2), jid(3)], details, {'wave': '1'}, warnings) == [jid(1)]
+    assert warnings == ['filters.tags: the details of 1 job(s) carry no tags (DRS on Open Telekom Cloud shows none), so the '
+                        'tags cannot be checked and those jobs are not selected.']
+
+
+def test_apply_names_gives_named_entries_their_id_and_handles_a_job_given_twice_once():
+    warnings = []
+    jobs = [{'id': None, 'by_name': 'orders-mysql', 'mode': 'forStartJob'}, {'id': jid(1), 'mode': 'forStartJob'}]
+    assert apply_names(jobs, {'orders-mysql': jid(1)}, warnings) == [{'id': jid(1), 'mode': 'forStartJob'}]
+    assert warnings == ['jobs: %s is listed more than once (by id and by name); it is handled once.' % jid(1)]
+    with pytest.raises(DrsConfigError, match='with different settings'):
+        apply_names([{'id': None, 'by_name': 'orders-mysql', 'mode': 'forRetryJob'}, {'id': jid(1), 'mode': 'forStartJob'}],
+                    {'orders-mysql': jid(1)}, [])
+
+
+def test_intersect_keeps_the_listed_jobs_that_match_or_every_match_with_the_defaults():
+    warnings = []
+    jobs = [{'id': jid(1)}, {'id': jid(2)}]
+    assert intersect(jobs, [jid(2), jid(3)], {}, {jid(1): 'orders-mysql'}, warnings) == [{'id': jid(2)}]
+    assert warnings == ['jobs: orders-mysql (%s) does not match filters and is left out.' % jid(1)]
+    assert intersect(None, [jid(3)], {'mode': 'forStartJob'}, {}, []) == [{'mode': 'forStartJob', 'id': jid(3)}]
