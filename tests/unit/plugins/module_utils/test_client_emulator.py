@@ -249,7 +249,7 @@ def test_a_tag_selection_is_right_whether_or_not_drs_applies_the_tags_filter(ign
         base = DrsModuleBase.__new__(DrsModuleBase)
         base.client = client_for(running, project_name="eu-de", **USER)
         base.selection_names = {}
-        assert sorted(base._filtered({"tags": {"wave": "1"}}, None)) == wanted
+        assert sorted(base._filtered({"tags": {"wave": "1"}}, None, [])) == wanted
 
 
 def test_tls_checks_the_certificate_unless_validate_certs_is_false(tmp_path):
