@@ -386,6 +386,8 @@ class DrsBatchInfo(DrsModuleBase):
             found = [_job_fields(details[job_id]) for job_id in self.options.job_ids if job_id in details]
             details = details if keep is shrink else None
         ids = [item['id'] for item in found]
+        if self.selected is None:   # every job of the project: the selection is what the job list showed
+            self.selected = ids
         self.names = dict((item['id'], item.get('name')) for item in found if item.get('name'))
         facets = {'detail': details} if details is not None else {}
         shrunk = set(facets)   # the details were shrunk as they arrived
