@@ -283,6 +283,12 @@ def test_a_wave_selected_by_name_glob_through_drs_filters_starts_only_its_jobs(e
     rows = markdown_rows(os.path.join(reports, 'precheck_and_start-localhost.md'))
     assert len(rows) == 1 and 'role-pass-orders-migration' in rows[0] and ALL_PASS[0] in rows[0]
     assert emulator.stats()['requests']['by_endpoint']['list-jobs'] >= 1
+    # the same wave again, now running: the name glob alone selects it, and no action request is sent
+    emulator.reset(jobs=False, stats=True, faults=True)
+    again = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_filters': {'name': 'role-pass-*-migration'}})
+    assert again.status == 'successful' and again.stats['changed'] == {}
+    assert set(emulator.stats()['requests']['by_endpoint']) <= {'iam-tokens', 'list-jobs', 'batch-detail'}
+    assert artifact_data(again)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == [ALL_PASS[0]]
 
 
 def test_a_name_in_drs_jobs_that_matches_no_job_fails_before_any_action(emulator, collections_path, tmp_path):
