@@ -178,6 +178,9 @@ def main():
 
     run([os.path.join(bin_dir, 'sphinx-build'), '-b', 'html', '-c', src, '-W', '--keep-going', '-q', rst, html],
         env=env)
+    # GitHub Pages (where the site is published, README.md) would hide _static/ and _sources/ without it
+    with open(os.path.join(html, '.nojekyll'), 'w', encoding='utf-8'):
+        pass
     print('build_docsite: %s' % os.path.join(html, 'index.html'), flush=True)
 
 
