@@ -176,7 +176,8 @@ def main():
          '--dest-dir', rst, COLLECTION], env=env)
     swap_guides(collection_dir, os.path.join(rst, 'docsite'), galaxy['repository'])
 
-    run([os.path.join(bin_dir, 'sphinx-build'), '-b', 'html', '-c', src, '-W', '--keep-going', '-q', rst, html],
+    run([os.path.join(bin_dir, 'sphinx-build'), '-b', 'html', '-c', src, '-d', os.path.join(src, 'doctrees'), '-W',
+         '--keep-going', '-q', rst, html],
         env=env)
     # GitHub Pages (where the site is published, README.md) would hide _static/ and _sources/ without it
     with open(os.path.join(html, '.nojekyll'), 'w', encoding='utf-8'):
