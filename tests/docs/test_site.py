@@ -1,8 +1,9 @@
 """The built docs site (``make docs``), opened in headless Chromium (``make docs-test``).
 
-Every page of the site is loaded by Chromium (``--headless --dump-dom``: the DOM after the page has run its
-scripts), and the tests read that DOM:
+Every page of the site is loaded by one headless Chromium (driven over its DevTools pipe); the tests read the DOM
+after the page has loaded and run its scripts:
 
+* no page meets an error while loading: no script error, no file it refers to (CSS, JavaScript, images) missing;
 * the index and every module, filter and role page render with their title, heading and main sections;
 * every guide of docs/docsite/extra-docs.yml is a page, rendered from its Markdown file;
 * no internal link is broken: every relative href/src names a file of the site, and its #anchor is an id of the
@@ -12,10 +13,12 @@ The site is read from DOCS_SITE (default: build/docs/html of the repository); Ch
 ``chromium`` on PATH; ``make docs-test`` installs Debian's package when it is missing).
 """
 
-import functools
+import fcntl
 import html.parser
+import json
 import os
 import posixpath
+import select
 import shutil
 import subprocess
 import tempfile
@@ -104,22 +107,136 @@ class Page(html.parser.HTMLParser):
         return ' '.join(' '.join(self.text).split())
 
 
-@functools.lru_cache(maxsize=None)
-def render(rel_path):
-    """The DOM of a page of the site after Chromium has loaded it, parsed."""
-    path = os.path.join(SITE, rel_path)
-    assert os.path.isfile(path), '%s is not in the site %s' % (rel_path, SITE)
+class Chromium:
+    """One headless Chromium for the whole test run, driven over its DevTools pipe (``--remote-debugging-pipe``:
+    JSON commands on its fd 3, replies and events on its fd 4, each message ending in a NUL byte), so that every
+    page is loaded by a real browser without starting one per page and without a WebDriver package."""
+
+    TIMEOUT = 60   # seconds for one reply or event; a page of the site loads in well under one
+
+    def __init__(self, binary, profile_dir):
+        to_browser_r, to_browser_w = os.pipe()
+        from_browser_r, from_browser_w = os.pipe()
+        # the browser's ends, moved above the descriptors the child's fds 3 and 4 could clobber
+        child_in = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)
+        child_out = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
+        for fd in (to_browser_r, from_browser_w):
+            os.close(fd)
+
+        def give_pipe_to_child():
+            os.dup2(child_in, 3)
+            os.dup2(child_out, 4)
+
+        self.proc = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn
+            [binary, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions',
+             '--user-data-dir=' + profile_dir, '--remote-debugging-pipe', 'about:blank'],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4), preexec_fn=give_pipe_to_child)
+        os.close(child_in)
+        os.close(child_out)
+        self.writer = to_browser_w
+        self.reader = from_browser_r
+        self.buffer = b''
+        self.events = []
+        self.next_id = 0
+        target = self.call('Target.createTarget', {'url': 'about:blank'})['targetId']
+        self.session = self.call('Target.attachToTarget', {'targetId': target, 'flatten': True})['sessionId']
+        for domain in ('Page', 'Runtime', 'Log'):
+            self.call(domain + '.enable', session=self.session)
+
+    def _read_message(self):
+        while b'\0' not in self.buffer:
+            ready, _w, _x = select.select([self.reader], [], [], self.TIMEOUT)
+            chunk = os.read(self.reader, 1 << 20) if ready else b''
+            if not chunk:
+                raise AssertionError('chromium did not answer (exit code %s)' % self.proc.poll())
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b'\0', 1)
+        return json.loads(message)
+
+    def call(self, method, params=None, session=None):
+        self.next_id += 1
+        command = {'id': self.next_id, 'method': method, 'params': params or {}}
+        if session:
+            command['sessionId'] = session
+        os.write(self.writer, json.dumps(command).encode('utf-8') + b'\0')
+        while True:
+            message = self._read_message()
+            if message.get('id') == self.next_id:
+                assert 'error' not in message, '%s failed: %s' % (method, message['error'])
+                return message['result']
+            if 'method' in message:
+                self.events.append(message)
+
+    def wait_for(self, event):
+        while True:
+            for message in self.events:
+                if message['method'] == event and message.get('sessionId') == self.session:
+                    return message
+            self.events.append(self._read_message())
+
+    def load(self, url):
+        """The DOM of the page at url after it has loaded and run its scripts, and the errors it met."""
+        self.events = []
+        reply = self.call('Page.navigate', {'url': url}, session=self.session)
+        assert not reply.get('errorText'), 'chromium could not open %s: %s' % (url, reply['errorText'])
+        self.wait_for('Page.loadEventFired')
+        dom = self.call('Runtime.evaluate', {'expression': 'document.documentElement.outerHTML',
+                                             'returnByValue': True}, session=self.session)['result']['value']
+        errors = []
+        for message in self.events:
+            if message['method'] == 'Runtime.exceptionThrown':
+                errors.append('script error: %s' % message['params']['exceptionDetails'].get('text'))
+            elif message['method'] == 'Log.entryAdded' and message['params']['entry']['level'] == 'error':
+                entry = message['params']['entry']
+                errors.append('%s (%s)' % (entry.get('text'), entry.get('url')))
+        return dom, errors
+
+    def close(self):
+        try:
+            self.call('Browser.close')
+        except (AssertionError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.writer)
+        os.close(self.reader)
+
+
+@pytest.fixture(scope='module')
+def browser():
+    if not CHROMIUM:
+        pytest.fail('chromium not found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium')
+    if not os.path.isfile(os.path.join(SITE, 'index.html')):
+        pytest.fail('no docs site in %s: run `make docs` first' % SITE)
     with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [CHROMIUM, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions',
-             '--user-data-dir=' + profile, '--dump-dom', 'file://' + path],
-            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, 'chromium failed on %s: %s' % (rel_path, result.stderr[-2000:])
-    assert '<html' in result.stdout, 'chromium printed no DOM for %s: %s' % (rel_path, result.stderr[-2000:])
-    page = Page()
-    page.feed(result.stdout)
-    page.close()
-    return page
+        chromium = Chromium(CHROMIUM, profile)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope='module')
+def render(browser):
+    """render(rel_path): the page of the site at rel_path as Chromium shows it, parsed (each page loaded once)."""
+    pages = {}
+
+    def load(rel_path):
+        if rel_path not in pages:
+            path = os.path.join(SITE, rel_path)
+            assert os.path.isfile(path), '%s is not in the site %s' % (rel_path, SITE)
+            dom, errors = browser.load('file://' + path)
+            assert not errors, 'errors while loading %s:\n%s' % (rel_path, '\n'.join(errors))
+            page = Page()
+            page.feed(dom)
+            page.close()
+            pages[rel_path] = page
+        return pages[rel_path]
+    return load
 
 
 def site_pages():
@@ -132,15 +249,7 @@ def site_pages():
     return pages
 
 
-@pytest.fixture(scope='module', autouse=True)
-def built_site():
-    if not CHROMIUM:
-        pytest.fail('chromium not found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium')
-    if not os.path.isfile(os.path.join(SITE, 'index.html')):
-        pytest.fail('no docs site in %s: run `make docs` first' % SITE)
-
-
-def test_index_renders_and_links_every_module_filter_role_and_guide():
+def test_index_renders_and_links_every_module_filter_role_and_guide(render):
     page = render('index.html')
     assert COLLECTION in page.title
     assert page.headings['h1'] and COLLECTION in page.headings['h1'][0].lower()   # antsibull-docs: 'Cloudops.Drs'
@@ -159,7 +268,7 @@ def test_index_renders_and_links_every_module_filter_role_and_guide():
 
 
 @pytest.mark.parametrize('module', MODULES)
-def test_module_page_renders(module):
+def test_module_page_renders(render, module):
     page = render('%s_module.html' % module)
     full_name = '%s.%s' % (COLLECTION, module)
     assert page.title.startswith(full_name + ' module'), page.title
@@ -172,21 +281,21 @@ def test_module_page_renders(module):
 
 
 @pytest.mark.parametrize('name', FILTERS)
-def test_filter_page_renders(name):
+def test_filter_page_renders(render, name):
     page = render('%s_filter.html' % name)
     assert page.headings['h1'] and page.headings['h1'][0].startswith('%s.%s filter' % (COLLECTION, name))
     assert 'Examples' in page.headings['h2']
 
 
 @pytest.mark.parametrize('name', ROLES)
-def test_role_page_renders(name):
+def test_role_page_renders(render, name):
     page = render('%s_role.html' % name)
     assert page.headings['h1'] and page.headings['h1'][0].startswith('%s.%s role' % (COLLECTION, name))
     assert any('Entry point' in heading for heading in page.headings['h2']), page.headings['h2']
 
 
 @pytest.mark.parametrize('name', GUIDES)
-def test_guide_page_is_the_markdown_file(name):
+def test_guide_page_is_the_markdown_file(render, name):
     page = render('docsite/%s.html' % name)
     with open(os.path.join(REPO_DIR, 'docs', name + '.md'), encoding='utf-8') as handle:
         title = handle.readline().lstrip('#').strip()
@@ -201,18 +310,18 @@ def test_guide_page_is_the_markdown_file(name):
                 assert heading in page.headings['h2'], (heading, page.headings['h2'])
 
 
-def test_no_internal_link_is_broken():
+def test_no_internal_link_is_broken(render):
     broken = []
     for rel_path in site_pages():
         page = render(rel_path)
         for link in page.links:
-            problem = check_link(rel_path, link)
+            problem = check_link(render, rel_path, link)
             if problem:
                 broken.append('%s: %s (%s)' % (rel_path, link, problem))
     assert not broken, 'broken links:\n' + '\n'.join(broken)
 
 
-def check_link(rel_path, link):
+def check_link(render, rel_path, link):
     """Why a link of the page at rel_path is broken, or None."""
     if link.startswith(REPO_BLOB_PREFIXES):
         repo_path = urllib.parse.unquote(urllib.parse.urlsplit(link).path.split('/main/', 1)[1])
