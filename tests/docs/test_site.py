@@ -310,6 +310,18 @@ def test_guide_page_is_the_markdown_file(render, name):
                 assert heading in page.headings['h2'], (heading, page.headings['h2'])
 
 
+# Markdown files of docs/ that are not guides of the site: the list of guides itself (the site's index has one).
+NOT_GUIDES = {'index.md'}
+
+
+def test_every_guide_of_docs_is_on_the_site():
+    markdown = sorted(name for name in os.listdir(os.path.join(REPO_DIR, 'docs'))
+                      if name.endswith('.md') and name not in NOT_GUIDES)
+    missing = [name for name in markdown if name[:-len('.md')] not in GUIDES]
+    assert not missing, ('docs/%s not on the docs site: add docs/docsite/rst/<name>.rst (label, title, summary) and '
+                         'list it in docs/docsite/extra-docs.yml' % ', docs/'.join(missing))
+
+
 def test_no_internal_link_is_broken(render):
     broken = []
     for rel_path in site_pages():
