@@ -343,6 +343,8 @@ def check_link(render, rel_path, link):
     parts = urllib.parse.urlsplit(link)
     if parts.scheme or parts.netloc:
         return None   # external (https:, mailto:, javascript:): not part of the site
+    if parts.path.startswith('/'):
+        return 'an absolute path: broken where the site is published below the root of its host'
     target = rel_path
     if parts.path:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(rel_path), urllib.parse.unquote(parts.path)))
