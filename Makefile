@@ -72,7 +72,7 @@ ALLOW_NO_TESTS ?= 0
 # Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
 TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
-	lint docs-lint changelog-lint release wait \
+	lint docs-lint docs-test changelog-lint release wait \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
 	integration integration-pessimistic demo
 
@@ -80,7 +80,7 @@ UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_VENV_TARGETS := $(addprefix sanity-venvs-,$(ANSIBLE_CORE_VERSIONS))
 
-.PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint integration integration-pessimistic \
+.PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint docs docs-test integration integration-pessimistic \
 	changelog-lint release demo bench test \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS) sanity-venvs $(SANITY_VENV_TARGETS)
 
@@ -179,6 +179,18 @@ lint: venv collection ## ansible-lint --profile production
 # build/ git would find the repository's .git, which ignores build/.
 docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs (module, filter and role docs)
 	@PATH="$(VENV_BIN):$$PATH" antsibull-docs lint-collection-docs --plugin-docs . && echo "docs-lint: collection docs are valid"
+
+# The docs site: antsibull-docs + Sphinx, offline (scripts/build_docsite.py says how the Markdown guides get in).
+DOCS_DIR := $(BUILD)/docs
+
+docs: venv collection ## Build the docs site (module, filter, role pages and the guides) into build/docs/html
+	@$(VENV_BIN)/python scripts/build_docsite.py --collection-dir $(COLLECTION_DIR) --collections-path $(BUILD) --dest $(DOCS_DIR)
+
+# Debian's chromium, installed when missing (we run as root; CI has no stdin).
+docs-test: docs ## Open every page of the docs site in headless Chromium; no broken internal link
+	@command -v chromium >/dev/null || { echo "docs-test: installing Debian's chromium"; \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@DOCS_SITE="$(abspath $(DOCS_DIR))/html" $(VENV_BIN)/python -m pytest -p no:cacheprovider -ra tests/docs
 
 integration: venv collection ## ansible-test integration against a DRS emulator on 127.0.0.1
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
