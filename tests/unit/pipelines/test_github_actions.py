@@ -180,7 +180,10 @@ def test_apply_step_starts_every_job_once_and_exits_0(check_then_apply):
     suites = junit_cases(os.path.join(apply.reports, 'precheck_and_start-localhost.xml'))
     assert set(suites['precheck'].values()) <= {'passed', 'skipped'} and set(suites['start'].values()) == {'passed'}
     rows = markdown_job_rows(os.path.join(apply.reports, 'precheck_and_start-localhost.md'))
-    assert all(row[-2] in RUNNING for row in rows.values()), rows
+    # columns: job, id, precheck, pass rate, failed / alarm items, status before, status after, start, progress
+    assert dict((job_id, row[7]) for job_id, row in rows.items()) == dict(
+        (job_id, 'unchanged' if job_id in RUNNING_ALREADY else 'started') for job_id in job_ids(fleet))
+    assert all(row[6] in RUNNING for row in rows.values()), rows
     assert '`%s`' % job_ids(fleet)[0] in apply.summary()
 
 
@@ -202,7 +205,7 @@ def test_a_job_that_fails_precheck_fails_the_apply_step_with_exit_2_and_the_repo
     apply = run_job(emulator, collections_path, tmp_path, 'apply', 'apply', fleet)
     rc, output = apply.results['apply']
     assert rc == RC_HOST_FAILED, output
-    assert '1 of 9 jobs are not OK (7 held back because of the others)' in output
+    assert '8 of 9 jobs are not OK (7 held back because of the others); 2 step(s) failed.' in output
     # all or nothing (drs_start_passed_subset: false): nothing started
     assert [job for job in job_ids(fleet) if emulator.stats()['jobs'].get(job, {}).get('starts')] == []
     assert apply.results['summary'][0] == 0
