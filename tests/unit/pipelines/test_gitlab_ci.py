@@ -130,8 +130,8 @@ def test_check_job_authenticates_through_the_written_clouds_yaml_and_sends_no_pr
     clouds_yaml = os.path.join(check.workspace, 'clouds.yaml')
     assert stat.S_IMODE(os.stat(clouds_yaml).st_mode) == 0o600
     with open(clouds_yaml, encoding='utf-8') as handle:
-        assert sorted(yaml.safe_load(handle)['clouds']['drs']['auth']) == ['auth_url', 'password', 'project_name',
-                                                                          'user_domain_name', 'username']
+        auth = yaml.safe_load(handle)['clouds']['drs']['auth']
+    assert sorted(auth) == ['auth_url', 'password', 'project_name', 'user_domain_name', 'username']
     sent = stats['requests']['by_endpoint']
     assert sent.get('iam-tokens') and 'batch-precheck' not in sent and 'batch-starting' not in sent, sent
 
