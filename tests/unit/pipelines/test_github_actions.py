@@ -213,3 +213,16 @@ def test_a_job_that_fails_precheck_fails_the_apply_step_with_exit_2_and_the_repo
     suites = junit_cases(os.path.join(apply.reports, 'precheck_and_start-localhost.xml'))
     assert [name for name, kind in suites['precheck'].items() if kind == 'failure'] == [
         'legacy-crm-mysql-migration (%s)' % FAILING_PRECHECK]
+
+
+def test_a_job_that_cannot_start_whatever_its_precheck_says_fails_the_check_step_with_exit_2(emulator, collections_path, tmp_path):
+    emulator.load_jobs(DEMO_FIXTURE)
+    emulator.reset(jobs=False, stats=True, faults=True)
+    unknown = '00000000-0000-4000-8000-00000000dead'
+    check = run_job(emulator, collections_path, tmp_path, 'check', 'plan', example_fleet(extra_jobs=[unknown]))
+    rc, output = check.results['plan']
+    assert rc == RC_HOST_FAILED, output
+    sent = emulator.stats()['requests']['by_endpoint']
+    assert 'batch-precheck' not in sent and 'batch-starting' not in sent, sent
+    rows = markdown_job_rows(os.path.join(check.reports, 'precheck_and_start-localhost.md'))
+    assert unknown in rows and '`%s`' % unknown in check.summary()

