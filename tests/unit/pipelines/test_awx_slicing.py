@@ -1,5 +1,5 @@
 """AWX job slicing over a fleet inventory (docs/awx/fleet_inventory.yml), simulated: the inventory is cut into slices
-the way AWX cuts it (slice k of n gets every n-th host from the k-th on, hosts ordered by name), the slices run at the
+the way AWX cuts it (slice k of n gets every n-th host from the k-th on; here the hosts are ordered by name), the slices run at the
 same time through ansible-runner (the engine of AWX's execution nodes) against one DRS emulator, with the credential
 in the environment as AWX injects it. The emulator's statistics show that every job was handled exactly once (its
 pre-check submitted at most once, started once or, when it must not start, never), and the slices' set_stats

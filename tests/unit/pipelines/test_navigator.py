@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from drs_emulator.pytest_plugin import DOMAIN_NAME, USER_NAME, USER_PASSWORD, RunningEmulator
 from drs_emulator.pytest_plugin import collections_dir as emulator_collections_dir
@@ -103,3 +104,13 @@ def test_navigator_exits_2_when_a_job_fails_precheck(emulator, tmp_path_factory)
     assert rc == RC_HOST_FAILED, output
     assert '3 of 3 jobs are not OK (2 held back because of the others); 2 step(s) failed.' in output
     assert json.loads(artifact(work))['status'] == 'failed'
+
+
+def test_settings_run_without_an_execution_environment_in_stdout_mode():
+    """What README.md and the settings' comments promise, read from the file ansible-navigator reads."""
+    with open(SETTINGS, encoding='utf-8') as handle:
+        settings = yaml.safe_load(handle)['ansible-navigator']
+    assert settings['execution-environment'] == {'enabled': False}
+    assert settings['mode'] == 'stdout'
+    assert settings['playbook-artifact']['enable'] is True
+    assert settings['playbook-artifact']['save-as'].startswith('build/navigator/')
