@@ -101,8 +101,8 @@ EXAMPLES = r'''
     - name: Stop the jobs of the wave and wait until their resources are released
       cloudops.drs.drs_batch_stop:
         jobs:
-          - 140b5236-88ad-43c8-811c-1268453jb101
-          - 9a470239-2308-4bb5-a6bc-1040402fjb21
+          - 6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108   # payments, replicating
+          - 8a5f2c93-0e4b-4c7d-a6e9-3d5f7b9jb109   # archive, stopped long ago: unchanged
         wait_timeout: 1200
       register: stopped
 
@@ -110,11 +110,11 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ stopped.summary.stopped }} stopped, {{ stopped.summary.unchanged }} were already stopped"
 
-- name: Force the stop of a job whose stop failed
+- name: Force the stop of a disaster-recovery job
   hosts: localhost
   gather_facts: false
   tasks:
-    - name: Force-terminate it
+    - name: Force-terminate it (for example after a stop that ended RELEASE_RESOURCE_FAILED)
       cloudops.drs.drs_batch_stop:
         cloud: otc-prod
         jobs: [8d0e8e36-a618-490d-8a46-8c61ac9jb502]
