@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: drs_batch_pause
 short_description: Pause many DRS jobs at once
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Pauses Data Replication Service (DRS) v3 migration and synchronization jobs of Open Telekom Cloud or Huawei Cloud
     with C(batch-pause-task), ten jobs per call, and waits until each reads C(PAUSING) (DRS's "paused").

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: drs_batch_resume
 short_description: Resume paused DRS jobs and retry failed ones, many at once
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Resumes paused Data Replication Service (DRS) v3 jobs (C(PAUSING)) and retries failed ones (C(START_JOB_FAILED),
     C(FULL_TRANSFER_FAILED), C(INCRE_TRANSFER_FAILED)) of Open Telekom Cloud or Huawei Cloud with C(batch-retry-task),

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: drs_batch_stop
 short_description: Stop (terminate) many DRS jobs at once and wait until their resources are released
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Stops Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with C(DELETE batch-jobs) and
     O(delete_type) C(terminate) (or C(force_terminate) where asked), ten jobs per call, and waits until each reaches
