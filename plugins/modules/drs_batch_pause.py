@@ -184,7 +184,7 @@ jobs:
           description: Error message.
           returned: always
           type: str
-          sample: "status CONFIGURATION does not allow a pause (only FULL_TRANSFER_STARTED, FULL_TRANSFER_FAILED, FULL_TRANSFER_COMPLETE, INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED)"
+          sample: "a cloudDataGuard task cannot be paused (DRS pauses only migration and sync tasks)"
 summary:
   description: How many jobs got each RV(jobs[].outcome); every word of the vocabulary is a key (V(0) when none).
   returned: always
