@@ -77,6 +77,8 @@ attributes:
     support: full
     details:
       - Reads the jobs and reports which would be stopped (V(would_stop), status C(RELEASE_RESOURCE_STARTED)), but sends no stop.
+      - The jobs that would fail are a prediction (with the reasons in C(msg)); the module does not fail for them in
+        check mode. A request that fails still fails it.
   diff_mode:
     support: full
     details:
