@@ -147,6 +147,7 @@ READING_DEFAULTS = {
     "precheck_result_config_only": None,  # batch-precheck-result only in CONFIGURATION (None: per cloud, otc yes, hw no)
     "read_max_jobs": 10,                  # ids per call on read endpoints (0 = the --max-jobs-per-call limit only)
     "stop_lag_seconds": 0.0,              # reads keep showing the status before an accepted stop this long
+    "retry_needs_precheck": False,        # batch-retry-task retries a failed job only after a passed forRetryJob pre-check
 }
 PESSIMISTIC_READINGS = {
     "start_lag_seconds": 30.0,
@@ -155,6 +156,7 @@ PESSIMISTIC_READINGS = {
     "precheck_result_config_only": True,
     "read_max_jobs": 100,
     "stop_lag_seconds": 30.0,
+    "retry_needs_precheck": True,
 }
 PROFILES = {
     "otc": ("otc", {}),
@@ -173,7 +175,7 @@ def check_readings(values):
         raise ValueError("unknown reading(s): %s" % ", ".join(unknown))
     result = {}
     for key, value in values.items():
-        if key in ("wrong_state_400", "precheck_preconditions"):
+        if key in ("wrong_state_400", "precheck_preconditions", "retry_needs_precheck"):
             if not isinstance(value, bool):
                 raise ValueError("%s must be a boolean" % key)
         elif key == "precheck_result_config_only":
@@ -1447,6 +1449,11 @@ class EmulatorState:
             target = RETRY_TARGET.get(job.paused_from, job.paused_from)
             since = now - job.paused_elapsed if target == job.paused_from else now
         else:
+            precheck = job.precheck
+            if self.reading("retry_needs_precheck") and not (
+                    precheck is not None and precheck.mode == "forRetryJob" and precheck.passed(now)):
+                raise wrong_status("Task status: %s; a failed task can be retried only after a passed forRetryJob pre-check."
+                                   % job.status)
             target, since = RETRY_TARGET[job.status], now
         job.start_fail = False
         job.failed_reason = ""

@@ -38,7 +38,8 @@ def status_of(state, job_id):
 
 def test_the_default_profile_has_every_open_question_off():
     assert new_state().readings == {"start_lag_seconds": 0.0, "wrong_state_400": False, "precheck_preconditions": False,
-                                    "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0}
+                                    "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0,
+                                    "retry_needs_precheck": False}
 
 
 def test_the_pessimistic_profile_switches_every_open_question_on():
@@ -180,3 +181,29 @@ def test_without_stop_lag_a_stop_shows_at_once():
     state = new_state()
     call(state, "/jobs/batch-jobs", {"jobs": [{"job_id": RUNNING, "delete_type": "terminate"}]}, method="DELETE")
     assert status_of(state, RUNNING) == "RELEASE_RESOURCE_STARTED"
+
+
+# --- retry needs a forRetryJob pre-check -----------------------------------------------------------------------------
+
+def failed_job_state(**readings):
+    jobs = [{"id": MIG, "name": "orders-migration", "status": "INCRE_TRANSFER_FAILED", "status_age": 30}]
+    return model.EmulatorState({"defaults": {"precheck_duration": 10}, "jobs": jobs}, model.Clock(speed=0, start=START),
+                               profile="hw", readings=readings)
+
+
+def test_retry_needs_a_passed_retry_precheck_with_the_reading():
+    state = failed_job_state(retry_needs_precheck=True)
+    retry = {"jobs": [{"job_id": MIG}]}
+    refused = call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]
+    assert (refused["status"], refused["error_code"]) == ("failed", "DRS.M00304")
+    assert "only after a passed forRetryJob pre-check" in refused["error_msg"]
+    call(state, "/jobs/batch-precheck", {"jobs": [{"job_id": MIG, "precheck_mode": "forRetryJob"}]})
+    assert call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]["error_code"] == "DRS.M00304"  # still running
+    state.clock.advance(10)
+    assert call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]["status"] == "success"
+    assert status_of(state, MIG) == "INCRE_TRANSFER_STARTED"
+
+
+def test_without_the_reading_a_failed_job_is_retried_at_once():
+    state = failed_job_state()
+    assert call(state, "/jobs/batch-retry-task", {"jobs": [{"job_id": MIG}]})[1]["results"][0]["status"] == "success"
