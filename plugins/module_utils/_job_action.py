@@ -111,6 +111,7 @@ class DrsJobActionModule(DrsModuleBase):
                 via.append(job_id)
             else:
                 todo.setdefault(self.action if verb == 'act' else verb, []).append(job_id)   # act, or resume / retry
+                job['reason'] = reason
         acted = []
         for kind, kind_ids in todo.items():
             for job_id in kind_ids:

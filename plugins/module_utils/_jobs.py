@@ -482,6 +482,8 @@ def stop_plan(status, delete_type='terminate', role=None, parent_listed=False):
         return 'refuse', 'an earlier stop failed (%s); only delete_type force_terminate stops it' % STOP_FAILED
     if not status or status in NOT_STOPPABLE:
         return 'refuse', 'status %s does not allow a stop' % status
+    if role == 'parent':
+        return 'act', 'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too'
     return 'act', None
 
 

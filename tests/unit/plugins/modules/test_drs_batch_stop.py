@@ -161,6 +161,8 @@ def test_dual_active_child_alone_is_refused_and_the_parent_stops_both():
     assert drs.called('batch_stop') == [[parent]]
     assert [job['outcome'] for job in result['jobs']] == ['stopped'] * 3
     assert job_result(result, backward)['reason'] == 'stopped through its parent task job-500 (%s)' % parent
+    assert job_result(result, parent)['reason'] == (
+        'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too')
     assert [job['status'] for job in result['jobs']] == ['RELEASE_RESOURCE_COMPLETE'] * 3
     assert_matches_return_doc(module, result)
 
