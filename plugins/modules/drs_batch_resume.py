@@ -185,7 +185,9 @@ jobs:
       type: bool
       sample: true
     reason:
-      description: Why the job was left alone, or a remark on how it is handled (a dual-active task; in check mode, a retry that depends on its pre-check); V(null) otherwise.
+      description:
+        - Why the job was left alone, or a remark on how it is handled (a dual-active task; in check mode, a retry that
+          depends on its pre-check); V(null) otherwise.
       returned: always
       type: str
       sample: already INCRE_TRANSFER_STARTED
