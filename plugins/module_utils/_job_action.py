@@ -47,7 +47,6 @@ class DrsJobActionModule(DrsModuleBase):
         self.deadline = None
         self.pending = []
         self.watching = []        # jobs the wait has not decided yet (record_failure makes them unknown)
-        self.details = {}
         super().__init__(module)
 
     # -- hooks ---------------------------------------------------------------------------------------------------
@@ -88,7 +87,6 @@ class DrsJobActionModule(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
         details, pairs, errors = self.read_jobs(ids, self.deadline)
-        self.details = details
         todo, watch, via = {}, [], []
         for job_id in ids:
             job = self.jobs[job_id]
