@@ -181,8 +181,10 @@ options:
         C(engine_type) and C(net_type) again on every listed job, and C(tags) on each candidate's details
         (C(batch-detail)). C(enterprise_project_id) is left to DRS alone (no reply carries it).
       - The forward and backward tasks of a dual-active task (listed under their parent) are matched too. A matching
-        parent stands for its forward and backward tasks in the modules that act on jobs (DRS pre-checks and starts
-        only those); M(cloudops.drs.drs_batch_info) reads the parent itself.
+        parent stands for its forward and backward tasks in M(cloudops.drs.drs_batch_precheck),
+        M(cloudops.drs.drs_batch_start), M(cloudops.drs.drs_batch_pause) and M(cloudops.drs.drs_batch_resume) (DRS
+        pre-checks and starts only those); M(cloudops.drs.drs_batch_info) and M(cloudops.drs.drs_batch_stop) take the
+        parent itself (DRS stops a dual-active pair through its parent).
     type: dict
     suboptions:
       name:

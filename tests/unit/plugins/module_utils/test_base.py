@@ -10,7 +10,10 @@ import yaml
 from ansible_collections.cloudops.drs.plugins.doc_fragments.drs import ModuleDocFragment
 from ansible_collections.cloudops.drs.plugins.module_utils import _auth, _base
 from ansible_collections.cloudops.drs.plugins.module_utils._base import common_argument_spec
-from ansible_collections.cloudops.drs.plugins.modules import drs_batch_info, drs_batch_precheck, drs_batch_start
+from ansible_collections.cloudops.drs.plugins.modules import (
+    drs_batch_info, drs_batch_pause, drs_batch_precheck, drs_batch_resume, drs_batch_start, drs_batch_stop)
+
+SELECTING = (drs_batch_info, drs_batch_precheck, drs_batch_start, drs_batch_pause, drs_batch_resume, drs_batch_stop)
 from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import (
     MUTATING, FakeDrs, FakeJob, assert_matches_return_doc, jid, run_module, warning_texts)
 
@@ -212,7 +215,7 @@ def test_jobs_and_filters_together_select_their_intersection_and_warn_about_the_
     assert ('jobs: billing-mysql (%s) does not match filters and is left out.' % jid(3)) in warning_texts(result)
 
 
-@pytest.mark.parametrize('module', [drs_batch_precheck, drs_batch_start, drs_batch_info])
+@pytest.mark.parametrize('module', SELECTING)
 def test_an_empty_selection_does_nothing_and_says_so(module):
     drs = _fleet()
     result = run_module(module, {'filters': {'name': 'nothing-*'}}, drs)
@@ -239,7 +242,7 @@ def test_jobs_given_by_id_alone_need_no_job_list_and_still_return_the_selection(
 
 
 def test_every_module_with_jobs_takes_filters_documented_by_the_selection_fragment():
-    for module in (drs_batch_info, drs_batch_precheck, drs_batch_start):
+    for module in SELECTING:
         assert 'cloudops.drs.drs.selection' in yaml.safe_load(module.DOCUMENTATION)['extends_documentation_fragment']
     documented = yaml.safe_load(ModuleDocFragment.SELECTION)['options']['filters']['suboptions']
     assert sorted(documented) == sorted(('name', 'status', 'db_use_type', 'engine_type', 'net_type', 'tags',
@@ -282,3 +285,14 @@ def test_jobs_whose_details_carry_no_tags_are_not_selected_by_tags_and_a_warning
     assert [job['id'] for job in result['selection']] == [jid(2)]
     assert ('filters.tags: the details of 1 job(s) carry no tags (DRS on Open Telekom Cloud shows none), so the tags cannot '
             'be checked and those jobs are not selected.') in warning_texts(result)
+
+
+@pytest.mark.parametrize('module', [drs_batch_pause, drs_batch_resume, drs_batch_stop])
+def test_the_acting_modules_resolve_names_in_check_mode_without_an_action_request(module):
+    drs = FakeDrs(FakeJob(jid(1), name='orders-mysql', status='INCRE_TRANSFER_STARTED'))
+    result = run_module(module, {'jobs': ['orders-mysql']}, drs, check_mode=True)
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}]
+    assert drs.methods()[0] == 'list_jobs'
+    assert not any(method.startswith('batch_') and method not in ('batch_status', 'batch_detail', 'batch_progress')
+                   for method in drs.methods())
+    assert_matches_return_doc(module, result)
