@@ -68,13 +68,14 @@ ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
 # background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
-# for the package registry) while the unit tests and the quick static checks run.
+# for the package registry) while the unit tests and the quick static checks run, and the integration targets run
+# against both emulator profiles at once (mostly waiting for the emulator's clock).
 # Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
 TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
 	lint docs-lint docs-test changelog-lint release wait \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration integration-pessimistic demo
+	integration-pessimistic& integration wait demo
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
@@ -197,10 +198,15 @@ integration: venv collection ## ansible-test integration against a DRS emulator 
 	@PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
 		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
-integration-pessimistic: venv collection ## The integration targets against the emulator's pessimistic profile
+# In a tree of its own (build/pessimistic/...), so that it can run beside `make integration` (`make test` does):
+# ansible-test writes its output and the emulator's URL into the tree it runs in.
+PESSIMISTIC_COLLECTION_DIR := $(BUILD)/pessimistic/ansible_collections/$(NAMESPACE)/$(NAME)
+
+integration-pessimistic: venv ## The integration targets against the emulator's pessimistic profile
+	@$(PYTHON) scripts/layout_collection.py . $(PESSIMISTIC_COLLECTION_DIR)
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
 	@DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE) PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
-		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
+		--collection-dir $(PESSIMISTIC_COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
 changelog-lint: venv ## antsibull-changelog lint
 	@$(VENV_BIN)/antsibull-changelog lint && echo "changelog-lint: changelogs/ is valid"

@@ -39,7 +39,7 @@ wait_background() {  # wait for every background step, print its output and reco
     for step in "${bg_steps[@]}"; do
         wait "${bg_pid[${step}]}"
         rc=$?
-        took=$(( $(date +%s) - bg_start[${step}] ))
+        took=$(( $(cat "${LOG_DIR}/${step}.end" 2>/dev/null || date +%s) - bg_start[${step}] ))
         echo
         echo "==================== make ${step} (ran in the background; its output) ===================="
         cat "${LOG_DIR}/${step}.log"
@@ -70,7 +70,9 @@ for step in "$@"; do
         echo
         echo "==================== make ${step} (in the background; output when it ends) ===================="
         bg_start[${step}]=$(date +%s)
-        ${MAKE_CMD} --no-print-directory "${step}" > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
+        # the end time is written when the step ends, so that its time is its own, not the wait's
+        { ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; date +%s > "${LOG_DIR}/${step}.end"; exit "${rc}"; } \
+            > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
         bg_pid[${step}]=$!
         bg_steps+=("${step}")
         continue
