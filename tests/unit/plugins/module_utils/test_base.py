@@ -296,3 +296,47 @@ def test_the_acting_modules_resolve_names_in_check_mode_without_an_action_reques
     assert not any(method.startswith('batch_') and method not in ('batch_status', 'batch_detail', 'batch_progress')
                    for method in drs.methods())
     assert_matches_return_doc(module, result)
+
+
+# -- the selection's exact HTTP exchanges (a real DrsClient on a scripted API) ------------------------------------------
+
+def _scripted_client():
+    from drs_client_fakes import Harness, reply
+
+    harness = Harness()
+    harness.client.built = 0
+    listed = {'migration': [{'id': jid(1), 'name': 'orders-mysql', 'status': 'CONFIGURATION', 'db_use_type': 'migration'},
+                            {'id': jid(2), 'name': 'orders-pgsql', 'status': 'CONFIGURATION', 'db_use_type': 'migration'}]}
+
+    def jobs(call):
+        found = listed.get(call.json['db_use_type'], [])
+        return reply(200, {'total_record': len(found), 'jobs': found})
+
+    def details(call):
+        tags = {jid(1): [{'key': 'wave', 'value': '1'}], jid(2): [{'key': 'wave', 'value': '2'}]}
+        names = {jid(1): 'orders-mysql', jid(2): 'orders-pgsql'}
+        results = [{'id': job_id, 'name': names[job_id], 'status': 'CONFIGURATION', 'tags': tags[job_id]} for job_id in call.job_ids]
+        return reply(200, {'count': len(results), 'results': results})
+
+    harness.api.route('POST', '/jobs', *([jobs] * 20))
+    harness.api.route('POST', '/jobs/batch-detail', *([details] * 20))
+    return harness
+
+
+def test_an_unknown_name_reads_the_whole_job_list_and_sends_nothing_else():
+    harness = _scripted_client()
+    result = run_module(drs_batch_start, {'jobs': ['orders-oracle']}, harness.client)
+    assert result['msg'] == "Cannot select the jobs: no DRS job is named 'orders-oracle'."
+    assert [(call.method, call.path.rsplit('/', 1)[-1], call.json) for call in harness.calls] == [
+        ('POST', 'jobs', {'cur_page': 1, 'per_page': 100, 'db_use_type': use_type}) for use_type in ('migration', 'sync', 'cloudDataGuard')]
+
+
+def test_filters_send_the_server_side_filters_and_check_the_tags_on_the_details():
+    harness = _scripted_client()
+    result = run_module(drs_batch_info, {'filters': {'db_use_type': 'migration', 'status': ['CONFIGURATION'], 'name': 'orders-*',
+                                                     'tags': {'wave': '1'}}, 'include': []}, harness.client)
+    assert result['selection'] == [{'id': jid(1), 'name': 'orders-mysql'}]
+    sent = [(call.path.rsplit('/', 1)[-1], call.json) for call in harness.calls]
+    assert sent[0] == ('jobs', {'status': 'CONFIGURATION', 'tags': {'wave': '1'}, 'cur_page': 1, 'per_page': 100,
+                                'db_use_type': 'migration'})
+    assert sent[1] == ('batch-detail', {'jobs': [jid(1), jid(2)], 'page_req': {'cur_page': 1, 'per_page': 2}})
