@@ -230,7 +230,7 @@ class DrsClient(IamSession):
                 raise _Ambiguous(exc, "server_error")
             raise
 
-    def _action_chunk(self, suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window=0.0, resent=None):
+    def _action_chunk(self, suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window=0.0, resent=None, method="POST"):
         """Send one chunk of ``(job_id, request_item)``; re-send busy jobs and (after reconcile) unconfirmed ones.
 
         A whole-request 400 for a job's wrong state splits the chunk in halves, each sent on its own (nothing of the
@@ -247,7 +247,7 @@ class DrsClient(IamSession):
             ids = [job_id for job_id, dummy in todo]
             unconfirmed, busy, reason, detail = [], [], None, None
             try:
-                reply = self._request("POST", self._drs_url(suffix), {"jobs": [entry for dummy, entry in todo]}, deadline,
+                reply = self._request(method, self._drs_url(suffix), {"jobs": [entry for dummy, entry in todo]}, deadline,
                                       idempotent=False)
                 items = self._action_items(reply)
             except _Ambiguous as exc:
@@ -257,7 +257,7 @@ class DrsClient(IamSession):
                     half = len(todo) // 2
                     for part in (todo[:half], todo[half:]):
                         final.update(self._action_chunk(suffix, part, deadline, reconcile, resend_unconfirmed,
-                                                        lag_window, resent))
+                                                        lag_window, resent, method))
                     break
                 for job_id in ids:
                     final[job_id] = _failed_item(job_id, exc)
@@ -365,7 +365,7 @@ class DrsClient(IamSession):
             return []
         return unconfirmed
 
-    def _action(self, suffix, entries, deadline, reconcile, resend_unconfirmed, lag_window=0.0):
+    def _action(self, suffix, entries, deadline, reconcile, resend_unconfirmed, lag_window=0.0, method="POST"):
         ordered, seen = [], set()
         for job_id, entry in entries:
             if job_id not in seen:
@@ -375,7 +375,8 @@ class DrsClient(IamSession):
             return {}
         self.connect(deadline)
         final = {}
-        for part in self._map(lambda chunk: self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window),
+        for part in self._map(lambda chunk: self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window,
+                                                               method=method),
                               chunked(ordered, self.batch_size)):
             final.update(part)
         return in_order([job_id for job_id, dummy in ordered], final)
@@ -404,3 +405,36 @@ class DrsClient(IamSession):
                 entry["start_time"] = str(start_time)
             entries.append((str(job_id), entry))
         return self._action("/batch-starting", entries, deadline, reconcile, resend_unconfirmed=False, lag_window=lag_window)
+
+    # -------------------------------------------------------------------------------------------- acting on started jobs
+
+    def batch_pause(self, items, deadline=None, reconcile=None):
+        """POST batch-pause-task for ``[(job_id, pause_mode)]`` -> ``id -> item``.
+
+        After an ambiguous failure ``reconcile(ids)`` returns the ids already paused; the others are sent again (a
+        pause sent twice pauses once; DRS refuses the second with ``DRS.M00304``, which then reads as unknown unless
+        ``reconcile`` confirms it). Without ``reconcile`` such jobs are ``unknown``.
+        """
+        entries = [(str(job_id), {"job_id": str(job_id), "pause_mode": mode}) for job_id, mode in items]
+        return self._action("/batch-pause-task", entries, deadline, reconcile, resend_unconfirmed=False)
+
+    def batch_retry(self, ids, deadline=None, reconcile=None):
+        """POST batch-retry-task for job ids (resume a paused job, retry a failed one) -> ``id -> item``.
+
+        ``reconcile(ids)`` as for :meth:`batch_pause`: the ids that left their paused or failed state.
+        """
+        entries = [(str(job_id), {"job_id": str(job_id)}) for job_id in dedupe(ids)]
+        return self._action("/batch-retry-task", entries, deadline, reconcile, resend_unconfirmed=False)
+
+    def batch_stop(self, items, deadline=None, reconcile=None):
+        """DELETE batch-jobs (with a JSON body) for ``[(job_id, delete_type)]``, ``delete_type`` being ``terminate``
+        or ``force_terminate`` -> ``id -> item``.
+
+        ``reconcile(ids)`` as for :meth:`batch_pause`: the ids that are stopping or stopped by now.
+        """
+        entries = []
+        for job_id, delete_type in items:
+            if delete_type not in ("terminate", "force_terminate"):
+                raise DrsError("batch_stop: delete_type must be terminate or force_terminate, got %r" % (delete_type,))
+            entries.append((str(job_id), {"job_id": str(job_id), "delete_type": delete_type}))
+        return self._action("/batch-jobs", entries, deadline, reconcile, resend_unconfirmed=False, method="DELETE")

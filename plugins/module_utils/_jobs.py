@@ -360,3 +360,150 @@ class DrPairs(object):
             if self.role(job_id) == 'backward' and self.forward_of(job_id) is None and parent not in parents:
                 parents.append(parent)
         return parents
+
+
+# -- acting on started jobs: pause, resume / retry, stop ------------------------------------------------------------
+#
+# The rules of drs_batch_pause, drs_batch_resume and drs_batch_stop (reference: drs-api.md 4.10-4.12, 6.2, 6.3).
+# :func:`action_plan` says per job what a run does: ``act`` (send the request), ``unchanged`` (nothing to do),
+# ``watch`` (nothing to send, but wait for it to get where it is going: a job already stopping) or ``refuse`` (the
+# state or role allows no such request: the job fails, nothing is sent for it).
+
+#: The job states from which DRS pauses a job (OTC page; only migration and sync jobs).
+PAUSABLE = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_FAILED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED',
+            'INCRE_TRANSFER_FAILED')
+PAUSABLE_USE_TYPES = ('migration', 'sync')
+PAUSE_MODES = ('target', 'all')
+#: A paused job; batch-retry-task resumes it.
+PAUSED = 'PAUSING'
+#: Failed states that batch-retry-task retries, after a ``forRetryJob`` pre-check (Huawei's pre-check page: "the task
+#: is being retried after a failure").
+RETRYABLE = ('START_JOB_FAILED', 'FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED')
+#: Found here a job needs no resume: it runs or is on its way to running.
+NEEDS_NO_RESUME = ('STARTJOBING', 'WAITING_FOR_START') + RUNNING
+#: A stop goes RELEASE_RESOURCE_STARTED -> RELEASE_RESOURCE_COMPLETE (failure: RELEASE_RESOURCE_FAILED).
+STOPPING = 'RELEASE_RESOURCE_STARTED'
+STOP_FAILED = 'RELEASE_RESOURCE_FAILED'
+#: Ended jobs: stopped, deleted, an ended re-edit subtask; never stopped again.
+STOPPED = ('RELEASE_RESOURCE_COMPLETE', 'RELEASE_CHILD_TRANSFER_COMPLETE', 'DELETED')
+#: Jobs that never ran, so there is nothing to stop.
+NEVER_RAN = ('CREATE_FAILED',)
+DELETE_TYPES = ('terminate', 'force_terminate')
+#: States in which DRS refuses any stop (the job is being created, or a stop or an ended re-edit is under way).
+NOT_STOPPABLE = ('CREATING', 'RELEASE_CHILD_TRANSFER_STARTED')
+
+#: Per-job ``outcome`` of drs_batch_pause. paused: this run paused it; unchanged: it was already paused; failed:
+#: its state, kind or role allows no pause, DRS refused it, or it did not reach PAUSING; pending: not paused yet at
+#: the deadline; unknown: its fate is not known; would_pause: check mode.
+PAUSE_OUTCOMES = ('paused', 'unchanged', 'failed', 'pending', 'unknown', 'would_pause')
+#: Per-job ``outcome`` of drs_batch_resume. resumed: a paused job runs again; retried: a failed job was retried (after
+#: a passed forRetryJob pre-check) and runs; unchanged: it was running or on its way; not_retried: its forRetryJob
+#: pre-check did not positively pass (or could not be read); failed: a state that allows neither, DRS refused it,
+#: or it failed again; pending / unknown as above; check mode: would_resume, would_retry.
+RESUME_OUTCOMES = ('resumed', 'retried', 'unchanged', 'not_retried', 'failed', 'pending', 'unknown',
+                   'would_resume', 'would_retry')
+#: Per-job ``outcome`` of drs_batch_stop. stopped: this run stopped it (RELEASE_RESOURCE_COMPLETE); unchanged: it was
+#: already stopped, stopping (and has now stopped) or never ran; failed: its state or role allows no stop, DRS
+#: refused it, or the stop failed; pending / unknown as above; would_stop: check mode.
+STOP_OUTCOMES = ('stopped', 'unchanged', 'failed', 'pending', 'unknown', 'would_stop')
+
+ACTION_OUTCOMES = {'pause': PAUSE_OUTCOMES, 'resume': RESUME_OUTCOMES, 'stop': STOP_OUTCOMES}
+#: The outcomes that are OK, per action; every other one makes the module fail.
+ACTION_OK = {
+    'pause': frozenset(('paused', 'unchanged', 'would_pause')),
+    'resume': frozenset(('resumed', 'retried', 'unchanged', 'would_resume', 'would_retry')),
+    'stop': frozenset(('stopped', 'unchanged', 'would_stop')),
+}
+#: The outcome of a job this run acted on and that got where it was going, per action (and kind, for resume).
+ACTION_DONE = {'pause': 'paused', 'resume': 'resumed', 'retry': 'retried', 'stop': 'stopped'}
+#: The check-mode prediction of that outcome, and the status predicted after the run.
+ACTION_WOULD = {'pause': 'would_pause', 'resume': 'would_resume', 'retry': 'would_retry', 'stop': 'would_stop'}
+ACTION_PREDICTED_STATUS = {'pause': PAUSED, 'stop': STOPPING}
+
+
+def pause_plan(status, db_use_type=None, role=None):
+    """``(verb, reason)`` for a pause: ``act``, ``unchanged`` (already paused) or ``refuse`` with the reason."""
+    if role == 'parent':
+        return 'refuse', 'parent task of a dual-active DR pair: DRS pauses only its forward and backward tasks'
+    if status == PAUSED:
+        return 'unchanged', 'already PAUSING (paused)'
+    if db_use_type and db_use_type not in PAUSABLE_USE_TYPES:
+        return 'refuse', 'a %s task cannot be paused (DRS pauses only migration and sync tasks)' % db_use_type
+    if status in PAUSABLE:
+        return 'act', None
+    return 'refuse', 'status %s does not allow a pause (only %s)' % (status, ', '.join(PAUSABLE))
+
+
+def resume_plan(status, role=None):
+    """``(verb, reason)`` for a resume: ``resume`` (paused), ``retry`` (failed, pre-check first), ``unchanged``
+    (running or on its way) or ``refuse`` with the reason."""
+    if role == 'parent':
+        return 'refuse', 'parent task of a dual-active DR pair: DRS resumes or retries only its forward and backward tasks'
+    if status == PAUSED:
+        return 'resume', None
+    if status in RETRYABLE:
+        return 'retry', None
+    if status in NEEDS_NO_RESUME:
+        return 'unchanged', 'already %s' % status
+    return 'refuse', 'status %s allows neither a resume (only %s) nor a retry (only %s)' % (status, PAUSED, ', '.join(RETRYABLE))
+
+
+def stop_plan(status, delete_type='terminate', role=None, parent_listed=False):
+    """``(verb, reason)`` for a stop with ``delete_type``.
+
+    ``act`` (send it), ``unchanged`` (already stopped or never ran), ``watch`` (already stopping: wait for it), ``via_parent``
+    (a dual-active child whose parent is stopped in the same run: DRS stops both children through the parent) or ``refuse``.
+    A child whose parent is not in the run is refused: DRS stops a dual-active DR only through its parent, and that
+    would stop the other task too.
+    """
+    if status in STOPPED:
+        return 'unchanged', 'already %s' % status
+    if status in NEVER_RAN:
+        return 'unchanged', 'never ran (%s): nothing to stop' % status
+    if role in ('forward', 'backward'):
+        if parent_listed:
+            return 'via_parent', None
+        return 'refuse', ('%s task of a dual-active DR pair: DRS stops a dual-active DR only through its parent task, '
+                          'which stops both tasks; list the parent task instead' % role)
+    if status == STOPPING:
+        return 'watch', 'already %s' % STOPPING
+    if status == STOP_FAILED and delete_type != 'force_terminate':
+        return 'refuse', 'an earlier stop failed (%s); only delete_type force_terminate stops it' % STOP_FAILED
+    if not status or status in NOT_STOPPABLE:
+        return 'refuse', 'status %s does not allow a stop' % status
+    return 'act', None
+
+
+def action_took_effect(action, status_before, status_now):
+    """After an ambiguous request: True when the status read now shows that it took effect (the client then does
+    not send it again). A status that has not moved is not proof of anything: the request is sent again."""
+    if not status_now:
+        return False
+    if action == 'pause':
+        return status_now == PAUSED
+    if action == 'stop':
+        return status_now in (STOPPING, STOP_FAILED) + STOPPED and status_now != status_before
+    return status_now != status_before    # resume / retry: the job left the paused or failed state
+
+
+def action_wait_state(action, status):
+    """While waiting after a request: ``'done'`` (got there), ``'pending'`` (keep waiting) or ``'failed'``."""
+    if not status:
+        return 'pending'   # an item without a status is not an answer
+    if action == 'pause':
+        return 'done' if status == PAUSED else ('pending' if status in PAUSABLE else 'failed')
+    if action in ('resume', 'retry'):
+        if status in RUNNING:
+            return 'done'
+        return 'pending' if status in (PAUSED, 'STARTJOBING') else 'failed'
+    if status in STOPPED:
+        return 'done'
+    return 'failed' if status == STOP_FAILED else 'pending'
+
+
+def outcome_summary(action, outcomes):
+    """``outcome -> count`` over the whole closed vocabulary of ``action`` (every key present, 0 when none)."""
+    summary = dict((outcome, 0) for outcome in ACTION_OUTCOMES[action])
+    for outcome in outcomes:
+        summary[outcome] = summary.get(outcome, 0) + 1
+    return summary

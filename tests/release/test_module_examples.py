@@ -22,7 +22,7 @@ import ansible_runner
 from conftest import COLLECTION_DIR, TESTS_DIR, tool_environment
 from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, USER_NAME, USER_PASSWORD, RunningEmulator)
 
-MODULES = ('drs_batch_info', 'drs_batch_precheck', 'drs_batch_start')
+MODULES = ('drs_batch_info', 'drs_batch_precheck', 'drs_batch_start', 'drs_batch_stop')
 DEMO_FIXTURE = os.path.join(TESTS_DIR, 'drs_emulator', 'fixtures', 'demo.yml')
 GROUP = 'group/cloudops.drs.drs'
 
@@ -33,6 +33,7 @@ BILLING_ALARM = '7b2e9f13-4a6d-4c8b-b0e5-9d1f3a5jb104'
 CATALOG_ALARM = '9c4f1b35-6e8a-4d2c-a1f7-0e3b5d7jb105'
 REPORTING = '4e1b8d59-2a7c-4f9e-b3d6-6a8c0f2jb107'
 PAYMENTS_RUNNING = '6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108'
+ARCHIVE_STOPPED = '8a5f2c93-0e4b-4c7d-a6e9-3d5f7b9jb109'
 SESSIONS_DR = '8d0e8e36-a618-490d-8a46-8c61ac9jb502'
 ANALYTICS_DR = '0ea5c5a0-e1b5-4421-80a9-7c9ff27jb502'
 LEDGER_FORWARD = 'c1a7e3f5-9b2d-4e6a-8f0c-2d4e6a8jb501'
@@ -68,7 +69,7 @@ def pointed_at(plays, emulator):
         if 'username' in defaults:
             defaults['username'] = USER_NAME
         # the emulator's clock runs fast; poll it every second instead of every 10 s (timing only)
-        for waiting in ('cloudops.drs.drs_batch_precheck', 'cloudops.drs.drs_batch_start'):
+        for waiting in ('cloudops.drs.drs_batch_precheck', 'cloudops.drs.drs_batch_start', 'cloudops.drs.drs_batch_stop'):
             play['module_defaults'].setdefault(waiting, {}).setdefault('poll_interval', 1)
     return plays
 
@@ -205,3 +206,17 @@ def test_drs_batch_start_examples_run(emulator, collections_path, tmp_path, clea
     forward_incremental = [t['at_ms'] for t in job_stats[LEDGER_FORWARD]['transitions'] if t['to'] == 'INCRE_TRANSFER_STARTED']
     backward_starting = [t['at_ms'] for t in job_stats[LEDGER_BACKWARD]['transitions'] if t['to'] == 'STARTJOBING']
     assert forward_incremental and backward_starting and forward_incremental[0] <= backward_starting[0]
+
+
+def test_drs_batch_stop_examples_run(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_stop', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    stopped = only(results, 'Stop the jobs of the wave and wait until their resources are released')['event_data']['res']
+    assert [(job['id'], job['outcome']) for job in stopped['jobs']] == [(PAYMENTS_RUNNING, 'stopped'), (ARCHIVE_STOPPED, 'unchanged')]
+    statuses = dict((job['id'], job['status']) for job in emulator.jobs())
+    assert statuses[PAYMENTS_RUNNING] == statuses[SESSIONS_DR] == 'RELEASE_RESOURCE_COMPLETE'
+    job_stats = emulator.stats()['jobs']
+    assert job_stats[PAYMENTS_RUNNING]['requests']['batch-jobs'] == 1
+    assert 'batch-jobs' not in job_stats[ARCHIVE_STOPPED]['requests']
