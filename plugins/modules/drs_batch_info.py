@@ -187,7 +187,9 @@ jobs:
       sample: "2030-01-31T22:00:00Z"
     readiness:
       description:
-        - With O(wait_until), the job's verdict at the last read; the job's RV(jobs[].status) is that read's status too.
+        - With O(wait_until), the job's verdict at the last read. RV(jobs[].status) is that read's status too, and
+          RV(jobs[].progress) and RV(jobs[].rpo_rto), when included and read by the wait (O(wait_until.max_delay),
+          O(wait_until.max_rpo), O(wait_until.max_rto)), are that read's replies.
       returned: when O(wait_until) is set
       type: dict
       contains:
@@ -448,6 +450,7 @@ class DrsBatchInfo(DrsModuleBase):
         self.names = {}   # id -> name of every job found, for a timeout message
         self.condition = None   # the checked wait_until, or None
         self.verdicts = {}      # id -> readiness dict of every job judged so far (wait_until)
+        self.last_reads = {}    # id -> (status, progress, rpo_rto) of the last read of the wait
         super().__init__(module)
         if self.params.get('wait_until') is not None:
             self.condition, errors = _readiness.validate_wait_until(self.params['wait_until'])
@@ -545,6 +548,7 @@ class DrsBatchInfo(DrsModuleBase):
         while ids:
             reads = self._read_readiness(ids, deadline)
             now = self.client.monotonic()
+            self.last_reads = reads
             if self._judge(ids, reads, stability, now) or not self.params['wait']:
                 break
             remaining = deadline - now
@@ -556,6 +560,10 @@ class DrsBatchInfo(DrsModuleBase):
             verdict = self.verdicts.get(job['id'])
             if verdict is not None:
                 job['status'] = verdict['status']
+                dummy, progress, rpo_rto = self.last_reads[job['id']]
+                for facet, value in (('progress', progress), ('rpo_rto', rpo_rto)):
+                    if facet in job and facet in _readiness.facets_needed(self.condition):
+                        job[facet] = redact_secrets(value)   # the facet as the last read saw it
                 job['readiness'] = dict((key, verdict[key]) for key in ('ready', 'reasons', 'delay', 'rpo', 'rto'))
         not_ready = self.not_ready()
         if not_ready and self.params['fail_on_not_ready']:

@@ -375,3 +375,10 @@ def test_a_read_that_fails_during_the_wait_keeps_every_job_not_ready():
     assert result['all_ready'] is False
     assert result['not_ready'][0]['reasons'] == ['not read (the wait did not finish)']
     assert_matches_return_doc(module, result)
+
+
+def test_an_included_facet_the_wait_reads_is_the_reply_of_its_last_read():
+    drs = DelayDrs(incremental(1, [30, 0]))
+    result = run_module(module, {'jobs': [jid(1)], 'include': ['status', 'progress'], 'wait_until': READY_AT_ZERO}, drs)
+    assert result['jobs'][0]['progress']['incre_trans_delay'] == '0'
+    assert_matches_return_doc(module, result)
