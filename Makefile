@@ -71,13 +71,13 @@ TEST_STEPS := venv \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
 	lint docs-lint changelog-lint release \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration integration-pessimistic demo
+	integration integration-pessimistic demo demo-cutover
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 
 .PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint integration integration-pessimistic \
-	changelog-lint release demo bench test \
+	changelog-lint release demo demo-cutover bench test \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS)
 
 help: ## Show this help
@@ -182,6 +182,9 @@ release: venv ## Release checks: action group, tarball, install, galaxy-importer
 
 demo: venv collection ## Precheck and start the demo fleet against the bundled DRS emulator (reports in build/demo/reports)
 	@$(VENV_BIN)/python scripts/demo.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo
+
+demo-cutover: venv collection ## A whole wave on the demo fleet: precheck and start (day one), wait for cut-over readiness and stop (day two)
+	@$(VENV_BIN)/python scripts/demo_cutover.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo-cutover
 
 # ---------------------------------------------------------------- benchmark
 
