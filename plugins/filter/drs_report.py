@@ -368,9 +368,11 @@ def drs_cutover_rows(jobs, readiness=None, stop=None, stop_requested=False):
     not_ready = dict((item['id'], item) for item in (readiness or {}).get('not_ready') or []
                      if isinstance(item, dict) and item.get('id')) if isinstance(readiness, dict) else {}
     stop_by_id = _module_jobs(stop, 'stop')
-    specs = _job_specs(jobs) if jobs else (
-        [{'id': job_id, 'name': ''} for job_id in info_by_id] + [{'id': job_id, 'name': ''} for job_id in not_ready
-                                                                if job_id not in info_by_id])
+    if jobs:
+        specs = _job_specs(jobs)
+    else:
+        ids = list(info_by_id) + [job_id for job_id in not_ready if job_id not in info_by_id]
+        specs = [{'id': job_id, 'name': ''} for job_id in ids]
     rows = []
     for spec in specs:
         job_id = spec['id']

@@ -60,7 +60,8 @@ options:
         phase) is not ready, and RV(not_ready[].reasons) says which.
       - Every job is read again every O(poll_interval) seconds until all jobs are ready at the same poll or
         O(wait_timeout) has passed; a job that was ready and is no longer ready at a later poll is not ready.
-        With O(wait=false) the jobs are read and judged once, without waiting.
+        With O(wait=false) the jobs are read and judged once, without waiting (so a C(wait_until.stable_for) above
+        0 is never met).
       - When jobs are still not ready at the end, the module fails with their reasons (after returning every
         result), unless O(fail_on_not_ready=false). RV(all_ready) is the verdict to gate a cut-over on.
       - Read-only, so it runs in check mode too. Keys and values are checked before any request.
@@ -86,7 +87,7 @@ options:
   poll_interval:
     description:
       - With O(wait_until), seconds between two reads of the jobs (a read may come sooner, when a job's
-        O(wait_until.stable_for) ends before). Without O(wait_until) it has no effect.
+        C(wait_until.stable_for) ends before). Without O(wait_until) it has no effect.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -118,19 +119,21 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ fleet.jobs | rejectattr('status', 'equalto', 'INCRE_TRANSFER_STARTED') | map(attribute='name') | list }}"
 
-    - name: Wait until the wave is ready for cut-over (delay 0 s for a minute), fail with the reasons if not
+    - name: Wait until the syncs are ready for cut-over (incremental delay 0 s), fail with the reasons if not
       cloudops.drs.drs_batch_info:
         jobs:
-          - 140b5236-88ad-43c8-811c-1268453jb101
-          - 3f6c2a91-5b7e-4d10-9c2f-7a8e4b1jb102
-        include: [status]
+          - 6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108
+        include: [status, progress]
         wait_until:
           status: [INCRE_TRANSFER_STARTED]
           max_delay: 0
-          stable_for: 60
         wait_timeout: 3600
         poll_interval: 15
       register: readiness
+
+    - name: Show the verdict (use stable_for, for example 60, to ask for a delay that stays at 0 s)
+      ansible.builtin.debug:
+        msg: "all ready: {{ readiness.all_ready }}; ready: {{ readiness.ready }}"
 
     - name: Every job of the project, with configuration and the last pre-check
       cloudops.drs.drs_batch_info:
@@ -188,13 +191,13 @@ jobs:
     readiness:
       description:
         - With O(wait_until), the job's verdict at the last read. RV(jobs[].status) is that read's status too, and
-          RV(jobs[].progress) and RV(jobs[].rpo_rto), when included and read by the wait (O(wait_until.max_delay),
-          O(wait_until.max_rpo), O(wait_until.max_rto)), are that read's replies.
+          RV(jobs[].progress) and RV(jobs[].rpo_rto), when included and read by the wait (C(wait_until.max_delay),
+          C(wait_until.max_rpo), C(wait_until.max_rto)), are that read's replies.
       returned: when O(wait_until) is set
       type: dict
       contains:
         ready:
-          description: Whether the job met O(wait_until) (for O(wait_until.stable_for) long).
+          description: Whether the job met O(wait_until) (for C(wait_until.stable_for) long).
           returned: always
           type: bool
           sample: true
@@ -319,12 +322,12 @@ not_ready:
       elements: str
       sample: ["incremental delay 12 s is over max_delay 0 s"]
     delay:
-      description: Last incremental delay in seconds; V(null) when not read (no O(wait_until.max_delay)) or unknown.
+      description: Last incremental delay in seconds; V(null) when not read (no C(wait_until.max_delay)) or unknown.
       returned: always
       type: float
       sample: 12
     rpo:
-      description: Last RPO in seconds; V(null) when not read (no O(wait_until.max_rpo) or O(wait_until.max_rto)) or unknown.
+      description: Last RPO in seconds; V(null) when not read (no C(wait_until.max_rpo) or C(wait_until.max_rto)) or unknown.
       returned: always
       type: float
       sample: 0.5

@@ -996,7 +996,7 @@ class Job:
             return (self.delay_hold_ms, self.delay_hold_ms)
         if self.status == "INCRE_TRANSFER_STARTED" and self.delay_release and self.delay_release[0] >= self.since:
             # released from a hold: it falls from the held value like a fresh incremental phase
-            at, held, settle = self.delay_release
+            at, held, settle = self.delay_release   # pylint: disable=unpacking-non-sequence
             delay = settle_curve(now - at, held, settle, timing["steady_delay_ms"])
             return (delay, delay)
         if self.status == "INCRE_TRANSFER_STARTED":

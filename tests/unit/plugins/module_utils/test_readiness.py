@@ -118,8 +118,8 @@ def test_a_failed_or_unknown_status_is_never_ready_even_without_a_status_conditi
 
 def test_the_delay_is_read_only_from_the_progress_item_not_from_the_status():
     # a paused job may report a small delay; only the status condition keeps it out
-    ready, reasons, dummy = _readiness.job_readiness(condition(status=['INCRE_TRANSFER_STARTED'], max_delay=5),
-                                                      'PAUSING', progress('1'))
+    wanted = condition(status=['INCRE_TRANSFER_STARTED'], max_delay=5)
+    ready, reasons, dummy = _readiness.job_readiness(wanted, 'PAUSING', progress('1'))
     assert (ready, reasons) == (False, ['status PAUSING is not one of INCRE_TRANSFER_STARTED'])
 
 
