@@ -40,7 +40,8 @@ ANSIBLE_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(COLLECTION_DIR))
 SANITY_MODE ?= --venv
 SANITY_ARGS ?=
 # Unit tests run on every core (pytest-xdist); the suites start their own emulators on free ports, so they are
-# independent. UNIT_ARGS= (empty) runs them in one process.
+# independent. The tests of one module stay on one worker (tests/unit/conftest.py: module-wide fixture runs are
+# made once). UNIT_ARGS= (empty) runs them in one process.
 UNIT_ARGS ?= -n auto
 INTEGRATION_ARGS ?=
 # What the unit targets run. On MAIN_CORE_VERSION: all of tests/unit. On the older cores: the tests
@@ -65,20 +66,24 @@ PESSIMISTIC_UNIT_PATHS := tests/unit/roles tests/unit/plugins/module_utils/test_
 # pytest exits 5 when it collected no test; that fails the unit targets unless ALLOW_NO_TESTS=1.
 ALLOW_NO_TESTS ?= 0
 
-# The steps of `make test`, in order; scripts/run_steps.sh runs and times each one.
+# The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
+# background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
+# for the package registry) while the unit tests and the quick static checks run, and the integration targets run
+# against both emulator profiles at once (mostly waiting for the emulator's clock).
 # Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
-TEST_STEPS := venv \
+TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
-	lint docs-lint changelog-lint release \
+	lint docs-lint docs-test changelog-lint release wait \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration integration-pessimistic demo demo-cutover
+	integration-pessimistic& integration wait demo demo-cutover
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
+SANITY_VENV_TARGETS := $(addprefix sanity-venvs-,$(ANSIBLE_CORE_VERSIONS))
 
-.PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint integration integration-pessimistic \
+.PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint docs docs-test integration integration-pessimistic \
 	changelog-lint release demo demo-cutover bench test \
-	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS)
+	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS) sanity-venvs $(SANITY_VENV_TARGETS)
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z0-9_.%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -153,6 +158,19 @@ $(SANITY_TARGETS): sanity-%: $$(call core_venv,$$*)/.stamp venv collection ## an
 	ansible-test --version && \
 	ansible-test sanity --python $(PY_VERSION) $(SANITY_MODE) --color no $(SANITY_ARGS)
 
+# The virtual environments ansible-test builds for each sanity test (~/.ansible/test/venv), made ahead of the
+# sanity steps: `make test` builds them in the background while the unit tests run (on a cold HOME that takes
+# minutes per ansible-core version, mostly waiting for the package registry).
+sanity-venvs: $(SANITY_VENV_TARGETS) ## Build ansible-test's sanity virtual environments of every ansible-core version (no tests)
+
+# The laid-out tree is only made when missing: `make test` lays it out before it starts this in the background.
+$(SANITY_VENV_TARGETS): sanity-venvs-%: $$(call core_venv,$$*)/.stamp
+	@[ -d $(COLLECTION_DIR)/plugins ] || $(MAKE) --no-print-directory collection
+	@$(call core_venv,$*)/bin/python scripts/ansible_test_get_pip.py
+	@cd $(COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(ANSIBLE_TEST_ENV) && \
+	ansible-test sanity --python $(PY_VERSION) $(SANITY_MODE) --color no --prime-venvs $(SANITY_ARGS) && \
+	echo "sanity-venvs-$*: ansible-test's sanity virtual environments for ansible-core $* are ready"
+
 # offline (.ansible-lint) keeps ansible-lint from installing the collection into .ansible/; it finds
 # cloudops.drs in the laid-out tree instead, to resolve the modules that playbooks and roles use.
 lint: venv collection ## ansible-lint --profile production
@@ -163,15 +181,32 @@ lint: venv collection ## ansible-lint --profile production
 docs-lint: venv ## antsibull-docs lint-collection-docs --plugin-docs (module, filter and role docs)
 	@PATH="$(VENV_BIN):$$PATH" antsibull-docs lint-collection-docs --plugin-docs . && echo "docs-lint: collection docs are valid"
 
+# The docs site: antsibull-docs + Sphinx, offline (scripts/build_docsite.py says how the Markdown guides get in).
+DOCS_DIR := $(BUILD)/docs
+
+docs: venv collection ## Build the docs site (module, filter, role pages and the guides) into build/docs/html
+	@$(VENV_BIN)/python scripts/build_docsite.py --collection-dir $(COLLECTION_DIR) --collections-path $(BUILD) --dest $(DOCS_DIR)
+
+# Debian's chromium, installed when missing (we run as root; CI has no stdin).
+docs-test: docs ## Open every page of the docs site in headless Chromium; no broken internal link
+	@command -v chromium >/dev/null || { echo "docs-test: installing Debian's chromium"; \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@DOCS_SITE="$(abspath $(DOCS_DIR))/html" $(VENV_BIN)/python -m pytest -p no:cacheprovider -ra tests/docs
+
 integration: venv collection ## ansible-test integration against a DRS emulator on 127.0.0.1
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
 	@PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
 		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
-integration-pessimistic: venv collection ## The integration targets against the emulator's pessimistic profile
+# In a tree of its own (build/pessimistic/...), so that it can run beside `make integration` (`make test` does):
+# ansible-test writes its output and the emulator's URL into the tree it runs in.
+PESSIMISTIC_COLLECTION_DIR := $(BUILD)/pessimistic/ansible_collections/$(NAMESPACE)/$(NAME)
+
+integration-pessimistic: venv ## The integration targets against the emulator's pessimistic profile
+	@$(PYTHON) scripts/layout_collection.py . $(PESSIMISTIC_COLLECTION_DIR)
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
 	@DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE) PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
-		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
+		--collection-dir $(PESSIMISTIC_COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
 changelog-lint: venv ## antsibull-changelog lint
 	@$(VENV_BIN)/antsibull-changelog lint && echo "changelog-lint: changelogs/ is valid"
@@ -197,7 +232,7 @@ bench: venv collection ## Benchmark role/modules vs a per-job uri playbook and t
 		--out $(abspath tests/perf/results) $(BENCH_ARGS)
 
 test: ## Everything CI runs (.ci/run), step by step with timings
-	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(TEST_STEPS)
+	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(foreach step,$(TEST_STEPS),'$(step)')
 
 # ---------------------------------------------------------------- housekeeping
 

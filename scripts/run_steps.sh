@@ -1,19 +1,80 @@
 #!/usr/bin/env bash
 # Run `make STEP` for each step given, stop at the first failure, and print how long each took.
 # Used by `make test`; the steps come from TEST_STEPS in the Makefile.
-# Usage: scripts/run_steps.sh STEP...
+#
+# A step written `STEP&` runs in the background while the next steps run (its output goes to a log file and is
+# printed when it ends); the pseudo-step `wait` waits for every background step started so far. Background steps
+# that are still running at the end are waited for; after a failure they are stopped. A background step counts like
+# any other: its time and result are in the summary, and its failure fails the run.
+# Usage: scripts/run_steps.sh STEP[&]... [wait] ...
 set -uo pipefail
+# job control: every background step gets its own process group, so that it can be stopped with its children
+set -m
 
 MAKE_CMD=${MAKE:-make}
+LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run-steps.XXXXXX")
 results=()
 overall=0
 passed=0
 failed=0
 start_all=$(date +%s)
+bg_steps=()
+declare -A bg_pid bg_start
+
+record() {  # record STEP SECONDS RC [NOTE]
+    local step=$1 took=$2 rc=$3 note=${4:-}
+    if [ "${rc}" -eq 0 ]; then
+        results+=("$(printf '  %-22s %6ss  ok%s' "${step}" "${took}" "${note}")")
+        passed=$(( passed + 1 ))
+    else
+        results+=("$(printf '  %-22s %6ss  FAILED (exit %s)%s' "${step}" "${took}" "${rc}" "${note}")")
+        echo "make test: step '${step}' failed with exit code ${rc}; stopping" >&2
+        failed=$(( failed + 1 ))
+        [ "${overall}" -ne 0 ] || overall=${rc}
+    fi
+}
+
+wait_background() {  # wait for every background step, print its output and record it
+    local step rc took
+    for step in "${bg_steps[@]}"; do
+        wait "${bg_pid[${step}]}"
+        rc=$?
+        took=$(( $(cat "${LOG_DIR}/${step}.end" 2>/dev/null || date +%s) - bg_start[${step}] ))
+        echo
+        echo "==================== make ${step} (ran in the background; its output) ===================="
+        cat "${LOG_DIR}/${step}.log"
+        record "${step}" "${took}" "${rc}" " (background)"
+    done
+    bg_steps=()
+}
+
+stop_background() {
+    local step
+    for step in "${bg_steps[@]}"; do
+        kill -TERM -- "-${bg_pid[${step}]}" 2>/dev/null
+    done
+}
+trap 'stop_background; rm -rf "${LOG_DIR}"' EXIT
 
 for step in "$@"; do
     if [ "${overall}" -ne 0 ]; then
-        results+=("$(printf '  %-22s %6s   %s' "${step}" "-" "not run")")
+        [ "${step}" = wait ] || results+=("$(printf '  %-22s %6s   %s' "${step%&}" "-" "not run")")
+        continue
+    fi
+    if [ "${step}" = wait ]; then
+        wait_background
+        continue
+    fi
+    if [ "${step%&}" != "${step}" ]; then
+        step=${step%&}
+        echo
+        echo "==================== make ${step} (in the background; output when it ends) ===================="
+        bg_start[${step}]=$(date +%s)
+        # the end time is written when the step ends, so that its time is its own, not the wait's
+        { ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; date +%s > "${LOG_DIR}/${step}.end"; exit "${rc}"; } \
+            > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
+        bg_pid[${step}]=$!
+        bg_steps+=("${step}")
         continue
     fi
     echo
@@ -21,17 +82,16 @@ for step in "$@"; do
     start=$(date +%s)
     ${MAKE_CMD} --no-print-directory "${step}"
     rc=$?
-    took=$(( $(date +%s) - start ))
-    if [ "${rc}" -eq 0 ]; then
-        results+=("$(printf '  %-22s %6ss  %s' "${step}" "${took}" "ok")")
-        passed=$(( passed + 1 ))
-    else
-        results+=("$(printf '  %-22s %6ss  %s' "${step}" "${took}" "FAILED (exit ${rc})")")
-        echo "make test: step '${step}' failed with exit code ${rc}; stopping" >&2
-        failed=$(( failed + 1 ))
-        overall=${rc}
-    fi
+    record "${step}" "$(( $(date +%s) - start ))" "${rc}"
 done
+if [ "${overall}" -ne 0 ]; then
+    for step in "${bg_steps[@]}"; do
+        results+=("$(printf '  %-22s %6s   %s' "${step}" "-" "stopped (an earlier step failed)")")
+    done
+    stop_background
+    bg_steps=()
+fi
+wait_background
 
 echo
 echo "==================== make test: timing summary ===================="

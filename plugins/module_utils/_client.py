@@ -7,7 +7,8 @@
 * reads: batch-status, batch-detail, batch-progress, batch-precheck-result, batch-rpo-and-rto, batch-struct-process
   (chunks of ``batch_size`` ids, at most ``max_concurrency`` chunks at once) and the job list (``POST /jobs``, page by
   page for each ``db_use_type``);
-* actions: batch-precheck and batch-starting, in the same chunks.
+* actions: batch-precheck and batch-starting, and batch-pause-task, batch-retry-task and ``DELETE batch-jobs``
+  (terminate / force_terminate, with a JSON body), in the same chunks.
 
 Every ``results[i]`` is read and matched by job id, never by position. The action rules of the retry contract (stated
 in ``_transport.py``) are carried out here: after an ambiguous failure ``reconcile(ids)`` says which jobs already took
@@ -309,7 +310,7 @@ class DrsClient(IamSession):
             return
         try:
             done = set(reconcile(list(refused)) or ())
-            problem = "the job still reads CONFIGURATION"
+            problem = "re-reading the status does not show that it took effect (a start: the job still reads CONFIGURATION)"
         except DrsError as exc:
             done, problem = set(), "re-reading the status failed: %s" % exc
         for job_id in refused:

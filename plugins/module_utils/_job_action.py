@@ -21,7 +21,7 @@ __metaclass__ = type
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
-    ACTION_DONE, ACTION_OK, ACTION_PREDICTED_STATUS, ACTION_WOULD, UNKNOWN_FATES, action_error, action_took_effect,
+    ACTION_DONE, ACTION_OK, ACTION_PREDICTED_STATUS, ACTION_WOULD, predicted_status, UNKNOWN_FATES, action_error, action_took_effect,
     action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary)
 
 
@@ -47,7 +47,6 @@ class DrsJobActionModule(DrsModuleBase):
         self.deadline = None
         self.pending = []
         self.watching = []        # jobs the wait has not decided yet (record_failure makes them unknown)
-        self.details = {}
         super().__init__(module)
 
     # -- hooks ---------------------------------------------------------------------------------------------------
@@ -88,7 +87,6 @@ class DrsJobActionModule(DrsModuleBase):
         for job_id in ids:
             self._job(job_id)
         details, pairs, errors = self.read_jobs(ids, self.deadline)
-        self.details = details
         todo, watch, via = {}, [], []
         for job_id in ids:
             job = self.jobs[job_id]
@@ -111,6 +109,7 @@ class DrsJobActionModule(DrsModuleBase):
                 via.append(job_id)
             else:
                 todo.setdefault(self.action if verb == 'act' else verb, []).append(job_id)   # act, or resume / retry
+                job['reason'] = reason
         acted = []
         for kind, kind_ids in todo.items():
             for job_id in kind_ids:
@@ -135,7 +134,7 @@ class DrsJobActionModule(DrsModuleBase):
             for job_id in ids:
                 job = self.jobs[job_id]
                 job['outcome'] = ACTION_WOULD[kind]
-                job['status'] = ACTION_PREDICTED_STATUS.get(kind, job['status'])
+                job['status'] = predicted_status(kind, job['status'])
             return list(ids)
         replies = self.send(kind, ids)
         accepted = []

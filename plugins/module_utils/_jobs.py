@@ -419,6 +419,17 @@ ACTION_DONE = {'pause': 'paused', 'resume': 'resumed', 'retry': 'retried', 'stop
 #: The check-mode prediction of that outcome, and the status predicted after the run.
 ACTION_WOULD = {'pause': 'would_pause', 'resume': 'would_resume', 'retry': 'would_retry', 'stop': 'would_stop'}
 ACTION_PREDICTED_STATUS = {'pause': PAUSED, 'stop': STOPPING}
+#: Where a retry takes a failed job: back to the running status of the phase that failed.
+RETRY_TARGET = {'START_JOB_FAILED': 'STARTJOBING', 'FULL_TRANSFER_FAILED': 'FULL_TRANSFER_STARTED',
+                'INCRE_TRANSFER_FAILED': 'INCRE_TRANSFER_STARTED'}
+
+
+def predicted_status(kind, status):
+    """The status check mode predicts after the request ``kind``; a resumed job goes back to the phase it was paused in,
+    which its status does not tell, so its status is kept."""
+    if kind == 'retry':
+        return RETRY_TARGET.get(status, status)
+    return ACTION_PREDICTED_STATUS.get(kind, status)
 
 
 def pause_plan(status, db_use_type=None, role=None):
@@ -471,6 +482,8 @@ def stop_plan(status, delete_type='terminate', role=None, parent_listed=False):
         return 'refuse', 'an earlier stop failed (%s); only delete_type force_terminate stops it' % STOP_FAILED
     if not status or status in NOT_STOPPABLE:
         return 'refuse', 'status %s does not allow a stop' % status
+    if role == 'parent':
+        return 'act', 'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too'
     return 'act', None
 
 

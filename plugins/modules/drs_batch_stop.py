@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: drs_batch_stop
 short_description: Stop (terminate) many DRS jobs at once and wait until their resources are released
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Stops Data Replication Service (DRS) v3 jobs of Open Telekom Cloud or Huawei Cloud with C(DELETE batch-jobs) and
     O(delete_type) C(terminate) (or C(force_terminate) where asked), ten jobs per call, and waits until each reaches
@@ -77,6 +77,8 @@ attributes:
     support: full
     details:
       - Reads the jobs and reports which would be stopped (V(would_stop), status C(RELEASE_RESOURCE_STARTED)), but sends no stop.
+      - The jobs that would fail are a prediction (with the reasons in C(msg)); the module does not fail for them in
+        check mode. A request that fails still fails it.
   diff_mode:
     support: full
     details:
@@ -173,7 +175,9 @@ jobs:
       type: bool
       sample: true
     reason:
-      description: Why the job was left alone, or how it was handled (V(unchanged) and dual-active children); V(null) otherwise.
+      description:
+        - Why the job was left alone, or a remark on how it is handled (a dual-active task; in check mode, a retry that
+          depends on its pre-check); V(null) otherwise.
       returned: always
       type: str
       sample: already RELEASE_RESOURCE_COMPLETE

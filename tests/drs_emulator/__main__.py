@@ -59,6 +59,10 @@ def build_parser():
     readings = parser.add_argument_group("readings of the open questions (default: as the profile says)")
     readings.add_argument("--start-lag", type=_non_negative, metavar="SECONDS",
                           help="reads keep showing CONFIGURATION this many emulator seconds after an accepted start")
+    readings.add_argument("--stop-lag", type=_non_negative, metavar="SECONDS",
+                          help="reads keep showing the status before an accepted stop this many emulator seconds")
+    readings.add_argument("--retry-needs-precheck", action=argparse.BooleanOptionalAction, default=None,
+                          help="batch-retry-task retries a failed job only after a passed forRetryJob pre-check")
     readings.add_argument("--wrong-state-400", action=argparse.BooleanOptionalAction, default=None,
                           help="DRS.M00304/M05004 of an action as a whole-request HTTP 400")
     readings.add_argument("--precheck-preconditions", action=argparse.BooleanOptionalAction, default=None,
@@ -120,7 +124,8 @@ def reading_overrides(args):
     """The reading switches given on the command line (the others come from the profile)."""
     given = {"start_lag_seconds": args.start_lag, "wrong_state_400": args.wrong_state_400,
              "precheck_preconditions": args.precheck_preconditions,
-             "precheck_result_config_only": args.precheck_result_config_only, "read_max_jobs": args.read_max_jobs}
+             "precheck_result_config_only": args.precheck_result_config_only, "read_max_jobs": args.read_max_jobs,
+             "stop_lag_seconds": args.stop_lag, "retry_needs_precheck": args.retry_needs_precheck}
     return {key: value for key, value in given.items() if value is not None}
 
 

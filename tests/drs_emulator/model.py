@@ -146,6 +146,8 @@ READING_DEFAULTS = {
     "precheck_preconditions": False,      # batch-precheck refuses jobs whose connection test/configuration is not done
     "precheck_result_config_only": None,  # batch-precheck-result only in CONFIGURATION (None: per cloud, otc yes, hw no)
     "read_max_jobs": 10,                  # ids per call on read endpoints (0 = the --max-jobs-per-call limit only)
+    "stop_lag_seconds": 0.0,              # reads keep showing the status before an accepted stop this long
+    "retry_needs_precheck": False,        # batch-retry-task retries a failed job only after a passed forRetryJob pre-check
 }
 PESSIMISTIC_READINGS = {
     "start_lag_seconds": 30.0,
@@ -153,6 +155,8 @@ PESSIMISTIC_READINGS = {
     "precheck_preconditions": True,
     "precheck_result_config_only": True,
     "read_max_jobs": 100,
+    "stop_lag_seconds": 30.0,
+    "retry_needs_precheck": True,
 }
 PROFILES = {
     "otc": ("otc", {}),
@@ -171,15 +175,15 @@ def check_readings(values):
         raise ValueError("unknown reading(s): %s" % ", ".join(unknown))
     result = {}
     for key, value in values.items():
-        if key in ("wrong_state_400", "precheck_preconditions"):
+        if key in ("wrong_state_400", "precheck_preconditions", "retry_needs_precheck"):
             if not isinstance(value, bool):
                 raise ValueError("%s must be a boolean" % key)
         elif key == "precheck_result_config_only":
             if value is not None and not isinstance(value, bool):
                 raise ValueError("%s must be a boolean or null" % key)
-        elif key == "start_lag_seconds":
+        elif key in ("start_lag_seconds", "stop_lag_seconds"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
-                raise ValueError("start_lag_seconds must be a number >= 0")
+                raise ValueError("%s must be a number >= 0" % key)
             value = float(value)
         elif key == "read_max_jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
@@ -824,7 +828,7 @@ class Job:
     __slots__ = ("spec", "id", "project_id", "name", "db_use_type", "engine_type", "task_mode", "role", "parent_id",
                  "forward_id", "backward_id", "timing", "status", "since", "start_at", "start_fail", "paused_from",
                  "paused_elapsed", "paused_at", "pause_mode", "marks", "precheck", "precheck_runs", "create_time",
-                 "failed_reason", "start_accepted_at", "delay_hold_ms", "delay_release")
+                 "failed_reason", "start_accepted_at", "stop_accepted_at", "stop_from", "delay_hold_ms", "delay_release")
 
     def __init__(self, spec, loaded_at):
         self.spec = spec
@@ -851,6 +855,7 @@ class Job:
         self.create_time = created / 1000.0 if created is not None else loaded_at - 86400.0 + spec["create_offset"]
         self.failed_reason = spec["start_failed_reason"] if self.status == "START_JOB_FAILED" else ""
         self.start_accepted_at = None
+        self.stop_accepted_at = self.stop_from = None
         hold = spec.get("hold_delay_ms")
         self.delay_hold_ms = self.timing["rpo_initial_ms"] if hold == HOLD_AT_INITIAL else hold   # None: not held
         self.delay_release = None   # [emulator time, delay ms, settle seconds] of the last release of a hold
@@ -1058,10 +1063,14 @@ def wrong_status(reason):
 
 STATE_FILE_VERSION = 1
 _JOB_STATE_FIELDS = ("status", "since", "start_at", "start_fail", "paused_from", "paused_elapsed", "paused_at",
-                     "pause_mode", "marks", "precheck_runs", "create_time", "failed_reason", "start_accepted_at")
+                     "pause_mode", "marks", "precheck_runs", "create_time", "failed_reason", "start_accepted_at",
+                     "stop_accepted_at", "stop_from")
+# Fields added after STATE_FILE_VERSION 1 was written: absent from older state files (None then).
+_LATER_JOB_STATE_FIELDS = ("stop_accepted_at", "stop_from")
 
 
 _JOB_STATE_FIELDS = _JOB_STATE_FIELDS + ("delay_hold_ms", "delay_release")
+_LATER_JOB_STATE_FIELDS = _LATER_JOB_STATE_FIELDS + ("delay_hold_ms", "delay_release")
 
 
 def _dump_job(job):
@@ -1076,8 +1085,7 @@ def _dump_job(job):
 def _load_job(entry, now):
     job = Job(entry["spec"], now)
     for name in _JOB_STATE_FIELDS:
-        if name in entry:   # a state file written before a field existed keeps the field's default
-            setattr(job, name, entry[name])
+        setattr(job, name, entry.get(name) if name in _LATER_JOB_STATE_FIELDS else entry[name])
     run = entry.get("precheck")
     job.precheck = Precheck(run["mode"], run["started_at"], run["duration"], run["items"]) if run else None
     return job
@@ -1217,11 +1225,16 @@ class EmulatorState:
         return self.readings["read_max_jobs"] or self.max_jobs_per_call
 
     def visible_status(self, job, now):
-        """The status reads show: CONFIGURATION during the start lag after an accepted start, else the status."""
+        """The status reads show: CONFIGURATION during the start lag after an accepted start, the status before the stop
+        during the stop lag after an accepted stop, else the status."""
         lag = self.readings["start_lag_seconds"]
         if (lag and job.start_accepted_at is not None and now < job.start_accepted_at + lag
                 and job.status in _LAGGED_STATUSES):
             return "CONFIGURATION"
+        lag = self.readings["stop_lag_seconds"]
+        if (lag and job.stop_accepted_at is not None and now < job.stop_accepted_at + lag
+                and job.status in RELEASE_STATUSES):
+            return job.stop_from
         return job.status
 
     # -- transactions (whole-request refusals leave every job as it was) -------------------------------------------
@@ -1469,6 +1482,11 @@ class EmulatorState:
             target = RETRY_TARGET.get(job.paused_from, job.paused_from)
             since = now - job.paused_elapsed if target == job.paused_from else now
         else:
+            precheck = job.precheck
+            if self.reading("retry_needs_precheck") and not (
+                    precheck is not None and precheck.mode == "forRetryJob" and precheck.passed(now)):
+                raise wrong_status("Task status: %s; a failed task can be retried only after a passed forRetryJob pre-check."
+                                   % job.status)
             target, since = RETRY_TARGET[job.status], now
         job.start_fail = False
         job.failed_reason = ""
@@ -1508,6 +1526,7 @@ class EmulatorState:
         targets = self._members(job) if job.role == "parent" else [job]
         for member in targets:
             if member.status in TERMINATE_FROM["force_terminate"] or member is job:
+                member.stop_accepted_at, member.stop_from = now, self.visible_status(member, now)
                 member.start_at = None
                 member.paused_from = member.paused_at = None
                 member.enter("RELEASE_RESOURCE_STARTED", now, self._record_transition)

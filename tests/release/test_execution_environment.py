@@ -31,7 +31,7 @@ def requirement_names(path):
 
 def test_collection_ee_metadata_points_at_the_runtime_requirements_only():
     meta = read_yaml(os.path.join(COLLECTION_DIR, 'meta', 'execution-environment.yml'))
-    assert meta['version'] == 3
+    assert meta['version'] == 1   # the collection-level format, not an EE definition (version 3)
     assert meta['dependencies'] == {'python': 'requirements.txt'}
     names = requirement_names(os.path.join(COLLECTION_DIR, 'requirements.txt'))
     assert names == ['requests']

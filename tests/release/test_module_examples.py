@@ -22,7 +22,8 @@ import ansible_runner
 from conftest import COLLECTION_DIR, TESTS_DIR, tool_environment
 from drs_emulator.pytest_plugin import (ACCESS_KEY_A, DOMAIN_NAME, USER_NAME, USER_PASSWORD, RunningEmulator)
 
-MODULES = ('drs_batch_info', 'drs_batch_precheck', 'drs_batch_start', 'drs_batch_stop')
+MODULES = ('drs_batch_info', 'drs_batch_precheck', 'drs_batch_start', 'drs_batch_stop', 'drs_batch_pause',
+           'drs_batch_resume')
 DEMO_FIXTURE = os.path.join(TESTS_DIR, 'drs_emulator', 'fixtures', 'demo.yml')
 GROUP = 'group/cloudops.drs.drs'
 
@@ -69,7 +70,8 @@ def pointed_at(plays, emulator):
         if 'username' in defaults:
             defaults['username'] = USER_NAME
         # the emulator's clock runs fast; poll it every second instead of every 10 s (timing only)
-        for waiting in ('cloudops.drs.drs_batch_precheck', 'cloudops.drs.drs_batch_start', 'cloudops.drs.drs_batch_stop'):
+        for waiting in ('cloudops.drs.drs_batch_precheck', 'cloudops.drs.drs_batch_start', 'cloudops.drs.drs_batch_stop',
+                        'cloudops.drs.drs_batch_pause', 'cloudops.drs.drs_batch_resume'):
             play['module_defaults'].setdefault(waiting, {}).setdefault('poll_interval', 1)
     return plays
 
@@ -220,3 +222,28 @@ def test_drs_batch_stop_examples_run(emulator, collections_path, tmp_path, clean
     job_stats = emulator.stats()['jobs']
     assert job_stats[PAYMENTS_RUNNING]['requests']['batch-jobs'] == 1
     assert 'batch-jobs' not in job_stats[ARCHIVE_STOPPED]['requests']
+
+
+def test_drs_batch_pause_examples_run(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_pause', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    paused = only(results, 'Pause the replication of the payments job')['event_data']['res']
+    assert [(job['id'], job['outcome'], job['status']) for job in paused['jobs']] == [(PAYMENTS_RUNNING, 'paused', 'PAUSING')]
+    again = only(results, 'Pausing again changes nothing')['event_data']['res']
+    assert (again['changed'], again['summary']['unchanged']) == (False, 1)
+    assert emulator.stats()['jobs'][PAYMENTS_RUNNING]['requests']['batch-pause-task'] == 1
+
+
+def test_drs_batch_resume_examples_run(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_batch_resume', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    resumed = only(results, 'Resume it and wait until it replicates again')['event_data']['res']
+    assert [(job['id'], job['outcome'], job['status']) for job in resumed['jobs']] == [
+        (PAYMENTS_RUNNING, 'resumed', 'INCRE_TRANSFER_STARTED')]
+    retried = only(results, 'Retry without the pre-check (running jobs are left alone)')['event_data']['res']
+    assert (retried['changed'], retried['summary']['unchanged']) == (False, 2)
+    assert emulator.stats()['jobs'][PAYMENTS_RUNNING]['requests']['batch-retry-task'] == 1

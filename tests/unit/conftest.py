@@ -14,3 +14,29 @@ TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
+
+
+# Test modules whose tests are independent and slow on their own (each makes its own run, no module-wide fixture
+# run): pytest-xdist spreads their tests over its workers (see pytest_xdist_make_scheduler below).
+SPREAD_MODULES = ('tests/unit/reliability/test_fault_runs.py',)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (``make unit`` runs ``-n auto``), keep the tests of one module on one worker.
+
+    Many suites make their expensive runs (playbooks, emulators, the whole fault matrix) once, in a module-scoped
+    fixture; spread over several workers, every worker that got one of the module's tests would make all of them
+    again. This is ``--dist loadscope`` with one exception: the tests of ``SPREAD_MODULES`` are spread one by one.
+    (``--dist loadgroup`` cannot be used: pytest-xdist 3.8 marks a group by renaming the test, which pytest 9 ignores.)
+    ``--dist each`` and ``--dist worksteal`` are left as they are.
+    """
+    if config.getvalue('dist') in ('each', 'worksteal'):
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split('::', 1)[0]
+            return nodeid if module.endswith(SPREAD_MODULES) else module
+
+    return ModuleScheduling(config, log)

@@ -38,7 +38,8 @@ def status_of(state, job_id):
 
 def test_the_default_profile_has_every_open_question_off():
     assert new_state().readings == {"start_lag_seconds": 0.0, "wrong_state_400": False, "precheck_preconditions": False,
-                                    "precheck_result_config_only": None, "read_max_jobs": 10}
+                                    "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0,
+                                    "retry_needs_precheck": False}
 
 
 def test_the_pessimistic_profile_switches_every_open_question_on():
@@ -158,3 +159,51 @@ def test_read_max_jobs_sets_how_many_ids_a_read_takes():
     assert (status, body["count"]) == (200, 11)
     # actions keep --max-jobs-per-call
     assert call(new_state(read_max_jobs=100), "/jobs/batch-starting", {"jobs": [{"job_id": job_id} for job_id in ids]})[0] == 400
+
+
+# --- stop lag ----------------------------------------------------------------------------------------------------
+
+def test_stop_lag_keeps_reads_on_the_status_before_the_stop_then_shows_the_release():
+    state = new_state(stop_lag_seconds=30, start_lag_seconds=0)
+    stop = {"jobs": [{"job_id": RUNNING, "delete_type": "terminate"}]}
+    assert call(state, "/jobs/batch-jobs", stop, method="DELETE")[1]["results"][0]["status"] == "success"
+    assert status_of(state, RUNNING) == "INCRE_TRANSFER_STARTED"
+    detail = call(state, "/jobs/batch-detail", {"jobs": [RUNNING]})[1]["results"][0]
+    assert detail["status"] == "INCRE_TRANSFER_STARTED"
+    # the stop was received: a second one is refused, the job really is releasing its resources
+    again = call(state, "/jobs/batch-jobs", stop, method="DELETE")[1]["results"][0]
+    assert (again["status"], again["error_code"]) == ("failed", "DRS.M00304")
+    state.clock.advance(30)
+    assert status_of(state, RUNNING) == "RELEASE_RESOURCE_COMPLETE"
+
+
+def test_without_stop_lag_a_stop_shows_at_once():
+    state = new_state()
+    call(state, "/jobs/batch-jobs", {"jobs": [{"job_id": RUNNING, "delete_type": "terminate"}]}, method="DELETE")
+    assert status_of(state, RUNNING) == "RELEASE_RESOURCE_STARTED"
+
+
+# --- retry needs a forRetryJob pre-check -----------------------------------------------------------------------------
+
+def failed_job_state(**readings):
+    jobs = [{"id": MIG, "name": "orders-migration", "status": "INCRE_TRANSFER_FAILED", "status_age": 30}]
+    return model.EmulatorState({"defaults": {"precheck_duration": 10}, "jobs": jobs}, model.Clock(speed=0, start=START),
+                               profile="hw", readings=readings)
+
+
+def test_retry_needs_a_passed_retry_precheck_with_the_reading():
+    state = failed_job_state(retry_needs_precheck=True)
+    retry = {"jobs": [{"job_id": MIG}]}
+    refused = call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]
+    assert (refused["status"], refused["error_code"]) == ("failed", "DRS.M00304")
+    assert "only after a passed forRetryJob pre-check" in refused["error_msg"]
+    call(state, "/jobs/batch-precheck", {"jobs": [{"job_id": MIG, "precheck_mode": "forRetryJob"}]})
+    assert call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]["error_code"] == "DRS.M00304"  # still running
+    state.clock.advance(10)
+    assert call(state, "/jobs/batch-retry-task", retry)[1]["results"][0]["status"] == "success"
+    assert status_of(state, MIG) == "INCRE_TRANSFER_STARTED"
+
+
+def test_without_the_reading_a_failed_job_is_retried_at_once():
+    state = failed_job_state()
+    assert call(state, "/jobs/batch-retry-task", {"jobs": [{"job_id": MIG}]})[1]["results"][0]["status"] == "success"

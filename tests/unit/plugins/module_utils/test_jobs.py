@@ -160,3 +160,102 @@ def test_dr_pairs_learn_what_another_run_described():
                                             'forward_status': 'INCRE_TRANSFER_STARTED'})
     assert pairs.forward_status(backward) == 'INCRE_TRANSFER_STARTED'
     assert pairs.parents_without_forward([backward]) == []
+
+
+# -- acting on started jobs: pause, resume / retry, stop ------------------------------------------------------------
+
+@pytest.mark.parametrize('status, use_type, role, expected', [
+    ('INCRE_TRANSFER_STARTED', 'migration', None, ('act', None)),
+    ('FULL_TRANSFER_FAILED', 'sync', None, ('act', None)),
+    ('PAUSING', 'migration', None, ('unchanged', 'already PAUSING (paused)')),
+    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'forward', ('refuse', 'a cloudDataGuard task cannot be paused (DRS pauses only migration and sync tasks)')),
+    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'parent', ('refuse', 'parent task of a dual-active DR pair: DRS pauses only its forward and backward tasks')),
+])
+def test_pause_plan(status, use_type, role, expected):
+    assert _jobs.pause_plan(status, use_type, role) == expected
+
+
+@pytest.mark.parametrize('status', ['CONFIGURATION', 'STARTJOBING', 'RELEASE_RESOURCE_COMPLETE', None])
+def test_pause_plan_refuses_every_other_state(status):
+    verb, reason = _jobs.pause_plan(status, 'migration')
+    assert verb == 'refuse' and reason.startswith('status %s does not allow a pause' % status)
+
+
+@pytest.mark.parametrize('status, expected', [
+    ('PAUSING', 'resume'), ('START_JOB_FAILED', 'retry'), ('FULL_TRANSFER_FAILED', 'retry'), ('INCRE_TRANSFER_FAILED', 'retry'),
+    ('INCRE_TRANSFER_STARTED', 'unchanged'), ('STARTJOBING', 'unchanged'), ('WAITING_FOR_START', 'unchanged'),
+    ('CONFIGURATION', 'refuse'), ('RELEASE_RESOURCE_COMPLETE', 'refuse'), ('CHANGE_JOB_FAILED', 'refuse'), (None, 'refuse'),
+])
+def test_resume_plan(status, expected):
+    assert _jobs.resume_plan(status)[0] == expected
+    assert _jobs.resume_plan(status, role='parent')[0] == 'refuse'
+
+
+@pytest.mark.parametrize('status, delete_type, role, parent_listed, expected', [
+    ('INCRE_TRANSFER_STARTED', 'terminate', None, False, 'act'),
+    ('CONFIGURATION', 'terminate', None, False, 'act'),
+    ('PAUSING', 'terminate', None, False, 'act'),
+    ('INCRE_TRANSFER_STARTED', 'terminate', 'parent', False, 'act'),
+    ('RELEASE_RESOURCE_COMPLETE', 'terminate', None, False, 'unchanged'),
+    ('DELETED', 'terminate', None, False, 'unchanged'),
+    ('RELEASE_CHILD_TRANSFER_COMPLETE', 'terminate', None, False, 'unchanged'),
+    ('CREATE_FAILED', 'terminate', None, False, 'unchanged'),
+    ('RELEASE_RESOURCE_COMPLETE', 'terminate', 'forward', False, 'unchanged'),
+    ('RELEASE_RESOURCE_STARTED', 'terminate', None, False, 'watch'),
+    ('RELEASE_RESOURCE_FAILED', 'terminate', None, False, 'refuse'),
+    ('RELEASE_RESOURCE_FAILED', 'force_terminate', None, False, 'act'),
+    ('CREATING', 'force_terminate', None, False, 'refuse'),
+    (None, 'terminate', None, False, 'refuse'),
+    ('INCRE_TRANSFER_STARTED', 'terminate', 'forward', False, 'refuse'),
+    ('INCRE_TRANSFER_STARTED', 'terminate', 'backward', True, 'via_parent'),
+])
+def test_stop_plan(status, delete_type, role, parent_listed, expected):
+    assert _jobs.stop_plan(status, delete_type, role, parent_listed)[0] == expected
+
+
+@pytest.mark.parametrize('action, before, now, expected', [
+    ('pause', 'INCRE_TRANSFER_STARTED', 'PAUSING', True),
+    ('pause', 'INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_STARTED', False),
+    ('stop', 'INCRE_TRANSFER_STARTED', 'RELEASE_RESOURCE_STARTED', True),
+    ('stop', 'RELEASE_RESOURCE_FAILED', 'RELEASE_RESOURCE_FAILED', False),
+    ('stop', 'INCRE_TRANSFER_STARTED', 'INCRE_TRANSFER_STARTED', False),
+    ('resume', 'PAUSING', 'INCRE_TRANSFER_STARTED', True),
+    ('retry', 'START_JOB_FAILED', 'STARTJOBING', True),
+    ('retry', 'START_JOB_FAILED', 'START_JOB_FAILED', False),
+    ('retry', 'START_JOB_FAILED', None, False),
+])
+def test_action_took_effect_needs_a_status_that_shows_it(action, before, now, expected):
+    assert _jobs.action_took_effect(action, before, now) is expected
+
+
+@pytest.mark.parametrize('action, status, expected', [
+    ('pause', 'PAUSING', 'done'), ('pause', 'INCRE_TRANSFER_STARTED', 'pending'), ('pause', 'RELEASE_RESOURCE_STARTED', 'failed'),
+    ('resume', 'INCRE_TRANSFER_STARTED', 'done'), ('resume', 'PAUSING', 'pending'), ('retry', 'STARTJOBING', 'pending'),
+    ('retry', 'START_JOB_FAILED', 'failed'), ('retry', 'FULL_TRANSFER_COMPLETE', 'done'),
+    ('stop', 'RELEASE_RESOURCE_COMPLETE', 'done'), ('stop', 'DELETED', 'done'), ('stop', 'RELEASE_RESOURCE_STARTED', 'pending'),
+    ('stop', 'INCRE_TRANSFER_STARTED', 'pending'), ('stop', 'RELEASE_RESOURCE_FAILED', 'failed'),
+    ('stop', None, 'pending'), ('pause', '', 'pending'),
+])
+def test_action_wait_state(action, status, expected):
+    assert _jobs.action_wait_state(action, status) == expected
+
+
+def test_outcome_vocabularies_are_closed_and_their_ok_sets_never_hold_unknown_or_pending():
+    for action, outcomes in _jobs.ACTION_OUTCOMES.items():
+        assert _jobs.ACTION_OK[action] <= set(outcomes)
+        assert not _jobs.ACTION_OK[action] & _jobs.UNKNOWN_FATES
+        assert 'unknown' in outcomes and 'pending' in outcomes
+
+
+def test_outcome_summary_counts_every_word_of_the_vocabulary():
+    assert _jobs.outcome_summary('stop', ['stopped', 'stopped', 'unknown']) == {
+        'stopped': 2, 'unchanged': 0, 'failed': 0, 'pending': 0, 'unknown': 1, 'would_stop': 0}
+
+
+@pytest.mark.parametrize('kind, status, expected', [
+    ('retry', 'FULL_TRANSFER_FAILED', 'FULL_TRANSFER_STARTED'), ('retry', 'START_JOB_FAILED', 'STARTJOBING'),
+    ('resume', 'PAUSING', 'PAUSING'), ('pause', 'INCRE_TRANSFER_STARTED', 'PAUSING'),
+    ('stop', 'INCRE_TRANSFER_STARTED', 'RELEASE_RESOURCE_STARTED'),
+])
+def test_predicted_status(kind, status, expected):
+    assert _jobs.predicted_status(kind, status) == expected

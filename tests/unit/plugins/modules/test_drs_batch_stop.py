@@ -161,6 +161,8 @@ def test_dual_active_child_alone_is_refused_and_the_parent_stops_both():
     assert drs.called('batch_stop') == [[parent]]
     assert [job['outcome'] for job in result['jobs']] == ['stopped'] * 3
     assert job_result(result, backward)['reason'] == 'stopped through its parent task job-500 (%s)' % parent
+    assert job_result(result, parent)['reason'] == (
+        'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too')
     assert [job['status'] for job in result['jobs']] == ['RELEASE_RESOURCE_COMPLETE'] * 3
     assert_matches_return_doc(module, result)
 
@@ -214,3 +216,31 @@ def test_api_error_on_the_stop_fails_with_the_error_details():
     assert result['error']['error_code'] == 'DRS.M00102'
     assert job_result(result, jid(1))['outcome'] == 'unknown'
     assert_matches_return_doc(module, result)
+
+
+def test_a_stopping_dual_active_parent_is_waited_for_with_its_listed_children_and_nothing_is_sent():
+    parent, forward, backward = jid(500), jid(501), jid(502)
+    drs = ActingDrs(FakeJob(parent, role='parent', status='RELEASE_RESOURCE_STARTED', detail={'multi_write': True}),
+                    FakeJob(forward, role='forward', parent_id=parent, status='RELEASE_RESOURCE_STARTED'),
+                    FakeJob(backward, role='backward', parent_id=parent, status='RELEASE_RESOURCE_STARTED'))
+    for job_id in (parent, forward, backward):
+        drs.releasing[job_id] = 2
+    result = run_module(module, {'jobs': [parent, forward, backward], 'poll_interval': 1}, drs)
+    assert 'failed' not in result
+    assert result['changed'] is False
+    assert acting_calls(drs) == []
+    assert [job['outcome'] for job in result['jobs']] == ['unchanged'] * 3
+    assert [job['status'] for job in result['jobs']] == ['RELEASE_RESOURCE_COMPLETE'] * 3
+    assert job_result(result, forward)['reason'] == 'its parent task %s is already stopping' % parent
+    assert_matches_return_doc(module, result)
+
+
+def test_a_child_whose_parent_is_refused_is_not_stopped_and_says_why():
+    parent, forward = jid(500), jid(501)
+    drs = ActingDrs(FakeJob(parent, role='parent', status='CREATING', detail={'multi_write': True}),
+                    FakeJob(forward, role='forward', parent_id=parent, status='INCRE_TRANSFER_STARTED'))
+    result = run_module(module, {'jobs': [parent, forward]}, drs)
+    assert result['failed'] is True
+    assert acting_calls(drs) == []
+    assert job_result(result, forward)['error']['error_msg'] == (
+        'not stopped: its parent task job-500 (%s) was not stopped (status CREATING does not allow a stop)' % parent)
