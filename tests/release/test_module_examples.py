@@ -247,3 +247,24 @@ def test_drs_batch_resume_examples_run(emulator, collections_path, tmp_path, cle
     retried = only(results, 'Retry without the pre-check (running jobs are left alone)')['event_data']['res']
     assert (retried['changed'], retried['summary']['unchanged']) == (False, 2)
     assert emulator.stats()['jobs'][PAYMENTS_RUNNING]['requests']['batch-retry-task'] == 1
+
+
+def test_drs_report_files_examples_run_and_a_second_run_changes_nothing(emulator, collections_path, tmp_path,
+                                                                        clean_environment):
+    (tmp_path / 'first').mkdir()
+    first, results = run_examples('drs_report_files', emulator, collections_path, tmp_path / 'first')
+    assert first.status == 'successful', stdout_of(first)
+    written = only(results, 'Write the Markdown and JUnit reports of a run')['event_data']['res']
+    assert [entry['changed'] for entry in written['files']] == [True, True]
+    reports = tmp_path / 'first' / 'runner' / 'project' / 'reports'
+    assert (reports / 'wave-1.md').read_text(encoding='utf-8') == '# DRS precheck and start: wave 1\n'
+    assert (reports / 'wave-1.xml').read_text(encoding='utf-8') == '<testsuites/>\n'
+    # the same playbook again, in the same place: nothing to write
+    env = tool_environment(ANSIBLE_COLLECTIONS_PATH=collections_path)
+    envvars = dict((key, env[key]) for key in ('ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_PYTHON_INTERPRETER', 'PATH', 'ANSIBLE_NOCOLOR'))
+    again = ansible_runner.run(private_data_dir=str(tmp_path / 'first' / 'runner'), playbook='examples.yml', envvars=envvars,
+                               quiet=True)
+    assert again.status == 'successful', stdout_of(again)
+    rewritten = [event['event_data']['res']['changed'] for event in again.events
+                 if event['event'] == 'runner_on_ok' and event['event_data']['task'] == 'Write the Markdown and JUnit reports of a run']
+    assert rewritten == [False]

@@ -31,6 +31,18 @@ def test_action_group_check_names_a_module_missing_from_the_group(checks, tmp_pa
         'action group drs lists drs_gone, which is not a module in plugins/modules']
 
 
+def test_action_group_check_keeps_the_report_writer_out_of_the_group(checks, tmp_path):
+    for sub in ('meta', 'plugins/modules'):
+        (tmp_path / sub).mkdir(parents=True)
+    for name in ('drs_batch_info', 'drs_report_files'):
+        (tmp_path / 'plugins' / 'modules' / (name + '.py')).write_text('')
+    (tmp_path / 'meta' / 'runtime.yml').write_text('action_groups:\n  drs: [drs_batch_info]\n')
+    assert checks.action_group_problems(str(tmp_path)) == []
+    (tmp_path / 'meta' / 'runtime.yml').write_text('action_groups:\n  drs: [drs_batch_info, drs_report_files]\n')
+    assert checks.action_group_problems(str(tmp_path)) == [
+        'action group drs lists drs_report_files, which talks to no DRS API and takes none of its options']
+
+
 def test_tarball_has_no_test_output_or_local_files(checks, tarball):
     members = checks.tarball_members(tarball)
     assert checks.tarball_problems(members) == []
