@@ -5,8 +5,11 @@
    PYTHONPATH and waits for its line ``DRS emulator listening on http://127.0.0.1:PORT``; with
    ``DRS_EMULATOR_PROFILE`` set (e.g. ``pessimistic``) it adds ``--profile`` with that name.
 3. Writes ``tests/integration/integration_config.yml`` from its ``.template`` with that URL.
-4. Runs ``ansible-test integration`` in the laid-out collection (extra arguments are passed on).
-5. Always stops the emulator (also on errors, Ctrl-C and SIGTERM) and keeps its log in
+4. Makes ansible-test's SSH key pair (``~/.ansible/test/id_rsa``) first, under a lock: ansible-test makes it on first
+   use, and two runs that start at once on a fresh HOME (``make test`` runs both emulator profiles side by side)
+   would both run ``ssh-keygen``, the second one stopping at its "Overwrite (y/n)?" prompt.
+5. Runs ``ansible-test integration`` in the laid-out collection (extra arguments are passed on).
+6. Always stops the emulator (also on errors, Ctrl-C and SIGTERM) and keeps its log in
    ``tests/output/emulator.log``.
 
 Usage: run_integration.py --collection-dir DIR [--python-version 3.11] [--speed 50]
@@ -14,6 +17,7 @@ Usage: run_integration.py --collection-dir DIR [--python-version 3.11] [--speed 
 """
 
 import argparse
+import fcntl
 import os
 import re
 import signal
@@ -127,6 +131,31 @@ def write_config(collection_dir, url):
     print('Wrote %s (drs_endpoint: %s)' % (CONFIG, url), flush=True)
 
 
+def ensure_ssh_key(home=None):
+    """Make ansible-test's SSH key pair as ansible-test does (``ssh-keygen -m PEM -t rsa``, header for paramiko),
+    unless it is there; one process at a time. Returns the private key's path."""
+    directory = os.path.join(home or os.path.expanduser('~'), '.ansible', 'test')
+    os.makedirs(directory, exist_ok=True)
+    key = os.path.join(directory, 'id_rsa')
+    with open(os.path.join(directory, '.id_rsa.lock'), 'w', encoding='utf-8') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.isfile(key) and os.path.isfile(key + '.pub'):
+            return key
+        for stale in (key, key + '.pub'):
+            if os.path.exists(stale):
+                os.unlink(stale)
+        made = subprocess.run(['ssh-keygen', '-m', 'PEM', '-q', '-t', 'rsa', '-N', '', '-f', key], check=False,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if made.returncode != 0:
+            raise RuntimeError('ssh-keygen could not make %s: %s' % (key, (made.stderr or made.stdout).strip()))
+        with open(key, encoding='utf-8') as handle:
+            text = handle.read()
+        with open(key, 'w', encoding='utf-8') as handle:
+            handle.write(re.sub(r'(BEGIN|END) PRIVATE KEY', r'\1 RSA PRIVATE KEY', text))
+        print('Made ansible-test\'s SSH key pair %s' % key, flush=True)
+    return key
+
+
 def run_ansible_test(collection_dir, python_version, extra_args, timeout_minutes):
     command = ['ansible-test', 'integration', '--python', python_version, '--local', '--color', 'no'] + extra_args
     env = dict(os.environ)
@@ -177,6 +206,7 @@ def main():
         print('DRS emulator up at %s (pid %d, log %s)' % (url, process.pid, os.path.relpath(log_path)), flush=True)
         wait_healthy(url)
         write_config(collection_dir, url)
+        ensure_ssh_key()
         return run_ansible_test(collection_dir, args.python_version, args.ansible_test_args, args.timeout_minutes)
     except (RuntimeError, Stop) as ex:
         print('integration: %s' % ex, file=sys.stderr, flush=True)
