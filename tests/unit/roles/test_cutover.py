@@ -1,6 +1,8 @@
 """The playbook cloudops.drs.cutover through ansible-runner (the engine AWX uses) against a DRS emulator: a wave
 that becomes ready is stopped, and only then; a wave with one job that never becomes ready stops nothing and fails
-with that job's reason; check mode sends no action request. Requests are counted from the emulator's statistics."""
+with that job's reason; check mode sends no action request. The wave is selected as in the other roles: by id, by
+name, by drs_filters (a name glob stops only its jobs); an unknown name or an empty selection fails before any action
+request (unless drs_allow_empty). Requests are counted from the emulator's statistics."""
 
 import os
 import sys
@@ -131,3 +133,65 @@ def test_check_mode_waits_for_real_and_sends_no_action_request(wave, collections
     assert (result['jobs']['ready'], result['jobs']['stop_would_stop']) == (WAVE, WAVE)
     assert actions_sent(wave) == {}
     assert set(statuses(wave).values()) == {'INCRE_TRANSFER_STARTED'}
+
+
+WAVE1 = ['c3300000-0000-4000-8000-0000000jb00%d' % n for n in (5, 6)]
+
+
+def test_a_wave_selected_by_name_glob_stops_only_its_jobs(wave, collections_path, tmp_path):
+    runner = run_cutover(wave, collections_path, tmp_path, {'drs_filters': {'name': 'wave1-*'}, 'drs_cutover_stop': True,
+                                                            'drs_cutover_timeout': 60})
+    assert runner.status == 'successful', output(runner)
+    result = summary(runner)
+    assert (result['ok'], sorted(result['jobs']['ready']), sorted(result['jobs']['stop_stopped'])) == (True, WAVE1, WAVE1)
+    assert actions_sent(wave) == {'batch-jobs': 1}
+    per_job = wave.stats()['jobs']
+    assert [per_job[job_id]['requests'].get('batch-jobs', 0) for job_id in WAVE1 + WAVE + [HELD]] == [1, 1, 0, 0, 0, 0]
+    now = statuses(wave)
+    assert [now[job_id] for job_id in WAVE1] == ['RELEASE_RESOURCE_COMPLETE'] * 2
+    assert [now[job_id] for job_id in WAVE + [HELD]] == ['INCRE_TRANSFER_STARTED'] * 4
+    with open(str(tmp_path / 'reports' / 'cutover-localhost.md'), encoding='utf-8') as handle:
+        markdown = handle.read()
+    assert 'wave1-inventory-migration' in markdown and 'wave1-payments-migration' in markdown
+    assert 'cutover-orders-migration' not in markdown
+
+
+def test_jobs_given_by_name_show_the_names_drs_has_and_are_stopped(wave, collections_path, tmp_path):
+    runner = run_cutover(wave, collections_path, tmp_path, {'drs_jobs': ['wave1-payments-migration', WAVE1[0]],
+                                                            'drs_cutover_stop': True, 'drs_cutover_timeout': 60})
+    assert runner.status == 'successful', output(runner)
+    assert sorted(summary(runner)['jobs']['stop_stopped']) == WAVE1
+    assert actions_sent(wave) == {'batch-jobs': 1}
+    with open(str(tmp_path / 'reports' / 'cutover-localhost.md'), encoding='utf-8') as handle:
+        markdown = handle.read()
+    assert 'wave1-payments-migration' in markdown and 'wave1-inventory-migration' in markdown
+
+
+def test_an_unknown_job_name_fails_the_play_naming_it_and_sends_no_action_request(wave, collections_path, tmp_path):
+    runner = run_cutover(wave, collections_path, tmp_path, {'drs_jobs': WAVE1 + ['wave1-no-such-job'], 'drs_cutover_stop': True,
+                                                            'drs_cutover_timeout': 60})
+    assert runner.status == 'failed'
+    assert 'wave1-no-such-job' in output(runner)
+    assert actions_sent(wave) == {}
+    assert set(statuses(wave).values()) == {'INCRE_TRANSFER_STARTED'}
+
+
+def test_an_empty_selection_fails_unless_allowed(wave, collections_path, tmp_path):
+    (tmp_path / 'strict').mkdir()
+    strict = run_cutover(wave, collections_path, tmp_path / 'strict', {'drs_filters': {'name': 'wave9-*'}, 'drs_cutover_stop': True})
+    assert strict.status == 'failed'
+    assert 'No DRS job matches drs_jobs and drs_filters' in output(strict)
+    (tmp_path / 'allowed').mkdir()
+    allowed = run_cutover(wave, collections_path, tmp_path / 'allowed', {'drs_filters': {'name': 'wave9-*'}, 'drs_cutover_stop': True,
+                                                                        'drs_allow_empty': True})
+    assert allowed.status == 'successful', output(allowed)
+    assert summary(allowed)['total'] == 0
+    assert actions_sent(wave) == {}
+    assert set(statuses(wave).values()) == {'INCRE_TRANSFER_STARTED'}
+
+
+def test_neither_jobs_nor_filters_fails_before_any_request(wave, collections_path, tmp_path):
+    runner = run_cutover(wave, collections_path, tmp_path, {'drs_cutover_stop': True})
+    assert runner.status == 'failed'
+    assert 'a cut-over never takes every job of a project' in output(runner)
+    assert wave.stats()['requests']['by_endpoint'] == {}
