@@ -183,11 +183,21 @@ class DrsJobActionModule(DrsModuleBase):
                    if action_took_effect(self.kinds.get(job_id, self.action), self.jobs[job_id]['status_before'], item.get('status')))
 
     def _statuses(self, ids):
-        """``id -> status item``; for a stop, a job DRS no longer knows (released and deleted) reads ``DELETED``."""
-        statuses, gone = self.client.batch_status(ids, deadline=self.deadline)
-        if self.action == 'stop':
+        """``id -> status item``; for a stop, a job DRS says it no longer knows (released and deleted) reads ``DELETED``.
+
+        Only an explicit answer counts: a job DRS says it does not know in batch-status, confirmed by batch-detail
+        (a not-found item there too, or the status it shows). A job a reply merely did not mention has no item: it
+        stays pending (and ends ``pending`` at the deadline), never ``stopped``.
+        """
+        statuses, gone, _unmentioned = self.client.batch_status(ids, deadline=self.deadline, split=True)
+        if self.action == 'stop' and gone:
+            details, deleted, _silent = self.client.batch_detail(
+                gone, deadline=self.deadline, keep=lambda item: {'id': item.get('id'), 'status': item.get('status')}, split=True)
             for job_id in gone:
-                statuses[job_id] = {'id': job_id, 'status': 'DELETED'}
+                if job_id in deleted:
+                    statuses[job_id] = {'id': job_id, 'status': 'DELETED'}
+                elif (details.get(job_id) or {}).get('status'):
+                    statuses[job_id] = details[job_id]
         return statuses
 
     def _read_after(self, ids):

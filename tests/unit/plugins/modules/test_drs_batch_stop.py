@@ -244,3 +244,31 @@ def test_a_child_whose_parent_is_refused_is_not_stopped_and_says_why():
     assert acting_calls(drs) == []
     assert job_result(result, forward)['error']['error_msg'] == (
         'not stopped: its parent task job-500 (%s) was not stopped (status CREATING does not allow a stop)' % parent)
+
+
+def test_a_job_a_status_reply_does_not_mention_is_not_stopped_but_pending():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'), release_ticks=1000)
+    drs.omit['batch_status'] = {jid(1)}   # the status reply leaves the releasing job out: no answer, not "deleted"
+    result = run_module(module, {'jobs': [jid(1)], 'wait_timeout': 30, 'poll_interval': 5}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('pending', False)
+    assert result['fate_known'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_drs_no_longer_knows_after_the_stop_is_stopped_once_batch_detail_confirms_it():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'), FakeJob(jid(2), status='INCRE_TRANSFER_STARTED'))
+    original = drs.batch_stop
+
+    def stop_and_delete(items, deadline=None, reconcile=None):
+        replies = original(items, deadline=deadline, reconcile=reconcile)
+        del drs.jobs[jid(1)]   # released and deleted before the first poll: DRS answers "not found"
+        drs.releasing.pop(jid(1), None)
+        return replies
+    drs.batch_stop = stop_and_delete
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'poll_interval': 1}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'stopped'
+    assert job_result(result, jid(1))['status'] == 'DELETED'
+    assert drs.called('batch_detail')[-1] == [jid(1)]
