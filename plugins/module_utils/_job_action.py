@@ -172,6 +172,10 @@ class DrsJobActionModule(DrsModuleBase):
                 taken.append(job_id)
             else:
                 parent_job = self.jobs.get(parent) or {'id': parent}
+                if parent_job.get('outcome') in UNKNOWN_FATES:   # the parent's stop may have taken effect: so may the child's
+                    self.set_outcome(job_id, parent_job['outcome'], 'fate not known: the outcome of the stop of its parent '
+                                     'task %s is not known (%s)' % (job_label(parent_job), error_text(parent_job.get('error')) or parent_job['outcome']))
+                    continue
                 self.set_outcome(job_id, 'failed', 'not stopped: its parent task %s was not stopped (%s)' % (
                     job_label(parent_job), error_text(parent_job.get('error')) or parent_job.get('outcome')))
         return taken

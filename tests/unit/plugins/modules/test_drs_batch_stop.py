@@ -272,3 +272,20 @@ def test_a_job_drs_no_longer_knows_after_the_stop_is_stopped_once_batch_detail_c
     assert job_result(result, jid(1))['outcome'] == 'stopped'
     assert job_result(result, jid(1))['status'] == 'DELETED'
     assert drs.called('batch_detail')[-1] == [jid(1)]
+
+
+def test_a_child_whose_parent_stop_has_an_unknown_outcome_is_unknown_not_failed():
+    parent, forward = jid(500), jid(501)
+    drs = ActingDrs(FakeJob(parent, role='parent', status='INCRE_TRANSFER_STARTED', detail={'multi_write': True}),
+                    FakeJob(forward, role='forward', parent_id=parent, status='INCRE_TRANSFER_STARTED'))
+    drs.lose_reply.add(parent)
+    original = drs.batch_stop
+    drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=lambda ids: set())
+    result = run_module(module, {'jobs': [parent, forward]}, drs)
+    assert result['failed'] is True
+    job = job_result(result, forward)
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error']['error_msg'].startswith(
+        'fate not known: the outcome of the stop of its parent task job-500 (%s) is not known (outcome unknown' % parent)
+    assert result['fate_known'] is False
+    assert_matches_return_doc(module, result)
