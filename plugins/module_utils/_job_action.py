@@ -22,7 +22,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModul
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     ACTION_DONE, ACTION_OK, ACTION_PREDICTED_STATUS, ACTION_WOULD, predicted_status, UNKNOWN_FATES, action_error, action_took_effect,
-    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary)
+    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary, retry_lag_status)
 
 
 def action_argument_spec(wait_timeout=1800):
@@ -47,6 +47,9 @@ class DrsJobActionModule(DrsModuleBase):
         self.deadline = None
         self.pending = []
         self.watching = []        # jobs the wait has not decided yet (record_failure makes them unknown)
+        self.reasons_before = {}  # id -> failed_reason read before the run acted
+        self.accepted_at = {}     # id -> when DRS accepted this run's retry (client clock): the retry lag window
+        self.left = set()         # retried jobs seen leaving their status from before the retry
         super().__init__(module)
 
     # -- hooks ---------------------------------------------------------------------------------------------------
@@ -95,6 +98,7 @@ class DrsJobActionModule(DrsModuleBase):
                 continue
             detail = details[job_id]
             job.update(name=detail.get('name'), status_before=detail.get('status'), status=detail.get('status'))
+            self.reasons_before[job_id] = detail.get('failed_reason')
             verb, reason = self.plan(job_id, detail, pairs, ids)
             if verb == 'unchanged':
                 self.set_outcome(job_id, 'unchanged', reason=reason)
@@ -145,6 +149,8 @@ class DrsJobActionModule(DrsModuleBase):
                 # waited for, the outcome is decided when the job gets there; not waited for, DRS's acceptance is it
                 self.set_outcome(job_id, 'unknown' if self.params['wait'] else ACTION_DONE[kind])
                 accepted.append(job_id)
+                if kind == 'retry':
+                    self.accepted_at[job_id] = self.client.monotonic()
             else:
                 self.set_outcome(job_id, 'unknown' if reply.get('status') == 'unknown' else 'failed', err['error_msg'], err['error_code'])
         # a request whose outcome is unknown may have changed the job: not claimed unchanged
@@ -212,9 +218,19 @@ class DrsJobActionModule(DrsModuleBase):
         for job_id in ids:
             self.jobs[job_id]['status'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status']
 
+    def _stale(self, job_id, status):
+        """The status from before this run's retry that a read may still show (the retry lag), else None."""
+        if job_id not in self.accepted_at:
+            return None
+        if status and status != self.jobs[job_id]['status_before']:
+            self.left.add(job_id)
+        return retry_lag_status(self.jobs[job_id]['status_before'], status, job_id in self.left,
+                                self.accepted_at[job_id], self.client.monotonic())
+
     def _wait(self, watch, acted):
         def is_done(item):
-            return action_wait_state(self.kinds.get(item.get('id'), self.action), item.get('status')) != 'pending'
+            job_id, status = item.get('id'), item.get('status')
+            return action_wait_state(self.kinds.get(job_id, self.action), status, self._stale(job_id, status)) != 'pending'
 
         self.watching = list(watch)
         last, pending = self.client.wait(watch, fetch=self._statuses, is_done=is_done, deadline=self.deadline,
@@ -239,6 +255,8 @@ class DrsJobActionModule(DrsModuleBase):
             details, _gone = self.client.batch_detail(failed, deadline=self.deadline)
             for job_id in failed:
                 reason = (details.get(job_id) or {}).get('failed_reason')
+                if job_id in self.accepted_at and reason == self.reasons_before.get(job_id):
+                    reason = None   # the reason of the failure before the retry says nothing about the retry
                 if reason:
                     self.set_outcome(job_id, 'failed', '%s (%s)' % (self.jobs[job_id]['error']['error_msg'], reason))
 

@@ -499,10 +499,27 @@ def action_took_effect(action, status_before, status_now):
     return status_now != status_before    # resume / retry: the job left the paused or failed state
 
 
-def action_wait_state(action, status):
-    """While waiting after a request: ``'done'`` (got there), ``'pending'`` (keep waiting) or ``'failed'``."""
-    if not status:
-        return 'pending'   # an item without a status is not an answer
+#: After an accepted retry DRS may go on showing the failed status from before the request for a while (the status
+#: reads lag, like a start's: ``_client.START_LAG_WINDOW``). That status is pending, not a new failure, until the job
+#: has been seen leaving it or this many seconds have passed since DRS accepted the retry.
+RETRY_LAG_WINDOW = 60.0
+
+
+def retry_lag_status(status_before, status_now, left, accepted_at, now):
+    """The status a retried job may still show from before the request: ``status_before`` while the job has not been
+    seen leaving it (``left``) and ``now`` is within :data:`RETRY_LAG_WINDOW` of ``accepted_at``; else None."""
+    if left or accepted_at is None or status_now != status_before:
+        return None
+    return status_before if now < accepted_at + RETRY_LAG_WINDOW else None
+
+
+def action_wait_state(action, status, stale=None):
+    """While waiting after a request: ``'done'`` (got there), ``'pending'`` (keep waiting) or ``'failed'``.
+
+    ``stale``: a status read now that is still the one from before the request (see :func:`retry_lag_status`): pending.
+    """
+    if not status or (stale and status == stale):
+        return 'pending'   # an item without a status is not an answer; nor is a lagging read of the status before
     if action == 'pause':
         return 'done' if status == PAUSED else ('pending' if status in PAUSABLE else 'failed')
     if action in ('resume', 'retry'):

@@ -240,6 +240,16 @@ def test_action_wait_state(action, status, expected):
     assert _jobs.action_wait_state(action, status) == expected
 
 
+def test_a_retried_jobs_status_from_before_is_pending_within_the_lag_window_only_until_it_left():
+    window = _jobs.RETRY_LAG_WINDOW
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', False, 100.0, 100.0 + window - 1) == 'FULL_TRANSFER_FAILED'
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', False, 100.0, 100.0 + window) is None
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', True, 100.0, 101.0) is None     # it left
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED', False, 100.0, 101.0) is None
+    assert _jobs.action_wait_state('retry', 'FULL_TRANSFER_FAILED', stale='FULL_TRANSFER_FAILED') == 'pending'
+    assert _jobs.action_wait_state('retry', 'FULL_TRANSFER_FAILED', stale=None) == 'failed'
+
+
 def test_outcome_vocabularies_are_closed_and_their_ok_sets_never_hold_unknown_or_pending():
     for action, outcomes in _jobs.ACTION_OUTCOMES.items():
         assert _jobs.ACTION_OK[action] <= set(outcomes)

@@ -160,3 +160,38 @@ def test_a_failure_while_waiting_for_the_retry_precheck_leaves_the_jobs_unknown(
     assert job_result(result, jid(2))['outcome'] == 'unknown'
     assert drs.called('batch_retry') == []
     assert_matches_return_doc(module, result)
+
+
+def lagging_status(drs, job_id, status, polls):
+    """batch_status shows ``status`` for ``job_id`` in its first ``polls`` replies (DRS's reads lag behind a retry)."""
+    original = drs.batch_status
+    left = [polls]
+
+    def lagging(ids, deadline=None, split=False):
+        reply = original(ids, deadline=deadline, split=split)
+        if left[0] > 0 and job_id in reply[0]:
+            left[0] -= 1
+            reply[0][job_id] = dict(reply[0][job_id], status=status)
+        return reply
+    drs.batch_status = lagging
+
+
+def test_the_failed_status_from_before_a_retry_read_just_after_it_is_lag_not_a_failure():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', failed_reason='The old failure.'))
+    lagging_status(drs, jid(1), 'INCRE_TRANSFER_FAILED', polls=2)
+    result = run_module(module, {'jobs': [jid(1)], 'retry_precheck': False, 'poll_interval': 1}, drs)
+    assert 'failed' not in result, result['msg']
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['status']) == ('retried', 'INCRE_TRANSFER_STARTED')
+    assert_matches_return_doc(module, result)
+
+
+def test_a_retried_job_still_failed_after_the_lag_window_is_a_failure_without_the_old_reason():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', failed_reason='The old failure.'))
+    lagging_status(drs, jid(1), 'INCRE_TRANSFER_FAILED', polls=1000)
+    result = run_module(module, {'jobs': [jid(1)], 'retry_precheck': False, 'poll_interval': 10}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('failed', True)
+    assert job['error']['error_msg'] == 'retry failed: the job is INCRE_TRANSFER_FAILED'
+    assert drs.clock >= 60
