@@ -89,7 +89,8 @@ class DrsClient(IamSession):
 
     Read calls (``batch_status`` ...) return ``(items, not_found)``: ``items`` maps job id to the normalised reply item
     (always ``id``, ``error_code``, ``error_msg``; other keys as the API sent them) in the order of the given ids
-    (de-duplicated); ``not_found`` lists ids DRS reported as unknown or deleted, or did not mention at all.
+    (de-duplicated); ``not_found`` lists ids DRS reported as unknown or deleted, or did not mention at all
+    (``split=True`` on ``batch_status`` / ``batch_detail`` returns the unmentioned ones apart: see ``_read``).
     Action calls (``batch_precheck``, ``batch_start``) return ``id -> item`` with ``status`` ``success``/``failed``
     (or ``unknown`` when the outcome could not be established) and never raise for a per-job or per-chunk failure.
     ``options`` are the transport's (:class:`_transport.Transport`).

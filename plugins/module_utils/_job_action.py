@@ -22,7 +22,8 @@ from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModul
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     ACTION_DONE, ACTION_OK, ACTION_PREDICTED_STATUS, ACTION_WOULD, predicted_status, UNKNOWN_FATES, action_error, action_took_effect,
-    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary, retry_lag_status)
+    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary, refusal_may_be_lag,
+    retry_lag_status)
 
 
 def action_argument_spec(wait_timeout=1800):
@@ -141,7 +142,7 @@ class DrsJobActionModule(DrsModuleBase):
                 job['status'] = predicted_status(kind, job['status'])
             return list(ids)
         replies = self.send(kind, ids)
-        accepted = []
+        accepted, lagging = [], set()
         for job_id in ids:
             reply = replies.get(job_id) or {}
             err = action_error(replies.get(job_id), kind)
@@ -151,10 +152,13 @@ class DrsJobActionModule(DrsModuleBase):
                 accepted.append(job_id)
                 if kind == 'retry':
                     self.accepted_at[job_id] = self.client.monotonic()
+            elif refusal_may_be_lag(kind, err):   # refused: this request changed nothing, an earlier one may have
+                self.set_outcome(job_id, 'unknown', refusal_may_be_lag(kind, err), err['error_code'])
+                lagging.add(job_id)
             else:
                 self.set_outcome(job_id, 'unknown' if reply.get('status') == 'unknown' else 'failed', err['error_msg'], err['error_code'])
         # a request whose outcome is unknown may have changed the job: not claimed unchanged
-        if accepted or any(self.jobs[job_id]['outcome'] == 'unknown' for job_id in ids):
+        if accepted or any(self.jobs[job_id]['outcome'] == 'unknown' and job_id not in lagging for job_id in ids):
             self.changed = True
         return accepted
 
@@ -168,8 +172,7 @@ class DrsJobActionModule(DrsModuleBase):
             if parent in watch:
                 self.set_outcome(job_id, 'unchanged', reason='its parent task %s is already stopping' % parent)
                 watch.append(job_id)
-            elif parent in acted:
-                self.jobs[job_id]['action'] = self.action
+            elif parent in acted:   # no request of its own: its action stays None, the reason names the parent
                 self.jobs[job_id]['reason'] = 'stopped through its parent task %s' % job_label(self.jobs.get(parent) or {'id': parent})
                 if self.module.check_mode:
                     self.jobs[job_id].update(outcome=ACTION_WOULD[self.action], status=ACTION_PREDICTED_STATUS[self.action])

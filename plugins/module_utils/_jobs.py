@@ -239,6 +239,22 @@ def action_error(reply, action):
     return None
 
 
+#: The actions after which DRS's status reads may lag (the emulator's pessimistic ``stop_lag_seconds``): a job this
+#: run read as pausable or stoppable that DRS refuses as in the wrong state (``DRS.M00304``) may already be on its way
+#: because of an earlier request (a run with ``wait: false``). Its fate is not known: neither failed nor done.
+LAGGING_REFUSAL = {'pause': 'pausing', 'stop': 'stopping'}
+WRONG_STATE_CODE = 'DRS.M00304'
+
+
+def refusal_may_be_lag(action, err):
+    """The per-job message when DRS's refusal ``err`` of ``action`` may only mean that the job is already on its way
+    (its fate is then ``unknown``); None for a refusal that is a failure."""
+    if action not in LAGGING_REFUSAL or (err or {}).get('error_code') != WRONG_STATE_CODE:
+        return None
+    return 'DRS refuses the %s (%s: %s); the job may already be %s after an earlier request: re-read it later' % (
+        action, WRONG_STATE_CODE, err.get('error_msg') or 'wrong state', LAGGING_REFUSAL[action])
+
+
 def error_text(err):
     """The text of an ``error`` dict: its message, or its code."""
     return (err or {}).get('error_msg') or (err or {}).get('error_code') or ''

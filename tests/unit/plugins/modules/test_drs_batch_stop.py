@@ -161,6 +161,7 @@ def test_dual_active_child_alone_is_refused_and_the_parent_stops_both():
     assert drs.called('batch_stop') == [[parent]]
     assert [job['outcome'] for job in result['jobs']] == ['stopped'] * 3
     assert job_result(result, backward)['reason'] == 'stopped through its parent task job-500 (%s)' % parent
+    assert [job['action'] for job in result['jobs']] == [None, 'stop', None]   # the request went to the parent only
     assert job_result(result, parent)['reason'] == (
         'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too')
     assert [job['status'] for job in result['jobs']] == ['RELEASE_RESOURCE_COMPLETE'] * 3
@@ -288,4 +289,19 @@ def test_a_child_whose_parent_stop_has_an_unknown_outcome_is_unknown_not_failed(
     assert job['error']['error_msg'].startswith(
         'fate not known: the outcome of the stop of its parent task job-500 (%s) is not known (outcome unknown' % parent)
     assert result['fate_known'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_wrong_state_refusal_of_a_job_read_as_stoppable_is_unknown_not_failed():
+    # a second run within the stop lag of an earlier run with wait false: DRS still shows the status before the stop
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
+    drs.refuse[jid(1)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    result = run_module(module, {'jobs': [jid(1)], 'wait': False}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error'] == {'error_code': 'DRS.M00304', 'error_msg': (
+        'DRS refuses the stop (DRS.M00304: This API cannot be called in the current task status.); the job may already '
+        'be stopping after an earlier request: re-read it later')}
+    assert result['changed'] is False
     assert_matches_return_doc(module, result)
