@@ -451,11 +451,13 @@ def predicted_status(kind, status):
 def pause_plan(status, db_use_type=None, role=None):
     """``(verb, reason)`` for a pause: ``act``, ``unchanged`` (already paused) or ``refuse`` with the reason."""
     if role == 'parent':
-        return 'refuse', 'parent task of a dual-active DR pair: DRS pauses only its forward and backward tasks'
+        return 'refuse', 'parent task of a dual-active DR pair: dual-active DR tasks cannot be paused (neither the parent nor its forward and backward tasks)'
     if status == PAUSED:
         return 'unchanged', 'already PAUSING (paused)'
     if db_use_type and db_use_type not in PAUSABLE_USE_TYPES:
         return 'refuse', 'a %s task cannot be paused (DRS pauses only migration and sync tasks)' % db_use_type
+    if role in ('forward', 'backward'):   # a dual-active DR task whose kind was not read
+        return 'refuse', 'a dual-active DR task cannot be paused (DRS pauses only migration and sync tasks)'
     if status in PAUSABLE:
         return 'act', None
     return 'refuse', 'status %s does not allow a pause (only %s)' % (status, ', '.join(PAUSABLE))
