@@ -188,6 +188,32 @@ def precheck_wait_over(result):
     return job_error(result) is not None or precheck_state(result) == 'done'
 
 
+#: After a pre-check is submitted, batch-precheck-result may still show the finished result of an earlier pre-check
+#: (nothing in it tells one run from the next). A finished result identical to the one read just before the
+#: submission, and not preceded by a running one since, is taken as that stale result for this many seconds after the
+#: submission; after it, it is taken as the new result (an accepted assumption: see the emulator's MODEL.md).
+PRECHECK_STALE_WINDOW = 60.0
+
+
+def precheck_fingerprint(result):
+    """What a finished batch-precheck-result item says (None when it is not finished): two equal fingerprints cannot
+    be told apart."""
+    if precheck_state(result) != 'done':
+        return None
+    entries = result.get('precheck_result')
+    return repr((result.get('result'), result.get('total_passed_rate'),
+                 sorted(repr(sorted(entry.items())) for entry in entries if isinstance(entry, dict)) if isinstance(entries, list) else entries))
+
+
+def precheck_result_stale(before, result, seen_running, submitted_at, now):
+    """True when ``result``, read after a submission, may be the finished result of the earlier pre-check: it equals
+    ``before`` (:func:`precheck_fingerprint` of the read just before the submission), no running result was seen
+    since the submission (``seen_running``), and :data:`PRECHECK_STALE_WINDOW` has not passed."""
+    if before is None or seen_running or precheck_fingerprint(result) != before:
+        return False
+    return now < submitted_at + PRECHECK_STALE_WINDOW
+
+
 def check_items(result, kind):
     """The check items of a batch-precheck-result item whose ``result`` is ``kind`` (FAILED or ALARM), each as
     ``{item, group, reason, raw_message}``. A ``precheck_result`` that is not a list, and entries that are not

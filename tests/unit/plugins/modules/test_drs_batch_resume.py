@@ -195,3 +195,52 @@ def test_a_retried_job_still_failed_after_the_lag_window_is_a_failure_without_th
     assert (job['outcome'], job['fate_known']) == ('failed', True)
     assert job['error']['error_msg'] == 'retry failed: the job is INCRE_TRANSFER_FAILED'
     assert drs.clock >= 60
+
+
+def stale_precheck_result(drs):
+    """batch-precheck-result shows the finished result from before the submission until the new pre-check finished."""
+    original = drs.batch_precheck_result
+    earlier = {}
+
+    def stale(ids, deadline=None):
+        items, gone = original(ids, deadline)
+        for job_id, item in items.items():
+            if item.get('process') == '100%' and job_id not in earlier:
+                earlier[job_id] = item
+            elif item.get('process') != '100%' and job_id in earlier:
+                items[job_id] = earlier[job_id]
+        return items, gone
+    drs.batch_precheck_result = stale
+
+
+def test_the_finished_precheck_result_from_before_the_submission_is_not_taken_for_the_new_one():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='fail'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 1}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_retry') == []
+    job = job_result(result, jid(1))
+    assert job['outcome'] == 'not_retried'
+    assert job['error']['error_msg'].startswith('its forRetryJob pre-check did not pass')
+
+
+def test_a_new_precheck_result_just_like_the_one_before_is_taken_only_after_the_stale_window():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='pass'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5}, drs)
+    assert 'failed' not in result, result['msg']
+    assert job_result(result, jid(1))['outcome'] == 'retried'
+    assert drs.called('batch_retry') == [[jid(1)]]
+    assert drs.clock >= 60    # an identical result is taken for the new one only after PRECHECK_STALE_WINDOW
+
+
+def test_a_precheck_result_that_still_reads_like_the_one_before_at_the_deadline_is_pending():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='pass'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5, 'wait_timeout': 30}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_retry') == []
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('pending', False)
+    assert job['error']['error_msg'] == 'its forRetryJob pre-check result still read like the one from before it was submitted'
+    assert_matches_return_doc(module, result)
