@@ -146,7 +146,10 @@ class DrsJobActionModule(DrsModuleBase):
         for job_id in ids:
             reply = replies.get(job_id) or {}
             err = action_error(replies.get(job_id), kind)
-            if err is None:
+            if job_id not in replies or replies[job_id] is None:   # the request was sent: its fate is not known
+                self.set_outcome(job_id, 'unknown', 'DRS sent no reply for this job: the %s may have taken effect; '
+                                 're-read the job status' % kind)
+            elif err is None:
                 # waited for, the outcome is decided when the job gets there; not waited for, DRS's acceptance is it
                 self.set_outcome(job_id, 'unknown' if self.params['wait'] else ACTION_DONE[kind])
                 accepted.append(job_id)

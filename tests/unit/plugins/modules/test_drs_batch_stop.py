@@ -133,7 +133,6 @@ def test_an_ambiguous_stop_is_reconciled_by_reading_the_status():
 def test_an_unknown_fate_fails_closed():
     drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
     drs.lose_reply.add(jid(1))
-    drs.batch_stop_reconcile = None
     original = drs.batch_stop
     drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=lambda ids: set())
     result = run_module(module, {'jobs': [jid(1)]}, drs)
@@ -194,7 +193,7 @@ def test_timeout_leaves_the_job_pending_and_fails_naming_it():
     assert_matches_return_doc(module, result)
 
 
-def test_a_failure_while_waiting_leaves_the_stopped_job_unknown_with_the_documented_keys():
+def test_a_failure_while_waiting_leaves_the_stopped_job_pending_with_the_documented_keys():
     drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
     drs.raise_on['batch_status'] = DrsTimeoutError(
         'The deadline passed while retrying POST batch-status.', pending=[jid(1)],
@@ -304,4 +303,17 @@ def test_a_wrong_state_refusal_of_a_job_read_as_stoppable_is_unknown_not_failed(
         'DRS refuses the stop (DRS.M00304: This API cannot be called in the current task status.); the job may already '
         'be stopping after an earlier request: re-read it later')}
     assert result['changed'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_missing_from_the_reply_to_a_sent_stop_is_unknown_not_failed():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
+    original = drs.batch_stop
+    drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=reconcile) and {}
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error']['error_msg'] == 'DRS sent no reply for this job: the stop may have taken effect; re-read the job status'
+    assert result['changed'] is True
     assert_matches_return_doc(module, result)
