@@ -307,7 +307,7 @@ class FakeDrs(object):
         return (items, not_found, unmentioned) if split else (items, not_found)
 
     def batch_status(self, ids, deadline=None, split=False):
-        return self._read('batch_status', ids, lambda job: {'id': job.id, 'status': job.status}, split=split)
+        return self._read('batch_status', ids, lambda job: {'id': job.id, 'status': job.status}, **({'split': True} if split else {}))
 
     def batch_detail(self, ids, deadline=None, keep=None, split=False):
         def view(job):
@@ -327,7 +327,7 @@ class FakeDrs(object):
             item['inst_info'] = {'engine_type': 'mysql', 'start_time': str(scheduled)}
             item.update(job.detail)
             return keep(item) if keep is not None else item
-        return self._read('batch_detail', ids, view, split=split)
+        return self._read('batch_detail', ids, view, **({'split': True} if split else {}))
 
     def batch_precheck_result(self, ids, deadline=None):
         def view(job):
