@@ -29,7 +29,7 @@ description:
     paused or its fate is not known, naming each and why.
   - DRS's status reads may lag behind an accepted pause. When DRS refuses the pause of a job read as pausable as in
     the wrong state (C(DRS.M00304)), for example in a second run soon after one with O(wait=false), the job may already
-    be pausing: it is V(unknown), not V(failed), and this run changed nothing. Run the module again later.
+    be pausing; it is V(unknown), not V(failed), and this run changed nothing. Run the module again later.
 author:
   - cloudops DRS maintainers (@cloudops)
 requirements:

@@ -34,7 +34,7 @@ description:
     stopped or its fate is not known, naming each and why.
   - DRS's status reads may lag behind an accepted stop. A second run soon after one with O(wait=false) can still read
     the job as running; DRS then refuses the stop as in the wrong state (C(DRS.M00304)). Such a job is V(unknown),
-    not V(failed) (the job may already be stopping, and this run changed nothing): run the module again later, or use
+    not V(failed) (the job may already be stopping, and this run changed nothing). Run the module again later, or use
     O(wait=true).
 author:
   - cloudops DRS maintainers (@cloudops)
