@@ -170,7 +170,8 @@ def test_dr_pairs_learn_what_another_run_described():
     ('PAUSING', 'migration', None, ('unchanged', 'already PAUSING (paused)')),
     ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'forward', ('refuse', 'a cloudDataGuard task cannot be paused (DRS pauses only migration and sync tasks)')),
     ('INCRE_TRANSFER_STARTED', None, 'backward', ('refuse', 'a dual-active DR task cannot be paused (DRS pauses only migration and sync tasks)')),
-    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'parent', ('refuse', 'parent task of a dual-active DR pair: dual-active DR tasks cannot be paused (neither the parent nor its forward and backward tasks)')),
+    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'parent', ('refuse', 'parent task of a dual-active DR pair: dual-active DR tasks cannot be '
+                                                                      'paused (neither the parent nor its forward and backward tasks)')),
 ])
 def test_pause_plan(status, use_type, role, expected):
     assert _jobs.pause_plan(status, use_type, role) == expected
