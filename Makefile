@@ -75,14 +75,14 @@ TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
 	lint docs-lint docs-test changelog-lint release wait \
 	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration-pessimistic& integration wait demo
+	integration-pessimistic& integration wait demo demo-cutover
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_VENV_TARGETS := $(addprefix sanity-venvs-,$(ANSIBLE_CORE_VERSIONS))
 
 .PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint docs docs-test integration integration-pessimistic \
-	changelog-lint release demo bench test \
+	changelog-lint release demo demo-cutover bench test \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS) sanity-venvs $(SANITY_VENV_TARGETS)
 
 help: ## Show this help
@@ -217,6 +217,9 @@ release: venv ## Release checks: action group, tarball, install, galaxy-importer
 
 demo: venv collection ## Precheck and start the demo fleet against the bundled DRS emulator (reports in build/demo/reports)
 	@$(VENV_BIN)/python scripts/demo.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo
+
+demo-cutover: venv collection ## A whole wave on the demo fleet: precheck and start (day one), wait for cut-over readiness and stop (day two)
+	@$(VENV_BIN)/python scripts/demo_cutover.py --python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) --out $(BUILD)/demo-cutover
 
 # ---------------------------------------------------------------- benchmark
 

@@ -161,6 +161,68 @@ notes:
 '''
 
     # Standard attribute descriptions, used together with the module's own support levels.
+    # The job selection of every module with a jobs option (module_utils/_selection.py, _base.py DrsModuleBase.select).
+    SELECTION = r'''
+options:
+  filters:
+    description:
+      - Select the jobs DRS lists (C(POST /v3/{project_id}/jobs), every page) that match every given filter.
+      - Jobs are selected by O(jobs), by O(filters), or by both. An element of O(jobs) in the DRS job id form
+        (36 characters grouped 8-4-4-4-12) is a job id; any other element, or the C(id) of a dict element, is an
+        exact, case-sensitive job name (4 to 50 characters). Names are resolved through the same job list (also
+        the forward and backward tasks of a dual-active task) before any action request; a name that matches no
+        job, or more than one job, fails the module and names it.
+      - Every module returns the jobs it selected as RV(selection) (C(id) and C(name)).
+      - Combined with O(jobs), only the jobs of O(jobs) that match are selected (the others are left out with a
+        warning). When nothing matches, the module does nothing (C(changed=false), a warning and RV(selection)
+        empty); the roles fail on an empty selection unless C(drs_allow_empty=true).
+      - DRS filters server-side by C(db_use_type), C(engine_type), C(net_type), C(enterprise_project_id), C(tags)
+        and C(status) (when exactly one is given); the client checks C(name), C(status), C(db_use_type),
+        C(engine_type) and C(net_type) again on every listed job, and C(tags) on each candidate's details
+        (C(batch-detail)). C(enterprise_project_id) is left to DRS alone (no reply carries it).
+      - The forward and backward tasks of a dual-active task (listed under their parent) are matched too. A matching
+        parent stands for its forward and backward tasks in M(cloudops.drs.drs_batch_precheck),
+        M(cloudops.drs.drs_batch_start), M(cloudops.drs.drs_batch_pause) and M(cloudops.drs.drs_batch_resume) (DRS
+        pre-checks and starts only those); M(cloudops.drs.drs_batch_info) and M(cloudops.drs.drs_batch_stop) take the
+        parent itself (DRS stops a dual-active pair through its parent).
+    type: dict
+    suboptions:
+      name:
+        description:
+          - A glob (C(*), C(?), C([seq])) that the whole job name must match, case-sensitive (Python C(fnmatch.fnmatchcase)).
+          - Checked client-side only, because DRS's own name filter is a fuzzy match.
+        type: str
+      status:
+        description:
+          - Job statuses, for example V(CONFIGURATION) or V(INCRE_TRANSFER_STARTED); a job matches any of them.
+          - Server-side when exactly one is given, and always checked client-side.
+        type: list
+        elements: str
+      db_use_type:
+        description:
+          - V(migration), V(sync) or V(cloudDataGuard). Without it every type is listed (one listing per type).
+        type: str
+        choices: [migration, sync, cloudDataGuard]
+      engine_type:
+        description:
+          - The engine type, for example V(mysql) or V(cloudDataGuard-mysql). Server-side and client-side.
+        type: str
+      net_type:
+        description:
+          - The network type, V(vpc), V(vpn) or V(eip). Server-side and client-side.
+        type: str
+      tags:
+        description:
+          - Tag keys and values; a job matches when it carries every one of them with that value.
+          - Server-side, and checked on each candidate's C(batch-detail) C(tags); a job whose details carry no tags
+            (Open Telekom Cloud shows none) does not match.
+        type: dict
+      enterprise_project_id:
+        description:
+          - The enterprise project of the jobs. Server-side only.
+        type: str
+'''
+
     ATTRIBUTES = r'''
 options: {}
 attributes:

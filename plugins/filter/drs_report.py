@@ -6,7 +6,7 @@
 The modules decide what happened to every job (``outcome``, see ``module_utils/_jobs.py``); these filters only
 put the module results side by side (one row per job) and render the rows as a Markdown summary, a JUnit XML file,
 a plain-text table and the ``set_stats`` data. They never re-classify an outcome: a job a module did not report on
-is ``unknown``. The caller names the row kind (``fleet`` or ``status``) for every rendering.
+is ``unknown``. The caller names the row kind (``fleet``, ``status`` or ``cutover``) for every rendering.
 
 Row shapes (plain dicts, also what ``set_stats`` carries):
 
@@ -17,6 +17,9 @@ Row shapes (plain dicts, also what ``set_stats`` carries):
 * ``status`` (drs_status_rows, status_report): ``id``, ``name``, ``found``, ``status``, ``progress``,
   ``incre_trans_delay``, ``rpo``, ``rto`` (seconds or None), ``rpo_rto_ok``, ``dr_init`` (``{done, total,
   complete}`` or None), ``problems`` (list of strings), ``ok``.
+* ``cutover`` (drs_cutover_rows, cutover): ``id``, ``name``, ``status``, ``delay``, ``rpo``, ``rto`` (seconds or
+  None), ``ready`` (drs_batch_info's verdict), ``reasons``, ``stop`` (an outcome of drs_batch_stop, or
+  ``not_requested`` / ``held``), ``stop_reason``, ``ok``.
 
 Step errors (drs_step_errors) are ``{step, msg}`` for every module step that failed; every rendering takes them
 as ``errors`` and a run with any is not OK.
@@ -31,10 +34,12 @@ import xml.etree.ElementTree as ET
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
-    FAILED_STATES, PRECHECK_OUTCOMES, START_OK, START_OUTCOMES, delay_ms, error_text, job_label)
+    ACTION_OK, FAILED_STATES, PRECHECK_OUTCOMES, START_OK, START_OUTCOMES, STOP_OUTCOMES, delay_ms, error_text, job_label)
 from ansible_collections.cloudops.drs.plugins.module_utils._options import validate_job_list
 
-ROW_KINDS = ('fleet', 'status')
+ROW_KINDS = ('fleet', 'status', 'cutover')
+# The stop column of a cutover row when no stop ran: not asked for, or held back because a job was not ready.
+CUTOVER_STOP_OUTCOMES = STOP_OUTCOMES + ('not_requested', 'held')
 # Pre-check outcomes shown as problems (the start outcome says whether the job was held back because of them).
 PRECHECK_PROBLEMS = frozenset(('failed', 'error', 'pending', 'unknown'))
 
@@ -127,12 +132,13 @@ def _check_rows(rows):
 
 # ----------------------------------------------------------------------------- job list and step errors
 
-def drs_job_list(jobs, start_time=None):
-    """Check and normalise the roles' ``drs_jobs`` list without raising (the rules of module_utils/_options.py).
+def drs_job_list(jobs, start_time=None, filters=None, selection=None):
+    """Check and normalise the roles' ``drs_jobs`` list and ``drs_filters`` without raising (the rules of
+    module_utils/_options.py); with ``selection`` (a module's ``selection``), the selected jobs.
 
-    Returns ``{'jobs': [{id, name, start_time, start_item}], 'errors': [...]}``.
+    Returns ``{'jobs': [{id, name, start_time, start_item}], 'errors': [...], 'needs_selection', 'empty_selection'}``.
     """
-    return validate_job_list(jobs, start_time=start_time)
+    return validate_job_list(jobs, start_time=start_time, filters=filters, selection=selection)
 
 
 def drs_step_errors(steps):
@@ -249,6 +255,11 @@ def drs_problems(rows, kind):
         if kind == 'status':
             problems += [dict(base, step='status', item='-', reason=p) for p in r['problems']]
             continue
+        if kind == 'cutover':
+            problems += [dict(base, step='readiness', item='-', reason=reason) for reason in r['reasons']]
+            if r['ready'] and not r['ok'] and r['stop'] != 'held':
+                problems.append(dict(base, step='stop', item='-', reason=r['stop_reason'] or 'stop %s' % r['stop']))
+            continue
         if r['precheck'] in PRECHECK_PROBLEMS:
             items = r['failed_items'] or r['alarm_items']
             if r['precheck'] == 'failed' and items:
@@ -342,6 +353,102 @@ def drs_status_rows(info, jobs=None, not_found=None, rpo_rto_max=60, expected_st
     return rows
 
 
+# ----------------------------------------------------------------------------- cutover rows
+
+def drs_cutover_rows(jobs, readiness=None, stop=None, stop_requested=False):
+    """One row per job of the cut-over: drs_batch_info's readiness verdict and drs_batch_stop's outcome side by side.
+
+    ``jobs`` is the role's job list (ids or dicts with ``id`` and ``name``); empty takes the jobs of ``readiness``
+    (and its ``not_ready`` jobs that were not found). ``readiness`` is the registered drs_batch_info result (with
+    ``wait_until``), ``stop`` that of drs_batch_stop, or None when the stop did not run. A job the readiness step
+    did not judge is not ready. Without ``stop_requested`` the stop column is ``not_requested``; with it and no stop
+    result, ``held`` (the role stops nothing unless every job is ready); a job the stop did not report on is
+    ``unknown``. A row is OK when the job is ready and, when a stop was asked for, its stop outcome is OK.
+    """
+    info_by_id = _module_jobs(readiness, 'readiness')
+    not_ready = dict((item['id'], item) for item in (readiness or {}).get('not_ready') or []
+                     if isinstance(item, dict) and item.get('id')) if isinstance(readiness, dict) else {}
+    stop_by_id = _module_jobs(stop, 'stop')
+    if jobs:
+        specs = _job_specs(jobs)
+    else:
+        ids = list(info_by_id) + [job_id for job_id in not_ready if job_id not in info_by_id]
+        specs = [{'id': job_id, 'name': ''} for job_id in ids]
+    rows = []
+    for spec in specs:
+        job_id = spec['id']
+        info = info_by_id.get(job_id) or {}
+        verdict = info.get('readiness') if isinstance(info.get('readiness'), dict) else not_ready.get(job_id) or {}
+        ready = verdict.get('ready') is True
+        reasons = [_text(reason) for reason in verdict.get('reasons') or []]
+        if not ready and not reasons:
+            reasons = ['the readiness step did not judge this job']
+        sto = stop_by_id.get(job_id) or {}
+        if not stop_requested:
+            outcome, stop_reason = 'not_requested', ''
+        elif stop is None:
+            outcome, stop_reason = 'held', 'not every job is ready for cut-over: no job is stopped'
+        else:
+            outcome = sto.get('outcome') or 'unknown'
+            stop_reason = error_text(sto['error']) if sto.get('error') else (
+                '' if sto else 'the stop step did not report this job')
+        rows.append({
+            'id': job_id,
+            'name': _text(spec['name'] or info.get('name') or verdict.get('name') or sto.get('name')),
+            'status': _text(sto.get('status') or info.get('status') or verdict.get('status')),
+            'delay': verdict.get('delay'),
+            'rpo': verdict.get('rpo'),
+            'rto': verdict.get('rto'),
+            'ready': ready,
+            'reasons': [] if ready else reasons,
+            'stop': outcome,
+            'stop_reason': stop_reason,
+            'ok': ready and (outcome == 'not_requested' or outcome in ACTION_OK['stop']),
+        })
+    return rows
+
+
+def _markdown_cutover(rows):
+    not_ready = [r for r in rows if not r['ready']]
+    stops = _counts(rows, 'stop', CUTOVER_STOP_OUTCOMES)
+    out = [
+        '**%d jobs**: %s. Stop: %s.' % (
+            len(rows), 'all ready for cut-over' if not not_ready else '%d not ready' % len(not_ready), _count_text(stops)),
+        '',
+        '| Job | ID | Status | Delay (s) | RPO (s) | RTO (s) | Ready | Stop | Reasons |',
+        '|---|---|---|---|---|---|---|---|---|',
+    ]
+    for r in rows:
+        stop = _words(r['stop']) if r['ok'] or not r['ready'] else '**%s**' % _words(r['stop'])
+        out.append('| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |' % (
+            _md(r['name']), r['id'], _md(r['status'] or 'not found'), _seconds(r['delay']), _seconds(r['rpo']),
+            _seconds(r['rto']), 'yes' if r['ready'] else '**no**', stop,
+            '<br>'.join(_md(reason) for reason in r['reasons'] + ([r['stop_reason']] if r['stop_reason'] else [])) or '-'))
+    return out
+
+
+def _junit_cutover(rows, new_suite, prefix):
+    readiness = new_suite('readiness')
+    for r in rows:
+        case = _testcase(readiness, prefix + '.readiness', job_label(r))
+        if not r['ready']:
+            _result(case, 'failure', 'not ready: %s' % '; '.join(r['reasons']), None, 'NotReady')
+        else:
+            ET.SubElement(case, 'system-out').text = _xml('ready: status %s, delay %s s, RPO %s s, RTO %s s' % (
+                r['status'], _seconds(r['delay']), _seconds(r['rpo']), _seconds(r['rto'])))
+    stop = new_suite('stop')
+    for r in rows:
+        case = _testcase(stop, prefix + '.stop', job_label(r))
+        if r['stop'] == 'failed':
+            _result(case, 'failure', 'stop failed: %s' % (r['stop_reason'] or 'unknown reason'), None, 'StopFailed')
+        elif r['stop'] in ('pending', 'unknown'):
+            _result(case, 'error', 'stop %s: %s' % (r['stop'], r['stop_reason']), None, 'Stop' + r['stop'].capitalize())
+        elif r['stop'] in ('not_requested', 'held'):
+            _result(case, 'skipped', r['stop_reason'] or 'no stop asked for (drs_cutover_stop is false)')
+        else:
+            ET.SubElement(case, 'system-out').text = _xml('%s: %s' % (_words(r['stop']), r['status']))
+
+
 def _seconds(value):
     if value is None:
         return '-'
@@ -418,6 +525,8 @@ def drs_report_markdown(rows, kind, title='DRS report', generated=None, context=
         out += ['']
     if kind == 'status':
         out += _markdown_status(rows)
+    elif kind == 'cutover':
+        out += _markdown_cutover(rows)
     else:
         out += _markdown_fleet(rows)
     return '\n'.join(out).rstrip() + '\n'
@@ -545,6 +654,8 @@ def drs_report_junit(rows, kind, name='cloudops.drs', generated=None, hostname=N
             _result(_testcase(steps, prefix + '.steps', e['step']), 'error', e['msg'], None, 'StepFailed')
     if kind == 'status':
         _junit_status(rows, new_suite, prefix)
+    elif kind == 'cutover':
+        _junit_cutover(rows, new_suite, prefix)
     else:
         _junit_fleet(rows, new_suite, prefix)
     for suite in suites:
@@ -635,6 +746,11 @@ def drs_report_stats(rows, kind, report_files=None, errors=None, context=None, g
             lists.setdefault('status_%s' % (r['status'] or 'not_found').lower(), []).append(r['id'])
         lists['rpo_rto_exceeded'] = [r['id'] for r in rows if r['rpo_rto_ok'] is False]
         lists['not_found'] = [r['id'] for r in rows if not r['found']]
+    elif kind == 'cutover':
+        lists['ready'] = [r['id'] for r in rows if r['ready']]
+        lists['not_ready'] = [r['id'] for r in rows if not r['ready']]
+        for outcome in CUTOVER_STOP_OUTCOMES:
+            lists['stop_' + outcome] = [r['id'] for r in rows if r['stop'] == outcome]
     else:
         for outcome in PRECHECK_OUTCOMES:
             lists['precheck_' + outcome] = [r['id'] for r in rows if r['precheck'] == outcome]
@@ -662,6 +778,7 @@ class FilterModule(object):
             'drs_fleet_rows': drs_fleet_rows,
             'drs_problems': drs_problems,
             'drs_status_rows': drs_status_rows,
+            'drs_cutover_rows': drs_cutover_rows,
             'drs_text_table': drs_text_table,
             'drs_report_markdown': drs_report_markdown,
             'drs_report_junit': drs_report_junit,

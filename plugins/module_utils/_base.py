@@ -28,8 +28,12 @@ from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsCon
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DrPairs, describe_pending, not_found_error
 from ansible_collections.cloudops.drs.plugins.module_utils._options import ValidatedOptions, validate_options
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import secret_values
+from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
+    DB_USE_TYPES, apply_names, flatten, intersect, list_request_filters, listed_candidates, resolve_names, selection_error,
+    tagged_candidates)
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, RETRY_REASONS
 
+EMPTY_SELECTION = 'No DRS job matches the selection (jobs and filters): nothing to do.'
 INSECURE_WARNING = ('TLS certificates are not verified (validate_certs: false, or verify: false in clouds.yaml): '
                     'anyone on the network path can read and change the requests. Use ca_cert for a private CA instead.')
 
@@ -65,6 +69,19 @@ def common_argument_spec():
     )
 
 
+def filters_argument_spec():
+    """The ``filters`` option of every module with ``jobs`` (checked further by ``_selection.validate_filters``)."""
+    return dict(type='dict', options=dict(
+        name=dict(type='str'),
+        status=dict(type='list', elements='str'),
+        db_use_type=dict(type='str', choices=list(DB_USE_TYPES)),
+        engine_type=dict(type='str'),
+        net_type=dict(type='str'),
+        tags=dict(type='dict'),
+        enterprise_project_id=dict(type='str'),
+    ))
+
+
 class DrsModuleBase(object):
     """The life cycle of every cloudops.drs module run.
 
@@ -75,18 +92,25 @@ class DrsModuleBase(object):
     """
 
     job_keys = ()
+    #: The module needs ``jobs``, ``filters`` or both (drs_batch_info without either reads every job).
+    selection_required = True
+    #: ``filters`` select a dual-active parent itself (drs_batch_info); a module that acts on jobs gets its forward and
+    #: backward tasks instead (DRS pre-checks and starts only those).
+    selects_parents = False
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
         self.client = None
         self.failure = None       # a message set by run() when the module must fail after reporting everything
+        self.selected = []        # ids of the selected jobs; None: every job the module finds (drs_batch_info alone)
+        self.selection_names = {}  # id -> name of every job the selection learned
         self._started = time.monotonic()
         self.module.no_log_values.update(secret_values(self.params.get('cloud')))
         if REQUESTS_IMPORT_ERROR:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         try:
-            self.options = validate_options(self.params, self.job_keys)
+            self.options = validate_options(self.params, self.job_keys, require_selection=self.selection_required)
         except DrsConfigError as exc:
             self.options = ValidatedOptions([], [], [])
             self.fail_json_drs(exc)
@@ -101,6 +125,8 @@ class DrsModuleBase(object):
     def run_module(cls):
         """Build the AnsibleModule (own options plus the shared ones), run it and exit with its result."""
         spec = cls.argument_spec()
+        if 'jobs' in spec:   # every module that selects jobs (see the cloudops.drs.drs.selection doc fragment)
+            spec['filters'] = filters_argument_spec()
         spec.update(common_argument_spec())
         cls(AnsibleModule(argument_spec=spec, supports_check_mode=True)).execute()
 
@@ -166,13 +192,17 @@ class DrsModuleBase(object):
         """
         try:
             self.client = self.build_client()
-            self.run()
+            if self.select():
+                self.run()
         except DrsError as exc:
             self.fail_json_drs(exc)
         except Exception as exc:  # pylint: disable=broad-except
             self.fail_json_drs(DrsError('Unexpected error (%s): %s' % (type(exc).__name__, exc)), exception=traceback.format_exc())
         result = self.get_result()
         result.update(self.target_result())
+        result['selection'] = self.selection_result()
+        if self.failure is None and self.selected == []:
+            result['msg'] = EMPTY_SELECTION
         if self.failure and self.module.check_mode:
             # a prediction, not a failure: the jobs that would fail carry their outcome, and msg says why
             self.module.exit_json(msg=self.failure, **result)
@@ -194,11 +224,69 @@ class DrsModuleBase(object):
             self.record_failure(msg, pending, getattr(exc, 'last_seen', None) or {})
         result = self.get_result()
         result.update(self.target_result())
+        result['selection'] = self.selection_result()
         if not isinstance(exc, DrsConfigError):
             result['error'] = exc.to_dict()
         if exception:
             result['exception'] = exception
         self.module.fail_json(msg=msg, **result)
+
+    # -- the selection: jobs by id or name, filters --------------------------------------------------------------
+
+    def select(self):
+        """Resolve ``jobs`` names and ``filters`` into job ids (``self.options.jobs``), before ``run()``.
+
+        Reads only (the job list, and the details when tags are filtered); a name that matches no job or more than
+        one fails the module before any action request (``_selection.py`` holds the rules). Returns False when the
+        selection is empty: the module then does nothing and says so.
+        """
+        options = self.options
+        jobs = options.jobs
+        names = [job['by_name'] for job in jobs or [] if job['id'] is None]
+        if not names and options.filters is None:
+            self.selected = None if jobs is None else [job['id'] for job in jobs]
+            return True
+        deadline = self.client.deadline_in(self.params.get('wait_timeout') or 1800)
+        warnings = []
+        if names:
+            listed = flatten(self.client.list_jobs(deadline=deadline))
+            self._learn_names(listed)
+            resolved, errors = resolve_names(names, listed)
+            if errors:
+                raise DrsConfigError(selection_error(errors))
+            jobs = apply_names(jobs, resolved, warnings)
+        if options.filters is not None:
+            matched = self._filtered(options.filters, deadline, warnings)
+            jobs = intersect(jobs, matched, options.job_defaults, self.selection_names, warnings)
+        for warning in warnings + ([] if jobs else [EMPTY_SELECTION]):
+            self.module.warn(warning)
+        options.jobs = jobs
+        self.selected = [job['id'] for job in jobs]
+        return bool(jobs)
+
+    def _learn_names(self, listed):
+        for item in listed:
+            if item.get('name'):
+                self.selection_names[item['id']] = item['name']
+
+    def _filtered(self, filters, deadline, warnings):
+        """Ids of the jobs matching ``filters``, in the order DRS lists them (``_selection.py``: which filter is whose)."""
+        listed = self.client.list_jobs(deadline=deadline, **list_request_filters(filters))
+        self._learn_names(flatten(listed))
+        candidates = listed_candidates(listed, filters, self.selects_parents)
+        if 'tags' in filters and candidates:
+            details, _gone = self.client.batch_detail(
+                candidates, deadline=deadline, keep=lambda item: {'id': item.get('id'), 'tags': item.get('tags')})
+            candidates = tagged_candidates(candidates, details, filters['tags'], warnings)
+        return candidates
+
+    def selection_result(self):
+        """``selection``: ``[{id, name}]`` of the selected jobs (names where known)."""
+        names = dict(self.selection_names)
+        if self.client is not None:
+            names.update((job_id, name) for job_id, name in (self.job_names() or {}).items() if name)
+        ids = self.selected if self.selected is not None else list(names)
+        return [{'id': job_id, 'name': names.get(job_id)} for job_id in ids]
 
     def target_result(self):
         """``project_id``, ``project_name``, ``region`` and ``target_sources`` of every result (``None`` where unknown,

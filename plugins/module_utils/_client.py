@@ -196,7 +196,13 @@ class DrsClient(IamSession):
     def list_jobs(self, deadline=None, **filters):
         """POST /jobs for every page and each ``db_use_type`` (migration, sync, cloudDataGuard unless filtered).
 
-        Returns a list of normalised items, each job once, in the order DRS listed them.
+        ``filters`` are sent as they are (``name``, ``status``, ``engine_type``, ``net_type``, ``enterprise_project_id``,
+        ``tags`` as a dict); which of them to trust is the caller's business (``_selection.py``). Returns a list of
+        normalised items, each job once, in the order DRS listed them.
+
+        Paging: pages of ``LIST_PAGE_SIZE`` are read until ``total_record`` items came back (a server that caps the page
+        size lower than asked is read to the end all the same), a page is empty, or a page brings no job not seen
+        before (a server that ignores ``cur_page``); without ``total_record``, until a page is shorter than asked.
         """
         self.connect(deadline)
         filters = dict((key, value) for key, value in filters.items() if value is not None)
@@ -206,6 +212,7 @@ class DrsClient(IamSession):
         jobs, seen = [], set()
         for use_type in use_types:
             page = 1
+            received = 0
             while True:
                 body = dict(filters)
                 body.update({"cur_page": page, "per_page": LIST_PAGE_SIZE, "db_use_type": use_type})
@@ -218,13 +225,18 @@ class DrsClient(IamSession):
                 listed = reply.data.get("jobs")
                 if not isinstance(listed, list):
                     raise self._error(reply, "the DRS job list reply has no 'jobs' list")
+                new = 0
                 for raw in listed:
                     item = normalize_item(raw) if isinstance(raw, dict) else None
                     if item and item["id"] and item["id"] not in seen:
                         seen.add(item["id"])
                         jobs.append(item)
+                        new += 1
+                received += len(listed)
                 total = reply.data.get("total_record")
-                if not listed or len(listed) < LIST_PAGE_SIZE or (isinstance(total, int) and page * LIST_PAGE_SIZE >= total):
+                if isinstance(total, bool) or not isinstance(total, int):
+                    total = None
+                if not listed or not new or (received >= total if total is not None else len(listed) < LIST_PAGE_SIZE):
                     break
                 page += 1
         return jobs

@@ -29,7 +29,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
 def action_argument_spec(wait_timeout=1800):
     """The options every acting module has besides its own (the shared auth options come from ``_base``)."""
     return dict(
-        jobs=dict(type='list', elements='raw', required=True),
+        jobs=dict(type='list', elements='raw'),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=wait_timeout),
         poll_interval=dict(type='int', default=10),

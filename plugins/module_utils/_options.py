@@ -22,9 +22,10 @@ import time
 
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DR_ROLES, PRECHECK_MODES, PRECHECK_OUTCOMES
+from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
+    JOB_ID_RE, NAME_MAX, NAME_MIN, is_job_name, validate_filters)
 
 
-JOB_ID_RE = re.compile(r'[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}')
 JOB_ID_EXAMPLE = '140b5236-88ad-43c8-811c-1268453jb101'
 INFO_FACETS = ('status', 'detail', 'progress', 'precheck', 'rpo_rto', 'struct_process')
 
@@ -43,6 +44,7 @@ ISO_8601_RE = re.compile(
 EARLIEST_EPOCH_MS = 100000000000  # 1973-03-03: smaller numbers are almost certainly epoch seconds
 BAD_JOB_ID = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, for example %s.'
               % JOB_ID_EXAMPLE)
+BAD_JOB_NAME = 'A job name (exact, case-sensitive) has %d to %d characters.' % (NAME_MIN, NAME_MAX)
 #: Keys of a role's ``drs_jobs`` entry given as a dict.
 ROLE_JOB_KEYS = ('id', 'name', 'start_time')
 
@@ -108,11 +110,15 @@ def parse_start_time(value, option, now):
 class ValidatedOptions(object):
     """What ``validate_options()`` hands to the module: normalized jobs, facets, pre-check records and warnings."""
 
-    def __init__(self, jobs, include, warnings, prechecked=None):
-        self.jobs = jobs                # None (every job of the project) or [{'id': ..., <job_keys>: ...}]
+    def __init__(self, jobs, include, warnings, prechecked=None, filters=None):
+        # None (every job of the project) or [{'id': ..., <job_keys>: ...}]; an entry given by name has id None and
+        # 'by_name' until DrsModuleBase resolves it (before run())
+        self.jobs = jobs
         self.include = include          # de-duplicated facets, in the given order
         self.warnings = warnings
         self.prechecked = prechecked    # None (option not given) or id -> record of a drs_batch_precheck run
+        self.filters = filters          # None or the validated ``filters`` (see _selection.validate_filters)
+        self.job_defaults = {}          # <job_keys> -> the top-level default, for jobs selected by filters
 
     @property
     def job_ids(self):
@@ -142,8 +148,8 @@ def _job_entry(entry, where, job_keys, errors):
     if isinstance(entry, str):
         return entry, {}
     if not isinstance(entry, dict):
-        allowed = 'a job id or a dict with the key%s %s' % ('s' if job_keys else '', ', '.join(('id',) + tuple(job_keys)))
-        errors.append('%s: expected %s, got %s.' % (where, allowed if job_keys else 'a job id string', type(entry).__name__))
+        allowed = 'a job id or name, or a dict with the key%s %s' % ('s' if job_keys else '', ', '.join(('id',) + tuple(job_keys)))
+        errors.append('%s: expected %s, got %s.' % (where, allowed if job_keys else 'a job id or name string', type(entry).__name__))
         return None
     unknown = sorted(str(key) for key in entry if key != 'id' and key not in job_keys)
     if unknown:
@@ -156,14 +162,14 @@ def _job_entry(entry, where, job_keys, errors):
     return entry['id'], entry
 
 
-def _validate_jobs(params, job_keys, now, errors, warnings):
+def _validate_jobs(params, job_keys, defaults, now, errors, warnings):
+    """The ``jobs`` option -> None or [{'id', <job_keys>}]; an entry not in the id form is a job name (``by_name``)."""
     given = params.get('jobs')
     if given is None:
         return None
     if not given:
-        errors.append('jobs must list at least one DRS job id.')
+        errors.append('jobs must list at least one DRS job id or name.')
         return []
-    defaults = dict((key, _normalize_job_key(key, params.get(key), key, now, errors)) for key in job_keys)
     bad_ids = []
     jobs = []
     seen = {}
@@ -173,13 +179,14 @@ def _validate_jobs(params, job_keys, now, errors, warnings):
         if parsed is None:
             continue
         job_id, entry = parsed
-        if not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id):
+        by_name = is_job_name(job_id)
+        if not by_name and (not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id)):
             bad_ids.append('%s %r' % (where, job_id))
             continue
         if entry and not job_keys:
-            errors.append('%s: expected a job id string, got a dict.' % where)
+            errors.append('%s: expected a job id or name string, got a dict.' % where)
             continue
-        job = {'id': job_id}
+        job = {'id': None, 'by_name': job_id} if by_name else {'id': job_id}
         for key in job_keys:
             own = _normalize_job_key(key, entry.get(key), '%s.%s' % (where, key), now, errors)
             job[key] = own if own is not None else defaults[key]
@@ -193,7 +200,8 @@ def _validate_jobs(params, job_keys, now, errors, warnings):
         seen[job_id] = {'job': job, 'where': where, 'count': 1}
         jobs.append(job)
     if bad_ids:
-        errors.append('Invalid job id%s: %s. %s' % ('s' if len(bad_ids) > 1 else '', ', '.join(bad_ids), BAD_JOB_ID))
+        errors.append('Invalid job %s: %s. %s %s' % (
+            'ids or names' if len(bad_ids) > 1 else 'id or name', ', '.join(bad_ids), BAD_JOB_ID, BAD_JOB_NAME))
     for job_id, info in seen.items():
         if info['count'] > 1:
             warnings.append('jobs: %s is listed %d times; it is handled once.' % (job_id, info['count']))
@@ -261,12 +269,14 @@ def _validate_prechecked(params, errors):
     return records
 
 
-def validate_options(params, job_keys=(), now=None):
+def validate_options(params, job_keys=(), now=None, require_selection=False):
     """Check every module option the argument spec cannot check, before any request is sent.
 
     ``job_keys`` are the keys a job given as a dict may carry besides ``id`` (``mode`` or ``start_time``); each
-    falls back to the top-level option of the same name. Returns ``ValidatedOptions``; raises ``DrsConfigError``
-    whose message lists every problem found.
+    falls back to the top-level option of the same name. A job given by name (any entry, or dict ``id``, that is not
+    in the DRS id form) keeps ``id`` None and ``by_name`` until the module resolves it. ``require_selection``: a
+    module that needs ``jobs``, ``filters`` or both. Returns ``ValidatedOptions``; raises ``DrsConfigError`` whose
+    message lists every problem found.
     """
     now = now_ms() if now is None else now
     errors = []
@@ -279,7 +289,12 @@ def validate_options(params, job_keys=(), now=None):
         value = params.get(name)
         if value is not None and value <= 0:
             errors.append('%s must be a positive number of seconds, got %s.' % (name, value))
-    jobs = _validate_jobs(params, job_keys, now, errors, warnings)
+    defaults = dict((key, _normalize_job_key(key, params.get(key), key, now, errors)) for key in job_keys)
+    jobs = _validate_jobs(params, job_keys, defaults, now, errors, warnings)
+    filters, filter_errors = validate_filters(params.get('filters'))
+    errors.extend(filter_errors)
+    if require_selection and params.get('jobs') is None and params.get('filters') is None:
+        errors.append('Select the jobs: give jobs (ids or names), filters, or both.')
     prechecked = _validate_prechecked(params, errors)
     include = []
     for facet in params.get('include') or []:
@@ -287,38 +302,54 @@ def validate_options(params, job_keys=(), now=None):
             include.append(facet)
     if errors:
         raise DrsConfigError(' '.join(errors))
-    return ValidatedOptions(jobs, include, warnings, prechecked)
+    options = ValidatedOptions(jobs, include, warnings, prechecked, filters)
+    options.job_defaults = defaults
+    return options
 
 
-def validate_job_list(jobs, start_time=None, now=None):
-    """Check and normalise a role's ``drs_jobs`` list without raising.
+def validate_job_list(jobs, start_time=None, now=None, filters=None, selection=None):
+    """Check and normalise a role's ``drs_jobs`` list (and ``drs_filters``) without raising.
 
-    Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...]}``. Each job becomes ``{id, name,
-    start_time, start_item}``, where ``start_item`` is what drs_batch_start takes (``{id}`` or ``{id, start_time}``)
-    and ``start_time`` the job's own time or ``start_time``; ``ids`` and ``start_items`` list them in order (the
-    roles pass them to the modules as they are). ``errors`` says what is wrong with each bad entry; the job ids, the
-    duplicates and the start times follow the rules of :func:`validate_options`.
+    Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...], 'needs_selection': bool,
+    'empty_selection': bool}``. Each job becomes ``{id, name, start_time, start_item}``, where ``start_item`` is what
+    drs_batch_start takes (``{id}`` or ``{id, start_time}``) and ``start_time`` the job's own time or ``start_time``;
+    ``ids`` and ``start_items`` list them in order (the roles pass them to the modules as they are). ``errors`` says
+    what is wrong with each bad entry; the job ids or names, the duplicates and the start times follow the rules of
+    :func:`validate_options`, ``filters`` those of ``_selection.validate_filters``.
+
+    An entry's id may be an exact job name, and ``filters`` may select jobs: then ``needs_selection`` is true and
+    the role resolves the selection once (``drs_batch_info``, whose ``selection`` it passes back here as
+    ``selection``): the jobs are then the selected ones, in that order, each with the start time and name of its
+    entry (by id or by name), or the default start time and DRS's name when only ``filters`` selected it.
+    ``empty_selection`` says that a selection was made and nothing matched.
     """
     now = now_ms() if now is None else int(now)
-    if not isinstance(jobs, list):
-        return _job_list([], ['drs_jobs must be a list of job ids or dicts, got %s' % type(jobs).__name__])
-    if not jobs:
-        return _job_list([], ['drs_jobs is empty: list the ids of the DRS jobs to work on'])
-    errors, out, seen = [], [], set()
+    filters = filters or None
+    errors = []
+    if filters is not None:
+        errors.extend(validate_filters(filters, 'drs_filters')[1])
+    if jobs is None or (jobs == [] and filters is not None):
+        jobs = []
+    elif not isinstance(jobs, list):
+        return _job_list([], ['drs_jobs must be a list of job ids, names or dicts, got %s' % type(jobs).__name__])
+    elif not jobs:
+        return _job_list([], ['drs_jobs is empty: list the ids or names of the DRS jobs to work on, or give drs_filters'])
+    out, seen = [], set()
     for index, job in enumerate(jobs):
         where = 'drs_jobs[%d]' % index
         job = {'id': job} if isinstance(job, str) else job
         if not isinstance(job, dict):
-            errors.append('%s must be a job id or a dict with an id, got %s' % (where, type(job).__name__))
+            errors.append('%s must be a job id or name, or a dict with an id, got %s' % (where, type(job).__name__))
             continue
         unknown = sorted(str(key) for key in job if key not in ROLE_JOB_KEYS)
         if unknown:
             errors.append('%s has unknown keys %s (allowed: %s)' % (where, ', '.join(unknown), ', '.join(ROLE_JOB_KEYS)))
         job_id = job.get('id')
-        if not isinstance(job_id, str) or not JOB_ID_RE.fullmatch(job_id.strip()):
-            errors.append('%s: %r is not a DRS job id. %s' % (where, job_id, BAD_JOB_ID) if job_id else '%s has no id' % where)
+        job_id = job_id.strip() if isinstance(job_id, str) and JOB_ID_RE.fullmatch(job_id.strip()) else job_id
+        if not (isinstance(job_id, str) and (JOB_ID_RE.fullmatch(job_id) or is_job_name(job_id))):
+            errors.append('%s: %r is neither a DRS job id nor a job name. %s %s' % (where, job_id, BAD_JOB_ID, BAD_JOB_NAME)
+                          if job_id else '%s has no id' % where)
             continue
-        job_id = job_id.strip()
         if job_id in seen:
             errors.append('%s: job %s is listed more than once' % (where, job_id))
             continue
@@ -332,8 +363,31 @@ def validate_job_list(jobs, start_time=None, now=None):
                 errors.append(str(exc))
         item = dict({'id': job_id}, **({'start_time': when} if when else {}))
         out.append({'id': job_id, 'name': '' if job.get('name') is None else str(job['name']), 'start_time': when, 'start_item': item})
-    return _job_list(out, errors)
+    needs = filters is not None or any(not JOB_ID_RE.fullmatch(job['id']) for job in out)
+    if selection is not None and not errors:
+        out = _selected_jobs(out, selection, start_time)
+    result = _job_list(out, errors)
+    result['needs_selection'] = needs
+    result['empty_selection'] = selection is not None and not out and not errors
+    return result
+
+
+def _selected_jobs(entries, selection, start_time):
+    """The ``selection`` of a module (``[{id, name}]``) as role jobs, each with its entry's settings (by id or name)."""
+    given = dict((job['id'], job) for job in entries)
+    default = '' if start_time is None else str(start_time).strip()
+    out = []
+    for selected in selection if isinstance(selection, list) else []:
+        if not isinstance(selected, dict) or not selected.get('id'):
+            continue
+        job_id, drs_name = selected['id'], selected.get('name') or ''
+        entry = given.get(job_id) or given.get(drs_name) or {'name': '', 'start_time': default}
+        when = entry['start_time']
+        item = dict({'id': job_id}, **({'start_time': when} if when else {}))
+        out.append({'id': job_id, 'name': entry['name'] or drs_name, 'start_time': when, 'start_item': item})
+    return out
 
 
 def _job_list(jobs, errors):
-    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors}
+    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors,
+            'needs_selection': False, 'empty_selection': False}

@@ -25,8 +25,8 @@ requirements:
 options:
   jobs:
     description:
-      - IDs of the jobs to read, for example V(140b5236-88ad-43c8-811c-1268453jb101).
-      - Omit to read every job of the project. An empty list is an error.
+      - IDs or exact names of the jobs to read, for example V(140b5236-88ad-43c8-811c-1268453jb101), see O(filters).
+      - Omit (and omit O(filters)) to read every job of the project. An empty list is an error.
       - A job that does not exist is listed in RV(not_found), not in RV(jobs).
       - Duplicate IDs are read once (with a warning).
     type: list
@@ -46,24 +46,53 @@ options:
     elements: str
     choices: [status, detail, progress, precheck, rpo_rto, struct_process]
     default: [status, progress]
+  wait_until:
+    description:
+      - Wait, reading only, until every job meets this condition (cut-over readiness), then return which jobs met it
+        (RV(ready), RV(all_ready)) and, for the others, why not and their last values (RV(not_ready)).
+      - Keys (at least one of the first four) are V(status) (a list of job states, for example
+        V([INCRE_TRANSFER_STARTED])), V(max_delay) (seconds of incremental delay, C(incre_trans_delay) of
+        C(batch-progress)), V(max_rpo) and V(max_rto) (seconds, from C(batch-rpo-and-rto) of disaster-recovery
+        jobs; DRS reports milliseconds) and V(stable_for) (seconds the condition must have held, at every poll,
+        before a job counts as ready; default V(0)).
+      - Fail closed. A job is ready only when every condition given is positively met. A job in a failed state,
+        a job not found, a value DRS does not report, reports as an error item or as C(-1) (not in the incremental
+        phase) is not ready, and RV(not_ready[].reasons) says which.
+      - Every job is read again every O(poll_interval) seconds until all jobs are ready at the same poll or
+        O(wait_timeout) has passed; a job that was ready and is no longer ready at a later poll is not ready.
+        With O(wait=false) the jobs are read and judged once, without waiting (so a C(wait_until.stable_for) above
+        0 is never met).
+      - When jobs are still not ready at the end, the module fails with their reasons (after returning every
+        result), unless O(fail_on_not_ready=false). RV(all_ready) is the verdict to gate a cut-over on.
+      - Read-only, so it runs in check mode too. Keys and values are checked before any request.
+    type: dict
+  fail_on_not_ready:
+    description:
+      - With O(wait_until), whether the module fails when a job is not ready when the wait ends.
+      - V(false) only reports (RV(all_ready) is then V(false)); a request that fails still fails the module.
+    type: bool
+    default: true
   wait_timeout:
     description:
-      - Seconds all reads of the run may take, retries included.
+      - Seconds all reads of the run may take, retries included; with O(wait_until) also the longest wait.
     type: int
     default: 1800
   wait:
     description:
-      - Accepted so that the group C(module_defaults) can set it for every module of the collection; this module
-        never waits for jobs, so it has no effect here.
+      - With O(wait_until), V(false) judges the jobs once instead of waiting.
+      - Without O(wait_until) it has no effect (it is accepted so that the group C(module_defaults) can set it for
+        every module of the collection).
     type: bool
     default: true
   poll_interval:
     description:
-      - Accepted so that the group C(module_defaults) can set it for every module of the collection; it has no effect here.
+      - With O(wait_until), seconds between two reads of the jobs (a read may come sooner, when a job's
+        C(wait_until.stable_for) ends before). Without O(wait_until) it has no effect.
     type: int
     default: 10
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.info_module
   - cloudops.drs.drs.actiongroup_drs
@@ -91,10 +120,38 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ fleet.jobs | rejectattr('status', 'equalto', 'INCRE_TRANSFER_STARTED') | map(attribute='name') | list }}"
 
+    - name: Wait until the syncs are ready for cut-over (incremental delay 0 s), fail with the reasons if not
+      cloudops.drs.drs_batch_info:
+        jobs:
+          - 6f3d0a71-8c2e-4a5b-9d7f-1b3e5c7jb108
+        include: [status, progress]
+        wait_until:
+          status: [INCRE_TRANSFER_STARTED]
+          max_delay: 0
+        wait_timeout: 3600
+        poll_interval: 15
+      register: readiness
+
+    - name: Show the verdict (use stable_for, for example 60, to ask for a delay that stays at 0 s)
+      ansible.builtin.debug:
+        msg: "all ready: {{ readiness.all_ready }}; ready: {{ readiness.ready }}"
+
     - name: Every job of the project, with configuration and the last pre-check
       cloudops.drs.drs_batch_info:
         include: [detail, precheck]
       register: everything
+
+    - name: Select a wave by a name glob and a status (only the job list is read with include [])
+      cloudops.drs.drs_batch_info:
+        filters:
+          name: "*-mysql-migration"
+          status: [CONFIGURATION]
+        include: []
+      register: wave
+
+    - name: Show the selected jobs (reuse wave.selection as jobs of the next module)
+      ansible.builtin.debug:
+        msg: "{{ wave.selection | map(attribute='name') | list }}"
 
 # Environment variables count only when no credentials are set on the task or in module_defaults
 # (a cloud there would win), so this play has no module_defaults.
@@ -144,6 +201,40 @@ jobs:
       returned: always
       type: str
       sample: "2030-01-31T22:00:00Z"
+    readiness:
+      description:
+        - With O(wait_until), the job's verdict at the last read. RV(jobs[].status) is that read's status too, and
+          RV(jobs[].progress) and RV(jobs[].rpo_rto), when included and read by the wait (C(wait_until.max_delay),
+          C(wait_until.max_rpo), C(wait_until.max_rto)), are that read's replies.
+      returned: when O(wait_until) is set
+      type: dict
+      contains:
+        ready:
+          description: Whether the job met O(wait_until) (for C(wait_until.stable_for) long).
+          returned: always
+          type: bool
+          sample: true
+        reasons:
+          description: Why not (see RV(not_ready[].reasons)); V([]) when ready.
+          returned: always
+          type: list
+          elements: str
+          sample: []
+        delay:
+          description: Incremental delay in seconds; V(null) when not read or unknown.
+          returned: always
+          type: float
+          sample: 0
+        rpo:
+          description: RPO in seconds; V(null) when not read or unknown.
+          returned: always
+          type: float
+          sample: null
+        rto:
+          description: RTO in seconds; V(null) when not read or unknown.
+          returned: always
+          type: float
+          sample: null
     detail:
       description:
         - The job details as C(batch-detail) returns them (endpoints, task type, direction, C(failed_reason), ...),
@@ -196,12 +287,92 @@ jobs:
       sample: {"job_id": "8d0e8e36-a618-490d-8a46-8c61ac9jb502",
                "struct_process": {"create_time": "1608429670521",
                                   "result": [{"type": "database", "status": 2, "src_count": 1, "dst_count": 1}]}}
+all_ready:
+  description:
+    - With O(wait_until), V(true) when every job of O(jobs) (every job found, when O(jobs) is omitted) met the
+      condition at the last read, and V(false) otherwise, also when a job was not found or the module failed before
+      it could tell. V(null) without O(wait_until).
+  returned: always
+  type: bool
+  sample: false
+ready:
+  description: With O(wait_until), IDs of the jobs that met it, in the order of RV(jobs); V([]) without O(wait_until).
+  returned: always
+  type: list
+  elements: str
+  sample: [140b5236-88ad-43c8-811c-1268453jb101]
+not_ready:
+  description:
+    - With O(wait_until), one dict per job that did not meet it (the jobs of RV(not_found) too), with its last
+      values; V([]) without O(wait_until) or when every job is ready.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Job ID.
+      returned: always
+      type: str
+      sample: 3f6c2a91-5b7e-4d10-9c2f-7a8e4b1jb102
+    name:
+      description: Job name, V(null) when not known.
+      returned: always
+      type: str
+      sample: customers-mysql-sync
+    status:
+      description: Last status read, V(null) when not known.
+      returned: always
+      type: str
+      sample: INCRE_TRANSFER_STARTED
+    reasons:
+      description:
+        - Every condition the job did not meet at the last read, for example C(incremental delay 12 s is over
+          max_delay 0 s), C(incremental delay unknown (not in the incremental phase)), C(status
+          FULL_TRANSFER_STARTED is not one of INCRE_TRANSFER_STARTED), C(ready for 20 s of the 60 s of stable_for)
+          or C(job not found).
+      returned: always
+      type: list
+      elements: str
+      sample: ["incremental delay 12 s is over max_delay 0 s"]
+    delay:
+      description: Last incremental delay in seconds; V(null) when not read (no C(wait_until.max_delay)) or unknown.
+      returned: always
+      type: float
+      sample: 12
+    rpo:
+      description: Last RPO in seconds; V(null) when not read (no C(wait_until.max_rpo) or C(wait_until.max_rto)) or unknown.
+      returned: always
+      type: float
+      sample: 0.5
+    rto:
+      description: Last RTO in seconds; V(null) when not read or unknown.
+      returned: always
+      type: float
+      sample: 0.4
 not_found:
   description: IDs from O(jobs) that DRS does not know (or that were deleted).
   returned: always
   type: list
   elements: str
   sample: [0a5b8c1d-1111-4222-8333-4444444jb999]
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.
@@ -256,7 +427,9 @@ error:
            "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-detail"}
 '''
 
+from ansible_collections.cloudops.drs.plugins.module_utils import _readiness
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import SCHEDULED, scheduled_start_ms
 from ansible_collections.cloudops.drs.plugins.module_utils._options import INFO_FACETS, format_epoch_ms
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import redact_secrets
@@ -305,17 +478,29 @@ class DrsBatchInfo(DrsModuleBase):
         'struct_process': 'batch_struct_process',
     }
 
+    selection_required = False   # without jobs and filters: every job of the project
+    selects_parents = True       # a dual-active parent is read as itself
+
     def __init__(self, module):
         self.jobs = []
         self.not_found = []
         self.names = {}   # id -> name of every job found, for a timeout message
+        self.condition = None   # the checked wait_until, or None
+        self.verdicts = {}      # id -> readiness dict of every job judged so far (wait_until)
+        self.last_reads = {}    # id -> (status, progress, rpo_rto) of the last read of the wait
         super().__init__(module)
+        if self.params.get('wait_until') is not None:
+            self.condition, errors = _readiness.validate_wait_until(self.params['wait_until'])
+            if errors:
+                self.fail_json_drs(DrsConfigError(' '.join(errors)))
 
     @classmethod
     def argument_spec(cls):
         return dict(
             jobs=dict(type='list', elements='str'),
             include=dict(type='list', elements='str', choices=list(INFO_FACETS), default=['status', 'progress']),
+            wait_until=dict(type='dict'),
+            fail_on_not_ready=dict(type='bool', default=True),
             # the common wait options, accepted so that group module_defaults may set them for every module
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
@@ -352,6 +537,8 @@ class DrsBatchInfo(DrsModuleBase):
             found = [_job_fields(details[job_id]) for job_id in self.options.job_ids if job_id in details]
             details = details if keep is shrink else None
         ids = [item['id'] for item in found]
+        if self.selected is None:   # every job of the project: the selection is what the job list showed
+            self.selected = ids
         self.names = dict((item['id'], item.get('name')) for item in found if item.get('name'))
         facets = {'detail': details} if details is not None else {}
         shrunk = set(facets)   # the details were shrunk as they arrived
@@ -369,12 +556,85 @@ class DrsBatchInfo(DrsModuleBase):
                     value = facets.get(facet, {}).pop(item['id'], None)
                     job[facet] = value if facet in shrunk else shrink(value)
             self.jobs.append(job)
+        if self.condition is not None:
+            self.wait_until_ready(ids, deadline)
+
+    # -- wait_until: the rule is module_utils/_readiness.py; this only reads, polls and records -------------------
+
+    def _read_readiness(self, ids, deadline):
+        """One read of what the condition needs: id -> (status, progress item, rpo_rto item); a job missing from
+        the reads has status None (not ready)."""
+        statuses, dummy = self.client.batch_status(ids, deadline=deadline)
+        facets = {}
+        for facet in _readiness.facets_needed(self.condition):
+            facets[facet] = getattr(self.client, self.FACET_READERS[facet])(ids, deadline=deadline)[0]
+        return dict((job_id, ((statuses.get(job_id) or {}).get('status'), facets.get('progress', {}).get(job_id),
+                              facets.get('rpo_rto', {}).get(job_id))) for job_id in ids)
+
+    def _judge(self, ids, reads, stability, now):
+        """Record every job's verdict at ``now``; True when every job is ready."""
+        for job_id in ids:
+            status, progress, rpo_rto = reads[job_id]
+            ready, reasons, values = _readiness.job_readiness(self.condition, status, progress, rpo_rto)
+            ready, reasons = _readiness.verdict(self.condition, stability, job_id, ready, reasons, now)
+            self.verdicts[job_id] = dict(values, ready=ready, reasons=reasons)
+        return all(self.verdicts[job_id]['ready'] for job_id in ids)
+
+    def wait_until_ready(self, ids, deadline):
+        """Read the jobs every poll_interval until all are ready at one read, or the deadline has passed."""
+        stability = _readiness.Stability(self.condition['stable_for'])
+        interval = float(self.params['poll_interval'])
+        while ids:
+            reads = self._read_readiness(ids, deadline)
+            now = self.client.monotonic()
+            self.last_reads = reads
+            if self._judge(ids, reads, stability, now) or not self.params['wait']:
+                break
+            remaining = deadline - now
+            if remaining <= 0:
+                break
+            due = stability.next_due(now)
+            self.client.sleep(min(interval, remaining, max(due, 0.01) if due is not None else interval))
+        for job in self.jobs:
+            verdict = self.verdicts.get(job['id'])
+            if verdict is not None:
+                job['status'] = verdict['status']
+                dummy, progress, rpo_rto = self.last_reads[job['id']]
+                for facet, value in (('progress', progress), ('rpo_rto', rpo_rto)):
+                    if facet in job and facet in _readiness.facets_needed(self.condition):
+                        job[facet] = redact_secrets(value)   # the facet as the last read saw it
+                job['readiness'] = dict((key, verdict[key]) for key in ('ready', 'reasons', 'delay', 'rpo', 'rto'))
+        not_ready = self.not_ready()
+        if not_ready and self.params['fail_on_not_ready']:
+            self.failure = '%d of %d jobs not ready for the wait_until condition%s: %s' % (
+                len(not_ready), len(ids) + len(self.not_found),
+                '' if not self.params['wait'] else ' after %s s' % self.elapsed(), _readiness.not_ready_text(not_ready))
+
+    def not_ready(self):
+        """The not_ready rows: every job judged not ready (or never judged), and every job not found."""
+        rows = []
+        for job in self.jobs:
+            verdict = self.verdicts.get(job['id']) or {'status': job['status'], 'ready': False, 'delay': None, 'rpo': None,
+                                                       'rto': None, 'reasons': ['not read (the wait did not finish)']}
+            if not verdict['ready']:
+                rows.append({'id': job['id'], 'name': job['name'], 'status': verdict['status'], 'reasons': verdict['reasons'],
+                             'delay': verdict['delay'], 'rpo': verdict['rpo'], 'rto': verdict['rto']})
+        rows += [{'id': job_id, 'name': None, 'status': None, 'reasons': [_readiness.NOT_FOUND], 'delay': None, 'rpo': None,
+                  'rto': None} for job_id in self.not_found]
+        return rows
 
     def job_names(self):
         return self.names
 
     def get_result(self):
-        return dict(changed=False, jobs=self.jobs, not_found=self.not_found, elapsed=self.elapsed())
+        result = dict(changed=False, jobs=self.jobs, not_found=self.not_found, elapsed=self.elapsed(),
+                      all_ready=None, ready=[], not_ready=[])
+        if self.condition is not None:
+            result['not_ready'] = self.not_ready()
+            result['ready'] = [job['id'] for job in self.jobs if (self.verdicts.get(job['id']) or {}).get('ready')]
+            result['all_ready'] = not result['not_ready'] and bool(self.verdicts) and all(
+                verdict['ready'] for verdict in self.verdicts.values())
+        return result
 
 
 def main():

@@ -34,9 +34,10 @@ options:
       - The jobs to pre-check. Each element is a job ID, or a dict with the key C(id) and optionally C(mode)
         (overrides O(mode) for that job).
       - Duplicate IDs are pre-checked once (with a warning).
+      - An element (or its C(id)) that is not in the job id form is an exact job name, see O(filters).
+      - Give O(jobs), O(filters) or both.
     type: list
     elements: raw
-    required: true
   mode:
     description:
       - The pre-check mode. V(forStartJob) before the first start of a job in C(CONFIGURATION).
@@ -89,6 +90,7 @@ options:
     default: false
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.actiongroup_drs
 attributes:
@@ -361,6 +363,24 @@ fate_known:
   returned: always
   type: bool
   sample: true
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.
@@ -469,7 +489,7 @@ class DrsBatchPrecheck(DrsModuleBase):
     @classmethod
     def argument_spec(cls):
         return dict(
-            jobs=dict(type='list', elements='raw', required=True),
+            jobs=dict(type='list', elements='raw'),
             mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
             force=dict(type='bool', default=False),
             recheck_failed=dict(type='bool', default=True),

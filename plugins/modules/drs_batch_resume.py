@@ -46,9 +46,9 @@ options:
   jobs:
     description:
       - The jobs to resume or retry, as job IDs. Duplicate IDs are handled once (with a warning).
+      - An element that is not in the job id form is an exact job name; give O(jobs), O(filters) or both (see O(filters)).
     type: list
     elements: raw
-    required: true
   retry_precheck:
     description:
       - Pre-check failed jobs in C(forRetryJob) mode before retrying them, and retry only those that passed.
@@ -80,6 +80,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.actiongroup_drs
 attributes:
@@ -286,6 +287,24 @@ diff:
       returned: always
       type: dict
       sample: {"140b5236-88ad-43c8-811c-1268453jb101": "INCRE_TRANSFER_STARTED"}
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.

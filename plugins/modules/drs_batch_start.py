@@ -41,9 +41,10 @@ options:
       - The jobs to start. Each element is a job ID, or a dict with the key C(id) and optionally C(start_time)
         (overrides O(start_time) for that job).
       - Duplicate IDs are started once (with a warning).
+      - An element (or its C(id)) that is not in the job id form is an exact job name, see O(filters).
+      - Give O(jobs), O(filters) or both.
     type: list
     elements: raw
-    required: true
   start_time:
     description:
       - Schedule the start instead of starting at once. An ISO 8601 date and time such as V(2030-01-31T22:00:00Z) or
@@ -124,6 +125,7 @@ options:
     default: 60
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.actiongroup_drs
 attributes:
@@ -342,6 +344,24 @@ diff:
       returned: always
       type: dict
       sample: {"140b5236-88ad-43c8-811c-1268453jb101": "FULL_TRANSFER_STARTED"}
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.
@@ -473,7 +493,7 @@ class DrsBatchStart(DrsModuleBase):
     @classmethod
     def argument_spec(cls):
         return dict(
-            jobs=dict(type='list', elements='raw', required=True),
+            jobs=dict(type='list', elements='raw'),
             start_time=dict(type='raw'),
             require_precheck=dict(type='bool', default=True),
             prechecked=dict(type='list', elements='dict'),

@@ -44,9 +44,9 @@ options:
   jobs:
     description:
       - The jobs to stop, as job IDs. Duplicate IDs are handled once (with a warning).
+      - An element that is not in the job id form is an exact job name; give O(jobs), O(filters) or both (see O(filters)).
     type: list
     elements: raw
-    required: true
   delete_type:
     description:
       - V(terminate) stops a job normally. V(force_terminate) forces the stop; use it only where asked for, for example
@@ -74,6 +74,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - cloudops.drs.drs
+  - cloudops.drs.drs.selection
   - cloudops.drs.drs.attributes
   - cloudops.drs.drs.actiongroup_drs
 attributes:
@@ -264,6 +265,24 @@ diff:
       returned: always
       type: dict
       sample: {"140b5236-88ad-43c8-811c-1268453jb101": "RELEASE_RESOURCE_COMPLETE"}
+selection:
+  description:
+    - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
+    - Empty when nothing matched (the module then did nothing) or when it failed before the selection was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job ID.
+      returned: always
+      type: str
+      sample: 140b5236-88ad-43c8-811c-1268453jb101
+    name:
+      description: The job name, V(null) where the module did not learn it.
+      returned: always
+      type: str
+      sample: orders-mysql-migration
 project_id:
   description:
     - ID of the project the module acted on; V(null) when the module failed before it was known.
@@ -356,6 +375,8 @@ from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DELETE_T
 
 class DrsBatchStop(DrsJobActionModule):
     """Stop jobs (terminate or force_terminate), dual-active pairs through their parent task."""
+
+    selects_parents = True   # filters select a dual-active parent itself: DRS stops the pair through it
 
     action = 'stop'
 

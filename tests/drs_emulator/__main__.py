@@ -72,6 +72,9 @@ def build_parser():
     readings.add_argument("--precheck-result-config-only", action=argparse.BooleanOptionalAction, default=None,
                           help="batch-precheck-result answers only for CONFIGURATION jobs")
     readings.add_argument("--read-max-jobs", type=int, metavar="N", help="ids allowed in one read call (1..100)")
+    readings.add_argument("--list-ignores-tags", action=argparse.BooleanOptionalAction, default=None,
+                          help="the job list accepts the tags filter but does not apply it")
+    readings.add_argument("--list-page-max", type=int, metavar="N", help="jobs per job-list page at most (1..100)")
     faults = parser.add_argument_group("faults (all default to off)")
     faults.add_argument("--latency-ms", type=_non_negative, default=0, help="fixed latency added to each DRS reply")
     faults.add_argument("--jitter-ms", type=_non_negative, default=0, help="random extra latency, uniform 0..MS")
@@ -128,7 +131,8 @@ def reading_overrides(args):
              "precheck_preconditions": args.precheck_preconditions,
              "precheck_result_config_only": args.precheck_result_config_only, "read_max_jobs": args.read_max_jobs,
              "stop_lag_seconds": args.stop_lag, "retry_needs_precheck": args.retry_needs_precheck,
-             "retry_lag_seconds": args.retry_lag}
+             "retry_lag_seconds": args.retry_lag,
+             "list_ignores_tags": args.list_ignores_tags, "list_page_max": args.list_page_max}
     return {key: value for key, value in given.items() if value is not None}
 
 

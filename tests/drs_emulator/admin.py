@@ -11,6 +11,8 @@
     GET  readings          {"profile": ..., "cloud": ..., "readings": {...}}
     POST readings          merge reading switches ({"start_lag_seconds": 30, "wrong_state_400": true, ...})
     POST clock             {"advance": seconds} and/or {"speed": F}   (speed 0 freezes the clock)
+    POST jobs/{id}/delay   {"hold": true, "seconds": N} holds the incremental delay; {"hold": false, "settle_seconds": S}
+                           lets it fall again (MODEL.md, "Incremental delay")
 """
 
 import json
@@ -241,6 +243,27 @@ def _one_job(server, job_id):
     return 200, job
 
 
+def post_job_delay(server, job_id, body):
+    """POST jobs/{id}/delay: hold the job's incremental delay high, or release it.
+
+    ``{"hold": true, "seconds": 300}`` holds it at 300 s (without ``seconds``: at its delay now, or its initial delay);
+    ``{"hold": false, "settle_seconds": 40}`` lets it fall from the held value (over the job's ``rpo_settle_seconds``
+    without ``settle_seconds``). Answers with the job's admin view.
+    """
+    document = _json_object(body)
+    unknown = sorted(set(document) - {"hold", "seconds", "settle_seconds"})
+    if unknown:
+        raise AdminError("unknown delay option(s): %s" % ", ".join(unknown))
+    if not isinstance(document.get("hold"), bool):
+        raise AdminError("hold must be true or false")
+    seconds = _non_negative_number(document, "seconds") if document.get("seconds") is not None else None
+    settle = _non_negative_number(document, "settle_seconds") if document.get("settle_seconds") is not None else None
+    job = server.state.hold_delay(job_id, document["hold"], seconds=seconds, settle_seconds=settle)
+    if job is None:
+        return _error(404, "no job %s" % job_id)
+    return 200, job
+
+
 def handle(server, method, path, raw_query, body):  # pylint: disable=unused-argument
     """Route one admin request; ``path`` is the part after /_emulator. Returns (status, body)."""
     path = path.rstrip("/") or "/"
@@ -249,6 +272,8 @@ def handle(server, method, path, raw_query, body):  # pylint: disable=unused-arg
     try:
         if handler is not None:
             return handler(server, body)
+        if method == "POST" and path.startswith("/jobs/") and path.endswith("/delay"):
+            return post_job_delay(server, path[len("/jobs/"):-len("/delay")], body)
         if method == "GET" and path.startswith("/jobs/"):
             return _one_job(server, path[len("/jobs/"):])
     except AdminError as error:

@@ -585,7 +585,7 @@ def _detail_item(call, job, now):
     })
     if state.profile == "hw":
         # No "children": in QueryJobResp it lists sub-tasks whose EIP binding failed ({id, name}), never emulated.
-        item["tags"] = []
+        item["tags"] = [{"key": key, "value": value} for key, value in sorted(spec["tags"].items())]
     return item
 
 
@@ -612,9 +612,12 @@ def _list_filters(request):
     status = request.get("status")
     if status not in (None, "") and (not isinstance(status, str) or status not in model.ALL_STATUSES):
         raise _invalid("status")
-    for name in ("name", "engine_type", "net_type"):
+    for name in ("name", "engine_type", "net_type", "enterprise_project_id"):
         if request.get(name) is not None and not isinstance(request.get(name), str):
             raise _invalid(name)
+    tags = request.get("tags")
+    if tags is not None and not (isinstance(tags, dict) and all(isinstance(value, str) for value in tags.values())):
+        raise _invalid("tags", "tags is a map of tag keys to values.")
     return db_use_type, status or None
 
 
@@ -623,9 +626,13 @@ def _matches(state, job, request, db_use_type, status, now):
         return False
     if status and state.visible_status(job, now) != status:
         return False
-    for name, value in (("engine_type", job.engine_type), ("net_type", job.spec["net_type"])):
+    for name, value in (("engine_type", job.engine_type), ("net_type", job.spec["net_type"]),
+                        ("enterprise_project_id", job.spec["enterprise_project_id"])):
         if request.get(name) and request[name] != value:
             return False
+    tags = request.get("tags")
+    if tags and not state.readings["list_ignores_tags"] and any(job.spec["tags"].get(key) != value for key, value in tags.items()):
+        return False
     name = request.get("name")
     if name:
         tokens = [token.strip() for token in name.split(",")]
@@ -667,6 +674,8 @@ def _list_jobs(call, request):
         now = state.clock.now()
         jobs = [job for job in state.project_jobs(call.project_id, now) if _matches(state, job, request, db_use_type, status, now)]
         jobs.sort(key=lambda job: (-job.create_time, job.id))
+        if per_page and cur_page:   # reading list_page_max: a page never holds more, whatever per_page asks
+            per_page = min(per_page, state.readings["list_page_max"])
         chosen = jobs if per_page == 0 or cur_page == 0 else jobs[(cur_page - 1) * per_page:cur_page * per_page]
         infos = []
         for job in chosen:

@@ -149,6 +149,8 @@ READING_DEFAULTS = {
     "stop_lag_seconds": 0.0,              # reads keep showing the status before an accepted stop this long
     "retry_needs_precheck": False,        # batch-retry-task retries a failed job only after a passed forRetryJob pre-check
     "retry_lag_seconds": 0.0,             # reads keep showing the failed status before an accepted retry this long
+    "list_ignores_tags": False,           # POST /jobs (list) accepts the tags filter but does not apply it
+    "list_page_max": 100,                 # POST /jobs (list) pages hold at most this many jobs, whatever per_page asks
 }
 PESSIMISTIC_READINGS = {
     "start_lag_seconds": 30.0,
@@ -159,6 +161,8 @@ PESSIMISTIC_READINGS = {
     "stop_lag_seconds": 30.0,
     "retry_needs_precheck": True,
     "retry_lag_seconds": 30.0,
+    "list_ignores_tags": True,
+    "list_page_max": 10,
 }
 PROFILES = {
     "otc": ("otc", {}),
@@ -177,7 +181,7 @@ def check_readings(values):
         raise ValueError("unknown reading(s): %s" % ", ".join(unknown))
     result = {}
     for key, value in values.items():
-        if key in ("wrong_state_400", "precheck_preconditions", "retry_needs_precheck"):
+        if key in ("wrong_state_400", "precheck_preconditions", "retry_needs_precheck", "list_ignores_tags"):
             if not isinstance(value, bool):
                 raise ValueError("%s must be a boolean" % key)
         elif key == "precheck_result_config_only":
@@ -187,6 +191,9 @@ def check_readings(values):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
                 raise ValueError("%s must be a number >= 0" % key)
             value = float(value)
+        elif key == "list_page_max":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+                raise ValueError("list_page_max must be an integer from 1 to 100")
         elif key == "read_max_jobs":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
                 raise ValueError("read_max_jobs must be an integer from 0 to 100")
@@ -462,10 +469,11 @@ def generate_fixture(n, seed=0, project_id=PROJECT_A_ID, **options):
     Options: ``types`` (list of db_use_type, cycled; default migration, sync), ``task_mode`` (FULL_INCR_TRANS),
     ``engine_type`` (mysql), ``name_prefix`` (fleet), ``precheck_outcome`` (pass), ``precheck_duration``,
     ``start_duration``, ``full_duration``, ``start_outcome`` (success), ``precheck_passed`` (false: a pre-check
-    already passed, so the jobs can be started at once).
+    already passed, so the jobs can be started at once), ``waves`` (0: no tags; N: job i gets the tag
+    ``wave: "<i mod N + 1>"``, so tag filters can be tried on a fleet).
     """
     known = {"types", "task_mode", "engine_type", "name_prefix", "precheck_outcome", "precheck_duration",
-             "start_duration", "full_duration", "start_outcome", "precheck_passed"}
+             "start_duration", "full_duration", "start_outcome", "precheck_passed", "waves"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ValueError("generate_fixture: unknown option(s) %s" % ", ".join(unknown))
@@ -499,6 +507,8 @@ def generate_fixture(n, seed=0, project_id=PROJECT_A_ID, **options):
         }
         if db_use_type == "cloudDataGuard":
             job["dr"] = {"role": "single"}
+        if options.get("waves"):
+            job["tags"] = {"wave": str(index % int(options["waves"]) + 1)}
         fixture["jobs"].append(job)
     return fixture
 
@@ -561,7 +571,10 @@ def _normalize_keys(raw, projects, strict):
 
 _JOB_KEYS = frozenset(("id", "name", "project", "type", "engine_type", "task_mode", "status", "status_age", "description",
                        "net_type", "job_direction", "create_time", "precheck", "start", "dr", "detail", "paused_from",
-                       "timing", "connection_tested", "configured"))
+                       "timing", "connection_tested", "configured", "tags", "enterprise_project_id"))
+MAX_TAGS = 20
+# The incremental delay can be held high per job (cut-over readiness tests; MODEL.md "Incremental delay").
+_JOB_KEYS = _JOB_KEYS | frozenset(("hold_delay",))
 _PRECHECK_KEYS = frozenset(("outcome", "duration", "items", "passed"))
 _START_KEYS = frozenset(("outcome", "duration", "full_duration", "switch_duration", "wait", "failed_reason"))
 _DR_KEYS = frozenset(("role", "parent", "rpo_initial_ms", "rto_initial_ms", "rpo_settle_seconds", "steady_delay_ms",
@@ -690,6 +703,14 @@ def normalize_job(job, projects, defaults, index=0):
     _check_keys(detail, frozenset(("source_endpoint", "target_endpoint", "description", "node_num", "alarm_notify")),
                 where + ".detail")
     dr_job = db_use_type == "cloudDataGuard"
+    tags = job.get("tags") or {}
+    if not isinstance(tags, dict) or len(tags) > MAX_TAGS or not all(
+            isinstance(key, str) and key and isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            for key, value in tags.items()):
+        raise ValueError("%s.tags must map at most %d non-empty keys to strings" % (where, MAX_TAGS))
+    enterprise_project_id = job.get("enterprise_project_id", "0")
+    if not isinstance(enterprise_project_id, str) or not enterprise_project_id:
+        raise ValueError("%s.enterprise_project_id must be a non-empty string" % where)
     return {
         "id": job_id, "name": str(job["name"]), "project_id": project_id, "db_use_type": db_use_type,
         "engine_type": job.get("engine_type", "cloudDataGuard-mysql" if dr_job else "mysql"),
@@ -702,7 +723,25 @@ def normalize_job(job, projects, defaults, index=0):
         "dr": dr_spec, "detail": copy.deepcopy(detail), "paused_from": paused_from,
         "timing": _timing_for(job, defaults),
         "connection_tested": _flag(job, "connection_tested", where), "configured": _flag(job, "configured", where),
+        "tags": dict((key, str(value)) for key, value in tags.items()), "enterprise_project_id": enterprise_project_id,
+        "hold_delay_ms": _hold_delay_ms(job, where),
     }
+
+
+HOLD_AT_INITIAL = -1   # hold_delay: true -- held at the job's rpo_initial_ms
+
+
+def _hold_delay_ms(job, where):
+    """``hold_delay`` of a fixture job: ``true`` holds the delay at the job's initial delay, a number of seconds holds it
+    there; absent or ``false``: the delay falls as usual. Returns milliseconds or None."""
+    value = job.get("hold_delay", False)
+    if value is False:
+        return None
+    if value is True:
+        return HOLD_AT_INITIAL
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return int(value * 1000)
+    raise ValueError("%s.hold_delay must be true, false or a number of seconds >= 0" % where)
 
 
 def _flag(job, key, where):
@@ -811,7 +850,8 @@ class Job:
     __slots__ = ("spec", "id", "project_id", "name", "db_use_type", "engine_type", "task_mode", "role", "parent_id",
                  "forward_id", "backward_id", "timing", "status", "since", "start_at", "start_fail", "paused_from",
                  "paused_elapsed", "paused_at", "pause_mode", "marks", "precheck", "precheck_runs", "create_time",
-                 "failed_reason", "start_accepted_at", "stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from")
+                 "failed_reason", "start_accepted_at", "stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from",
+                 "delay_hold_ms", "delay_release")
 
     def __init__(self, spec, loaded_at):
         self.spec = spec
@@ -840,6 +880,9 @@ class Job:
         self.start_accepted_at = None
         self.stop_accepted_at = self.stop_from = None
         self.retry_accepted_at = self.retry_from = None
+        hold = spec.get("hold_delay_ms")
+        self.delay_hold_ms = self.timing["rpo_initial_ms"] if hold == HOLD_AT_INITIAL else hold   # None: not held
+        self.delay_release = None   # [emulator time, delay ms, settle seconds] of the last release of a hold
         if self.status == "PAUSING":
             self._load_paused(spec["paused_from"])
         self._synthesize_history()
@@ -978,6 +1021,13 @@ class Job:
     def delays_ms(self, now):
         """(rpo_ms, rto_ms) replication delay, or None outside the incremental phase."""
         timing = self.timing
+        if self.status == "INCRE_TRANSFER_STARTED" and self.delay_hold_ms is not None:
+            return (self.delay_hold_ms, self.delay_hold_ms)
+        if self.status == "INCRE_TRANSFER_STARTED" and self.delay_release and self.delay_release[0] >= self.since:
+            # released from a hold: it falls from the held value like a fresh incremental phase
+            at, held, settle = self.delay_release   # pylint: disable=unpacking-non-sequence
+            delay = settle_curve(now - at, held, settle, timing["steady_delay_ms"])
+            return (delay, delay)
         if self.status == "INCRE_TRANSFER_STARTED":
             elapsed, extra = now - self.since, 0
         elif self.status == "PAUSING" and self.paused_from == "INCRE_TRANSFER_STARTED":
@@ -1041,6 +1091,10 @@ _JOB_STATE_FIELDS = ("status", "since", "start_at", "start_fail", "paused_from",
                      "stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from")
 # Fields added after STATE_FILE_VERSION 1 was written: absent from older state files (None then).
 _LATER_JOB_STATE_FIELDS = ("stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from")
+
+
+_JOB_STATE_FIELDS = _JOB_STATE_FIELDS + ("delay_hold_ms", "delay_release")
+_LATER_JOB_STATE_FIELDS = _LATER_JOB_STATE_FIELDS + ("delay_hold_ms", "delay_release")
 
 
 def _dump_job(job):
@@ -1471,6 +1525,29 @@ class EmulatorState:
         job.since = since
         self._after_change(job, now)
 
+    def hold_delay(self, job_id, hold, seconds=None, settle_seconds=None):
+        """Hold a job's incremental delay high (``hold`` true: at ``seconds``, else at its delay now, else at its initial
+        delay) or release it (``hold`` false: it falls from the held value over ``settle_seconds``, by default the job's
+        ``rpo_settle_seconds``). Returns the job's admin view; None when there is no such job."""
+        with self.lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            now = self.clock.now()
+            self._evolve(job, now)
+            if hold:
+                if seconds is not None:
+                    job.delay_hold_ms = int(seconds * 1000)
+                elif job.delay_hold_ms is None:
+                    current = job.delays_ms(now)
+                    job.delay_hold_ms = current[0] if current else job.timing["rpo_initial_ms"]
+                job.delay_release = None
+            elif job.delay_hold_ms is not None:
+                settle = job.timing["rpo_settle_seconds"] if settle_seconds is None else float(settle_seconds)
+                job.delay_release = [now, job.delay_hold_ms, settle]
+                job.delay_hold_ms = None
+            return self._admin_entry(job, now)
+
     def terminate_job(self, job, delete_type, now):
         if job.role in ("forward", "backward"):
             raise Refusal("DRS.M00308", MSG_ONLY_PARENT + " Stop a dual-active DR through its parent task.")
@@ -1584,6 +1661,7 @@ class EmulatorState:
             "start_outcome": "fail" if job.start_fail else "success", "paused_from": job.paused_from,
             "pause_mode": job.pause_mode, "progress": job.progress_percent(now),
             "rpo_ms": delays[0] if delays else None, "rto_ms": delays[1] if delays else None,
+            "incre_trans_delay": delays[0] // 1000 if delays else None, "delay_held_ms": job.delay_hold_ms,
             "role": job.role, "parent_id": job.parent_id, "forward_id": job.forward_id, "backward_id": job.backward_id,
             "precheck": precheck, "precheck_runs": job.precheck_runs, "visible_status": self.visible_status(job, now),
             "start_accepted_at_ms": to_ms(job.start_accepted_at) if job.start_accepted_at is not None else None,

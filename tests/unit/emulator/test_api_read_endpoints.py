@@ -340,6 +340,40 @@ def test_list_jobs_pages_default_to_ten():
     assert call(state, "/jobs", {"db_use_type": "migration", "cur_page": 9})[1] == {"total_record": 25, "jobs": []}
 
 
+TAGGED = [{"id": "55555555-6666-4777-8888-9999997jb%03d" % n, "name": "wave-%02d" % n, "tags": {"wave": str(n % 2 + 1)},
+           "enterprise_project_id": "eps-%d" % (n % 3)} for n in range(6)]
+
+
+def test_list_jobs_filters_by_tags_and_enterprise_project():
+    state = new_state(jobs=TAGGED)
+    listed = call(state, "/jobs", {"db_use_type": "migration", "tags": {"wave": "1"}, "per_page": 0})[1]
+    assert sorted(job["name"] for job in listed["jobs"]) == ["wave-00", "wave-02", "wave-04"]
+    listed = call(state, "/jobs", {"db_use_type": "migration", "tags": {"wave": "1"}, "enterprise_project_id": "eps-0"})[1]
+    assert [job["name"] for job in listed["jobs"]] == ["wave-00"]
+    assert "tags" not in listed["jobs"][0]          # JobInfo carries no tags
+    assert call(state, "/jobs", {"db_use_type": "migration", "tags": ["wave"]})[0] == 400
+
+
+def test_the_harsh_readings_ignore_the_tags_filter_and_cap_the_list_page():
+    state = new_state("pessimistic", jobs=TAGGED)
+    listed = call(state, "/jobs", {"db_use_type": "migration", "tags": {"wave": "1"}, "per_page": 100})[1]
+    assert listed["total_record"] == 6               # the tags filter is not applied
+    state.set_readings({"list_page_max": 4})
+    page = call(state, "/jobs", {"db_use_type": "migration", "per_page": 100, "cur_page": 2})[1]
+    assert (page["total_record"], len(page["jobs"])) == (6, 2)
+
+
+def test_hw_details_carry_the_job_tags_and_otc_details_none():
+    detail = call(new_state("hw", jobs=TAGGED), "/jobs/batch-detail", {"jobs": [TAGGED[1]["id"]]})[1]["results"][0]
+    assert detail["tags"] == [{"key": "wave", "value": "2"}]
+    assert "tags" not in call(new_state(jobs=TAGGED), "/jobs/batch-detail", {"jobs": [TAGGED[1]["id"]]})[1]["results"][0]
+
+
+def test_fixture_tags_are_checked():
+    with pytest.raises(ValueError, match="tags must map"):
+        new_state(jobs=[{"id": TAGGED[0]["id"], "name": "bad-tags", "tags": {"wave": ["1"]}}])
+
+
 def test_hw_list_has_job_actions():
     info = call(new_state(profile="hw"), "/jobs", {"db_use_type": "sync"})[1]["jobs"][0]
     assert info["job_action"] == {"available_actions": ["pause", "terminate"],

@@ -39,7 +39,8 @@ def status_of(state, job_id):
 def test_the_default_profile_has_every_open_question_off():
     assert new_state().readings == {"start_lag_seconds": 0.0, "wrong_state_400": False, "precheck_preconditions": False,
                                     "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0,
-                                    "retry_needs_precheck": False, "retry_lag_seconds": 0.0}
+                                    "retry_needs_precheck": False, "retry_lag_seconds": 0.0, "list_ignores_tags": False,
+                                    "list_page_max": 100}
 
 
 def test_the_pessimistic_profile_switches_every_open_question_on():
@@ -57,7 +58,8 @@ def test_a_profile_switch_can_be_overridden_one_by_one():
     assert state.readings["read_max_jobs"] == 100
 
 
-@pytest.mark.parametrize("bad", [{"nope": 1}, {"wrong_state_400": "yes"}, {"start_lag_seconds": -1}, {"read_max_jobs": 101}])
+@pytest.mark.parametrize("bad", [{"nope": 1}, {"wrong_state_400": "yes"}, {"start_lag_seconds": -1}, {"read_max_jobs": 101},
+                                 {"list_ignores_tags": 1}, {"list_page_max": 0}])
 def test_bad_readings_are_refused(bad):
     with pytest.raises(ValueError):
         new_state(**bad)

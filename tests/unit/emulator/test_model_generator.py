@@ -60,3 +60,9 @@ def test_ten_thousand_generated_jobs_load_and_are_found_by_id():
     last = fixture["jobs"][-1]["id"]
     found, missing = state.lookup(model.PROJECT_A_ID, last, state.clock.now())
     assert (found.id, found.status, missing) == (last, "CONFIGURATION", None)
+
+
+def test_waves_tag_the_generated_jobs_round_robin():
+    fixture = model.generate_fixture(5, waves=2)
+    assert [job["tags"] for job in fixture["jobs"]] == [{"wave": "1"}, {"wave": "2"}, {"wave": "1"}, {"wave": "2"}, {"wave": "1"}]
+    assert "tags" not in model.generate_fixture(1)["jobs"][0]

@@ -231,11 +231,11 @@ def test_a_job_that_cannot_start_whatever_its_precheck_says_fails_the_check_step
 def test_bad_input_fails_the_apply_step_with_exit_2_before_any_request_and_the_summary_says_there_is_no_report(
         emulator, collections_path, tmp_path):
     emulator.reset(jobs=False, stats=True, faults=True)
-    fleet = dict(example_fleet(), drs_jobs=['not-a-job-id'])
+    fleet = dict(example_fleet(), drs_jobs=['bad'])
     apply = run_job(emulator, collections_path, tmp_path, 'apply', 'apply', fleet)
     rc, output = apply.results['apply']
     assert rc == RC_HOST_FAILED, output
-    assert "drs_jobs is not valid: drs_jobs[0]: 'not-a-job-id' is not a DRS job id" in output
+    assert "drs_jobs or drs_filters is not valid: drs_jobs[0]: 'bad' is neither a DRS job id nor a job name" in output
     assert emulator.stats()['requests']['by_endpoint'] == {}
     assert apply.results['summary'][0] == 0
     assert apply.summary().startswith('No DRS report: the run stopped before the reports')

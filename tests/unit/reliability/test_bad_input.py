@@ -18,7 +18,7 @@ from reliability_helpers import aksk_auth, local_play, password_auth, run_playbo
 GOOD = '140b5236-88ad-43c8-811c-1268453jb101'
 OTHER = '140b5236-88ad-43c8-811c-1268453jb102'
 ID_RULE = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, for example '
-           '140b5236-88ad-43c8-811c-1268453jb101.')
+           '140b5236-88ad-43c8-811c-1268453jb101. A job name (exact, case-sensitive) has 4 to 50 characters.')
 POSITIVE_TIMES = ('drs_precheck_timeout, drs_start_timeout, drs_poll_interval and drs_rpo_rto_max must be positive '
                   'numbers of seconds.')
 NO_CREDENTIALS = ('no credentials: set one of auth_token, access_key+secret_key, username+password+domain_name (with '
@@ -30,14 +30,14 @@ PAST = re.compile(r"^start_time 2001-01-01T00:00:00Z is in the past \(now is 20\
 # name -> (module, options without auth (None: no auth at all), the exact message or a compiled pattern)
 # Every one of these is decided before a request is sent.
 LOCAL_CASES = {
-    'start_empty_job_list': ('drs_batch_start', {'jobs': []}, 'jobs must list at least one DRS job id.'),
-    'precheck_missing_job_list': ('drs_batch_precheck', {}, 'missing required arguments: jobs'),
-    'info_empty_job_list': ('drs_batch_info', {'jobs': []}, 'jobs must list at least one DRS job id.'),
-    'start_malformed_id': ('drs_batch_start', {'jobs': ['not-a-job-id']},
-                           "Invalid job id: jobs[0] 'not-a-job-id'. " + ID_RULE),
+    'start_empty_job_list': ('drs_batch_start', {'jobs': []}, 'jobs must list at least one DRS job id or name.'),
+    'precheck_missing_job_list': ('drs_batch_precheck', {}, 'Select the jobs: give jobs (ids or names), filters, or both.'),
+    'info_empty_job_list': ('drs_batch_info', {'jobs': []}, 'jobs must list at least one DRS job id or name.'),
+    'start_malformed_id': ('drs_batch_start', {'jobs': ['bad']},
+                           "Invalid job id or name: jobs[0] 'bad'. " + ID_RULE),
     'precheck_upper_case_and_short_ids': ('drs_batch_precheck', {'jobs': [GOOD.upper(), GOOD[:-1]]},
-                                          "Invalid job ids: jobs[0] '%s', jobs[1] '%s'. %s" % (GOOD.upper(), GOOD[:-1], ID_RULE)),
-    'info_numeric_id': ('drs_batch_info', {'jobs': [12345]}, "Invalid job id: jobs[0] '12345'. " + ID_RULE),
+                                          "Invalid job ids or names: jobs[0] '%s', jobs[1] '%s'. %s" % (GOOD.upper(), GOOD[:-1], ID_RULE)),
+    'info_numeric_id': ('drs_batch_info', {'jobs': [123]}, "Invalid job id or name: jobs[0] '123'. " + ID_RULE),
     'start_duplicate_id_with_different_start_times': (
         'drs_batch_start', {'jobs': [{'id': GOOD, 'start_time': '2099-01-01T00:00:00Z'}, {'id': GOOD, 'start_time': '2099-01-02T00:00:00Z'}]},
         'jobs: %s is listed more than once with different settings (jobs[0] and jobs[1]).' % GOOD),
@@ -101,9 +101,11 @@ LOCAL_CASES = {
 
 # name -> (role variables, exact message or pattern of the task that fails)
 ROLE_CASES = {
-    'role_missing_job_list': ({}, re.compile(r'missing required arguments: drs_jobs')),
-    'role_empty_job_list': ({'drs_jobs': []}, 'drs_jobs is not valid: drs_jobs is empty: list the ids of the DRS jobs to work on'),
-    'role_malformed_and_duplicate_ids': ({'drs_jobs': ['bad-id', GOOD, GOOD]}, None),
+    'role_missing_job_list': ({}, 'drs_jobs or drs_filters is not valid: drs_jobs is empty: list the ids or names of the DRS '
+                                  'jobs to work on, or give drs_filters'),
+    'role_empty_job_list': ({'drs_jobs': []}, 'drs_jobs or drs_filters is not valid: drs_jobs is empty: list the ids or names '
+                                              'of the DRS jobs to work on, or give drs_filters'),
+    'role_malformed_and_duplicate_ids': ({'drs_jobs': ['bad', GOOD, GOOD]}, None),
     'role_start_time_in_the_past': ({'drs_jobs': [GOOD], 'drs_start_time': '2001-01-01T00:00:00Z'}, None),
     'role_bad_start_time_format': ({'drs_jobs': [GOOD], 'drs_start_time': '31.01.2030 22:00'}, None),
     'role_zero_poll_interval': ({'drs_jobs': [GOOD], 'drs_poll_interval': 0}, POSITIVE_TIMES),
@@ -183,12 +185,12 @@ def test_role_rejects_bad_input_with_an_exact_message(local_run, name):
 def test_role_lists_every_bad_entry_of_the_job_list(local_run):
     run, dummy = local_run
     assert run.result('role_malformed_and_duplicate_ids')['msg'] == (
-        "drs_jobs is not valid: drs_jobs[0]: 'bad-id' is not a DRS job id. %s; "
+        "drs_jobs or drs_filters is not valid: drs_jobs[0]: 'bad' is neither a DRS job id nor a job name. %s; "
         "drs_jobs[2]: job 140b5236-88ad-43c8-811c-1268453jb101 is listed more than once" % ID_RULE)
-    assert re.match(r'^drs_jobs is not valid: drs_jobs\[0\] start time 2001-01-01T00:00:00Z is in the past \(now is \S+Z\); '
+    assert re.match(r'^drs_jobs or drs_filters is not valid: drs_jobs\[0\] start time 2001-01-01T00:00:00Z is in the past \(now is \S+Z\); '
                     r'give a future time, or leave start_time out to start at once\.$', run.result('role_start_time_in_the_past')['msg'])
     assert run.result('role_bad_start_time_format')['msg'] == (
-        "drs_jobs is not valid: drs_jobs[0] start time: '31.01.2030 22:00' is neither an ISO 8601 date and time (for example "
+        "drs_jobs or drs_filters is not valid: drs_jobs[0] start time: '31.01.2030 22:00' is neither an ISO 8601 date and time (for example "
         "2030-01-31T22:00:00Z) nor epoch milliseconds.")
 
 

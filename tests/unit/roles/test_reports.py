@@ -270,3 +270,54 @@ def test_report_context_names_the_project_and_region_that_came_from_the_environm
     with open(os.path.join(reports, basename + '.md'), encoding='utf-8') as handle:
         header = handle.read().split('\n|', 1)[0]
     assert '- Project: eu-de' in header and '- Region: eu-de' in header
+
+
+def test_a_wave_selected_by_name_glob_through_drs_filters_starts_only_its_jobs(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    reports = str(tmp_path / 'reports')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_filters': {'name': 'role-pass-*-migration', 'status': ['CONFIGURATION']},
+                           'drs_report_dir': reports})
+    assert runner.status == 'successful'
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 0, 0, 0]
+    rows = markdown_rows(os.path.join(reports, 'precheck_and_start-localhost.md'))
+    assert len(rows) == 1 and 'role-pass-orders-migration' in rows[0] and ALL_PASS[0] in rows[0]
+    assert emulator.stats()['requests']['by_endpoint']['list-jobs'] >= 1
+    # the same wave again, now running: the name glob alone selects it, and no action request is sent
+    emulator.reset(jobs=False, stats=True, faults=True)
+    again = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_filters': {'name': 'role-pass-*-migration'}})
+    assert again.status == 'successful' and again.stats['changed'] == {}
+    assert set(emulator.stats()['requests']['by_endpoint']) <= {'iam-tokens', 'list-jobs', 'batch-detail'}
+    assert artifact_data(again)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == [ALL_PASS[0]]
+
+
+def test_a_name_in_drs_jobs_that_matches_no_job_fails_before_any_action(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_jobs': ['role-pass-orders-migration', 'role-pass-nothing']})
+    assert runner.status == 'failed'
+    assert "no DRS job is named 'role-pass-nothing'" in stdout(runner)
+    assert set(emulator.stats()['requests']['by_endpoint']) <= {'iam-tokens', 'list-jobs'}
+
+
+@pytest.mark.parametrize('allow_empty', [False, True])
+def test_an_empty_selection_fails_the_play_unless_allowed_and_changes_nothing(emulator, collections_path, tmp_path, allow_empty):
+    load(emulator, 'role_all_pass.yml')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_filters': {'name': 'nothing-*'}, 'drs_allow_empty': allow_empty})
+    assert runner.status == ('successful' if allow_empty else 'failed')
+    if not allow_empty:
+        assert 'No DRS job matches drs_jobs and drs_filters' in stdout(runner)
+    assert set(emulator.stats()['requests']['by_endpoint']) <= {'iam-tokens', 'list-jobs'}
+
+
+def test_status_report_of_a_wave_selected_by_name_shows_the_names(emulator, collections_path, tmp_path):
+    load(emulator, 'role_status.yml')
+    reports = str(tmp_path / 'reports')
+    runner = run_playbook('status', emulator, collections_path, tmp_path,
+                          {'drs_filters': {'status': ['INCRE_TRANSFER_STARTED']}, 'drs_report_dir': reports,
+                           'drs_status_fail_on_problems': False})
+    assert runner.status == 'successful'
+    selected = sorted(job['id'] for job in emulator.jobs() if job['status'] == 'INCRE_TRANSFER_STARTED'
+                      and job.get('role') not in ('forward', 'backward'))
+    assert sorted(artifact_data(runner)['drs_status_report']['localhost']['status']) == selected

@@ -385,3 +385,72 @@ def test_renderers_refuse_rows_they_did_not_make_and_an_unknown_kind(rows):
         f.drs_report_markdown([{'x': 1}], 'fleet')
     with pytest.raises(AnsibleFilterError, match='kind must be one of fleet, status'):
         f.drs_report_stats(rows, 'fleets')
+
+
+# -- cutover rows ------------------------------------------------------------------------------------------------------
+
+CUT_A, CUT_B, CUT_C = ('c0000000-0000-4000-8000-0000000jb00%d' % n for n in (1, 2, 3))
+
+
+def readiness_result(*ready):
+    """A drs_batch_info result with wait_until: CUT_A and CUT_B judged (ready as given), CUT_C not found."""
+    jobs, not_ready = [], []
+    for job_id, name, is_ready in zip((CUT_A, CUT_B), ('orders', 'billing'), ready):
+        verdict = {'ready': is_ready, 'reasons': [] if is_ready else ['incremental delay 40 s is over max_delay 0 s'],
+                   'delay': 0 if is_ready else 40, 'rpo': None, 'rto': None}
+        jobs.append({'id': job_id, 'name': name, 'status': 'INCRE_TRANSFER_STARTED', 'readiness': verdict})
+        if not is_ready:
+            not_ready.append(dict(verdict, id=job_id, name=name, status='INCRE_TRANSFER_STARTED'))
+    not_ready.append({'id': CUT_C, 'name': None, 'status': None, 'reasons': ['job not found'], 'delay': None, 'rpo': None, 'rto': None})
+    return {'jobs': jobs, 'not_ready': not_ready, 'not_found': [CUT_C], 'all_ready': False}
+
+
+def test_cutover_rows_carry_the_readiness_verdict_and_the_last_values():
+    rows = f.drs_cutover_rows([CUT_A, CUT_B, CUT_C], readiness=readiness_result(True, False))
+    assert [(r['id'], r['name'], r['ready'], r['delay'], r['stop'], r['ok']) for r in rows] == [
+        (CUT_A, 'orders', True, 0, 'not_requested', True), (CUT_B, 'billing', False, 40, 'not_requested', False),
+        (CUT_C, '', False, None, 'not_requested', False)]
+    assert rows[2]['reasons'] == ['job not found']
+
+
+def test_cutover_rows_without_a_job_list_take_the_jobs_of_the_readiness_result():
+    rows = f.drs_cutover_rows([], readiness=readiness_result(True, True))
+    assert [r['id'] for r in rows] == [CUT_A, CUT_B, CUT_C]
+
+
+def test_a_job_the_readiness_step_did_not_judge_is_not_ready():
+    rows = f.drs_cutover_rows([CUT_A], readiness={'failed': True, 'msg': 'boom'})
+    assert (rows[0]['ready'], rows[0]['reasons'], rows[0]['ok']) == (False, ['the readiness step did not judge this job'], False)
+
+
+def test_a_stop_asked_for_that_did_not_run_holds_every_job_and_none_is_ok():
+    rows = f.drs_cutover_rows([CUT_A, CUT_B], readiness=readiness_result(True, False), stop=None, stop_requested=True)
+    assert [(r['stop'], r['ok']) for r in rows] == [('held', False), ('held', False)]
+    problems = f.drs_problems(rows, 'cutover')
+    assert problems == [{'id': CUT_B, 'name': 'billing', 'step': 'readiness', 'item': '-',
+                         'reason': 'incremental delay 40 s is over max_delay 0 s'}]
+
+
+def test_cutover_rows_take_the_stop_outcome_and_a_job_the_stop_did_not_report_is_unknown():
+    stop = {'jobs': [{'id': CUT_A, 'name': 'orders', 'status': 'RELEASE_RESOURCE_COMPLETE', 'outcome': 'stopped', 'error': None}]}
+    rows = f.drs_cutover_rows([CUT_A, CUT_B], readiness=readiness_result(True, True), stop=stop, stop_requested=True)
+    assert [(r['status'], r['stop'], r['stop_reason'], r['ok']) for r in rows] == [
+        ('RELEASE_RESOURCE_COMPLETE', 'stopped', '', True),
+        ('INCRE_TRANSFER_STARTED', 'unknown', 'the stop step did not report this job', False)]
+    assert f.drs_problems(rows, 'cutover') == [{'id': CUT_B, 'name': 'billing', 'step': 'stop', 'item': '-',
+                                                'reason': 'the stop step did not report this job'}]
+
+
+def test_cutover_renderings_list_every_job_and_count_the_not_ready_ones(tmp_path):
+    rows = f.drs_cutover_rows([CUT_A, CUT_B, CUT_C], readiness=readiness_result(True, False), stop=None, stop_requested=True)
+    markdown = f.drs_report_markdown(rows, 'cutover', title='Cut-over')
+    assert '**3 jobs**: 2 not ready. Stop: 3 held.' in markdown
+    assert ('| billing | `%s` | INCRE_TRANSFER_STARTED | 40 | - | - | **no** | held | incremental delay 40 s is over '
+            'max_delay 0 s<br>not every job is ready for cut-over: no job is stopped |' % CUT_B) in markdown
+    path = tmp_path / 'cutover.xml'
+    path.write_text(f.drs_report_junit(rows, 'cutover', name='cloudops.drs.cutover'), encoding='utf-8')
+    suites = dict((suite.name, suite) for suite in JUnitXml.fromfile(str(path)))
+    assert (suites['cloudops.drs.cutover readiness'].failures, suites['cloudops.drs.cutover stop'].skipped) == (2, 3)
+    stats = f.drs_report_stats(rows, 'cutover')
+    assert (stats['ok'], stats['jobs']['ready'], stats['jobs']['not_ready'], stats['counts']['stop_held']) == (
+        False, [CUT_A], [CUT_B, CUT_C], 3)

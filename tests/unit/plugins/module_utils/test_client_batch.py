@@ -250,6 +250,39 @@ def test_list_jobs_with_one_db_use_type():
     assert [call.json["db_use_type"] for call in h.calls] == ["sync"]
 
 
+def test_list_jobs_reads_to_the_end_when_drs_caps_the_page_size_lower_than_asked():
+    h = Harness()
+    listed_jobs = [{"id": job_id(n), "name": "m%d" % n, "status": "CONFIGURATION"} for n in range(1, 26)]
+
+    def capped(call):   # per_page 100 asked, 10 given: pages of 10 and the true total
+        page = call.json["cur_page"]
+        return reply(200, {"total_record": len(listed_jobs), "jobs": listed_jobs[(page - 1) * 10:page * 10]})
+
+    h.api.route("POST", "/jobs", capped)
+    listed = h.client.list_jobs(db_use_type="migration")
+    assert [call.json["cur_page"] for call in h.calls] == [1, 2, 3]
+    assert [job["id"] for job in listed] == [job["id"] for job in listed_jobs]
+
+
+def test_list_jobs_stops_when_a_page_brings_no_new_job():
+    h = Harness()
+    page_one = [{"id": job_id(n), "status": "CONFIGURATION"} for n in range(1, 11)]
+    h.api.route("POST", "/jobs", reply(200, {"total_record": 30, "jobs": page_one}))   # cur_page ignored
+    listed = h.client.list_jobs(db_use_type="sync")
+    assert [call.json["cur_page"] for call in h.calls] == [1, 2]
+    assert len(listed) == 10
+
+
+def test_list_jobs_sends_the_selection_filters_as_they_are():
+    h = Harness()
+    h.api.route("POST", "/jobs", reply(200, {"total_record": 0, "jobs": []}))
+    h.client.list_jobs(db_use_type="migration", status="CONFIGURATION", tags={"wave": "1"}, enterprise_project_id="0",
+                       engine_type="mysql", net_type="vpc")
+    assert [call.json for call in h.calls] == [
+        {"status": "CONFIGURATION", "tags": {"wave": "1"}, "enterprise_project_id": "0", "engine_type": "mysql",
+         "net_type": "vpc", "cur_page": 1, "per_page": 100, "db_use_type": "migration"}]
+
+
 # ---- the pure helpers
 
 

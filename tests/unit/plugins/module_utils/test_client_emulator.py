@@ -256,6 +256,29 @@ def test_list_jobs_pages_through_the_project(emu):
     assert sorted(job["id"] for job in listed) == sorted(ids)
 
 
+def test_list_jobs_reads_every_job_when_drs_caps_the_page_below_per_page(emu):
+    ids = fleet(emu, 45, types=["migration"])
+    emu.set_readings(list_page_max=10)
+    client = client_for(emu, project_name="eu-de", **USER)
+    assert sorted(job["id"] for job in client.list_jobs(db_use_type="migration")) == sorted(ids)
+    assert endpoint_counts(emu)["list-jobs"] == 5
+
+
+@pytest.mark.parametrize("ignores_tags", [False, True])
+def test_a_tag_selection_is_right_whether_or_not_drs_applies_the_tags_filter(ignores_tags):
+    """hw details carry tags: the client checks them, so a list that ignores the filter changes nothing."""
+    from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
+
+    with RunningEmulator("--profile", "hw-pessimistic", "--speed", "50",
+                         "--%slist-ignores-tags" % ("" if ignores_tags else "no-")) as running:
+        running.load_jobs({"generate": {"n": 12, "seed": 3, "waves": 3}})
+        wanted = sorted(job["id"] for job in running.jobs() if job["name"].endswith(("01", "04", "07", "10")))
+        base = DrsModuleBase.__new__(DrsModuleBase)
+        base.client = client_for(running, project_name="eu-de", **USER)
+        base.selection_names = {}
+        assert sorted(base._filtered({"tags": {"wave": "1"}}, None, [])) == wanted
+
+
 def test_tls_checks_the_certificate_unless_validate_certs_is_false(tmp_path):
     with RunningEmulator("--jobs", "3", tls_dir=tmp_path / "tls") as tls_emu:
         assert tls_emu.url.startswith("https://")

@@ -12,6 +12,7 @@ from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import ji
 NOW_MS = calendar.timegm((2030, 1, 1, 0, 0, 0)) * 1000
 ID_HELP = ('A DRS job id has 36 characters, lower-case letters and digits grouped 8-4-4-4-12, '
            'for example 140b5236-88ad-43c8-811c-1268453jb101.')
+NAME_HELP = ' A job name (exact, case-sensitive) has 4 to 50 characters.'
 
 
 def problems(params, job_keys=()):
@@ -23,23 +24,33 @@ def problems(params, job_keys=()):
 # -- validate_options ------------------------------------------------------------------------------------------------
 
 def test_validation_rejects_an_empty_job_list():
-    assert problems({'jobs': []}) == 'jobs must list at least one DRS job id.'
+    assert problems({'jobs': []}) == 'jobs must list at least one DRS job id or name.'
 
 
-def test_validation_names_every_malformed_job_id_with_its_position():
-    message = problems({'jobs': [jid(1), 'not-a-job', '140B5236-88AD-43C8-811C-1268453JB101']})
-    assert message == ("Invalid job ids: jobs[1] 'not-a-job', jobs[2] '140B5236-88AD-43C8-811C-1268453JB101'. " + ID_HELP)
+def test_validation_names_every_entry_that_is_neither_an_id_nor_a_name_with_its_position():
+    message = problems({'jobs': [jid(1), 'bad', '140B5236-88AD-43C8-811C-1268453JB101', 'x' * 51]})
+    assert message == ("Invalid job ids or names: jobs[1] 'bad', jobs[2] '140B5236-88AD-43C8-811C-1268453JB101', jobs[3] '%s'. "
+                       % ('x' * 51) + ID_HELP + NAME_HELP)
 
 
 def test_validation_rejects_a_job_id_with_a_trailing_newline():
-    assert problems({'jobs': [jid(1) + '\n']}) == "Invalid job id: jobs[0] '%s\\n'. " % jid(1) + ID_HELP
+    assert problems({'jobs': [jid(1) + '\n']}) == "Invalid job id or name: jobs[0] '%s\\n'. " % jid(1) + ID_HELP + NAME_HELP
+
+
+def test_validation_takes_an_entry_that_is_not_in_the_id_form_as_a_name():
+    options = validate_options({'jobs': ['orders-mysql', {'id': 'billing-sync', 'mode': 'forRetryJob'}, jid(3), 'orders-mysql'],
+                                'mode': 'forStartJob'}, ('mode',), now=NOW_MS)
+    assert options.jobs == [{'id': None, 'by_name': 'orders-mysql', 'mode': 'forStartJob'},
+                            {'id': None, 'by_name': 'billing-sync', 'mode': 'forRetryJob'},
+                            {'id': jid(3), 'mode': 'forStartJob'}]
+    assert options.warnings == ['jobs: orders-mysql is listed 2 times; it is handled once.']
 
 
 def test_validation_checks_dict_entries_and_their_keys():
     message = problems({'jobs': [{'mode': 'forStartJob'}, {'id': jid(2), 'start': 'now'}, 42], 'mode': 'forStartJob'}, ('mode',))
     assert message == ('jobs[0]: a job given as a dict needs the key id. '
                        'jobs[1]: unknown key start (allowed keys: id, mode). '
-                       'jobs[2]: expected a job id or a dict with the keys id, mode, got int.')
+                       'jobs[2]: expected a job id or name, or a dict with the keys id, mode, got int.')
 
 
 def test_validation_rejects_an_unknown_per_job_precheck_mode():
@@ -48,7 +59,7 @@ def test_validation_rejects_an_unknown_per_job_precheck_mode():
 
 
 def test_validation_rejects_dicts_where_only_ids_are_allowed():
-    assert problems({'jobs': [{'id': jid(1)}]}) == 'jobs[0]: expected a job id string, got a dict.'
+    assert problems({'jobs': [{'id': jid(1)}]}) == 'jobs[0]: expected a job id or name string, got a dict.'
 
 
 def test_validation_checks_ranges_and_positive_seconds_together():
@@ -148,7 +159,8 @@ def test_job_list_normalises_ids_and_dicts_with_their_start_item():
         {'id': jid(1), 'name': '', 'start_time': '', 'start_item': {'id': jid(1)}},
         {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z',
          'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}}],
-        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}]}
+        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}],
+        'needs_selection': False, 'empty_selection': False}
 
 
 def test_job_list_names_every_problem_without_raising():
@@ -158,15 +170,47 @@ def test_job_list_names_every_problem_without_raising():
         'drs_jobs[0] start time 2001-01-01T00:00:00Z is in the past (now is 2030-01-01T00:00:00Z); give a future time, '
         'or leave start_time out to start at once.',
         'drs_jobs[1]: job %s is listed more than once' % jid(1),
-        "drs_jobs[2]: 'bad' is not a DRS job id. " + ID_HELP,
+        "drs_jobs[2]: 'bad' is neither a DRS job id nor a job name. " + ID_HELP + NAME_HELP,
         'drs_jobs[3] has unknown keys colour (allowed: id, name, start_time)',
         'drs_jobs[3] start time 2001-01-01T00:00:00Z is in the past (now is 2030-01-01T00:00:00Z); give a future time, '
         'or leave start_time out to start at once.',
-        'drs_jobs[4] must be a job id or a dict with an id, got int',
+        'drs_jobs[4] must be a job id or name, or a dict with an id, got int',
         'drs_jobs[5] has no id',
     ]
 
 
 def test_job_list_must_be_a_non_empty_list():
-    assert validate_job_list([])['errors'] == ['drs_jobs is empty: list the ids of the DRS jobs to work on']
-    assert validate_job_list('x')['errors'] == ['drs_jobs must be a list of job ids or dicts, got str']
+    assert validate_job_list([])['errors'] == [
+        'drs_jobs is empty: list the ids or names of the DRS jobs to work on, or give drs_filters']
+    assert validate_job_list('x')['errors'] == ['drs_jobs must be a list of job ids, names or dicts, got str']
+
+
+def test_job_list_takes_names_and_filters_and_then_needs_a_selection():
+    assert validate_job_list([jid(1)], now=NOW_MS)['needs_selection'] is False
+    checked = validate_job_list([jid(1), {'id': 'orders-mysql', 'start_time': '2030-02-01T00:00:00Z'}], now=NOW_MS)
+    assert (checked['errors'], checked['needs_selection'], checked['ids']) == ([], True, [jid(1), 'orders-mysql'])
+    checked = validate_job_list([], filters={'name': 'orders-*'}, now=NOW_MS)
+    assert (checked['errors'], checked['needs_selection'], checked['jobs']) == ([], True, [])
+    assert validate_job_list(None, filters={'colour': 'red'}, now=NOW_MS)['errors'] == [
+        'drs_filters: unknown key colour (allowed: name, status, db_use_type, engine_type, net_type, tags, '
+        'enterprise_project_id).']
+
+
+def test_job_list_with_a_selection_keeps_each_entry_settings_and_fills_names_from_drs():
+    selection = [{'id': jid(2), 'name': 'orders-mysql'}, {'id': jid(1), 'name': 'billing'}, {'id': jid(3), 'name': 'crm'}]
+    checked = validate_job_list([jid(1), {'id': 'orders-mysql', 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z'}],
+                                start_time='2030-03-01T00:00:00Z', filters={'status': ['CONFIGURATION']},
+                                selection=selection, now=NOW_MS)
+    assert checked['errors'] == [] and checked['empty_selection'] is False
+    assert checked['jobs'] == [
+        {'id': jid(2), 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z',
+         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}},
+        {'id': jid(1), 'name': 'billing', 'start_time': '2030-03-01T00:00:00Z',
+         'start_item': {'id': jid(1), 'start_time': '2030-03-01T00:00:00Z'}},
+        {'id': jid(3), 'name': 'crm', 'start_time': '2030-03-01T00:00:00Z',
+         'start_item': {'id': jid(3), 'start_time': '2030-03-01T00:00:00Z'}}]
+
+
+def test_job_list_says_when_a_selection_is_empty():
+    checked = validate_job_list([], filters={'name': 'nothing-*'}, selection=[], now=NOW_MS)
+    assert (checked['errors'], checked['ids'], checked['empty_selection']) == ([], [], True)

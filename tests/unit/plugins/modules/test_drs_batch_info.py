@@ -244,3 +244,141 @@ def test_timeout_of_a_facet_read_names_the_pending_jobs_by_name_and_id():
     assert result['msg'] == ('The deadline passed while retrying POST batch-progress. Still pending: job-001 (%s) (no reply yet), '
                              'job-002 (%s) (no reply yet).' % (jid(1), jid(2)))
     assert_matches_return_doc(module, result)
+
+
+# -- wait_until: cut-over readiness ----------------------------------------------------------------------------------
+
+class DelayDrs(FakeDrs):
+    """A FakeDrs whose batch-progress reports each job's incremental delay from its ``rpo_ms`` list (one per tick,
+    seconds = ms // 1000; -1 outside the incremental phase)."""
+
+    def batch_progress(self, ids, deadline=None):
+        def view(job):
+            delay = str(job.rpo_ms[0] // 1000) if job.rpo_ms and job.status == 'INCRE_TRANSFER_STARTED' else '-1'
+            return {'id': job.id, 'job_id': job.id, 'progress': '100', 'transfer_status': job.status,
+                    'incre_trans_delay': delay, 'task_mode': 'FULL_INCR_TRANS'}
+        return self._read('batch_progress', ids, view)
+
+
+def incremental(number, delays_s, **kwargs):
+    return FakeJob(jid(number), status='INCRE_TRANSFER_STARTED', rpo_ms=[d * 1000 for d in delays_s], **kwargs)
+
+
+READY_AT_ZERO = {'status': ['INCRE_TRANSFER_STARTED'], 'max_delay': 0}
+
+
+def test_wait_until_returns_once_every_job_is_ready_and_sends_only_reads():
+    drs = DelayDrs(incremental(1, [30, 10, 0]), incremental(2, [5, 0]))
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'include': ['status'], 'wait_until': READY_AT_ZERO,
+                                 'poll_interval': 10}, drs)
+    assert 'failed' not in result
+    assert (result['all_ready'], result['ready'], result['not_ready']) == (True, [jid(1), jid(2)], [])
+    assert result['jobs'][0]['readiness'] == {'ready': True, 'reasons': [], 'delay': 0, 'rpo': None, 'rto': None}
+    assert drs.clock == 1020.0                          # two sleeps of poll_interval: ready at the third read
+    assert drs.methods().count('batch_status') == 3
+    assert not set(drs.methods()) & set(MUTATING)
+    assert_matches_return_doc(module, result)
+
+
+def test_wait_until_fails_at_the_timeout_with_each_job_not_ready_and_its_last_values():
+    drs = DelayDrs(incremental(1, [0]), incremental(2, [45]), FakeJob(jid(3), status='FULL_TRANSFER_STARTED'))
+    result = run_module(module, {'jobs': [jid(1), jid(2), jid(3), jid(9)], 'include': ['status'], 'wait_until': READY_AT_ZERO,
+                                 'wait_timeout': 30, 'poll_interval': 10}, drs)
+    assert result['failed'] is True
+    assert result['all_ready'] is False
+    assert result['ready'] == [jid(1)]
+    assert result['not_ready'] == [
+        {'id': jid(2), 'name': 'job-002', 'status': 'INCRE_TRANSFER_STARTED', 'reasons': ['incremental delay 45 s is over max_delay 0 s'],
+         'delay': 45, 'rpo': None, 'rto': None},
+        {'id': jid(3), 'name': 'job-003', 'status': 'FULL_TRANSFER_STARTED', 'delay': None, 'rpo': None, 'rto': None,
+         'reasons': ['status FULL_TRANSFER_STARTED is not one of INCRE_TRANSFER_STARTED',
+                     'incremental delay unknown (not in the incremental phase)']},
+        {'id': jid(9), 'name': None, 'status': None, 'reasons': ['job not found'], 'delay': None, 'rpo': None, 'rto': None}]
+    assert result['msg'].startswith('3 of 4 jobs not ready for the wait_until condition after ')
+    assert result['msg'].endswith(': job-002 (%s): incremental delay 45 s is over max_delay 0 s | job-003 (%s): status '
+                                  'FULL_TRANSFER_STARTED is not one of INCRE_TRANSFER_STARTED; incremental delay unknown '
+                                  '(not in the incremental phase) | %s: job not found' % (jid(2), jid(3), jid(9)))
+    assert drs.clock == 1030.0                          # never past the deadline; the last read at it
+    assert_matches_return_doc(module, result)
+
+
+def test_wait_until_with_fail_on_not_ready_false_only_reports():
+    drs = DelayDrs(incremental(1, [45]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': READY_AT_ZERO, 'wait_timeout': 20,
+                                 'fail_on_not_ready': False}, drs)
+    assert 'failed' not in result
+    assert (result['all_ready'], result['ready'], [row['id'] for row in result['not_ready']]) == (False, [], [jid(1)])
+
+
+def test_wait_until_with_wait_false_judges_once_without_sleeping():
+    drs = DelayDrs(incremental(1, [45, 0]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': READY_AT_ZERO, 'wait': False}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == ('1 of 1 jobs not ready for the wait_until condition: job-001 (%s): incremental delay 45 s '
+                             'is over max_delay 0 s' % jid(1))
+    assert drs.clock == 1000.0
+
+
+def test_stable_for_needs_the_condition_at_every_read_for_that_long():
+    # ready, not ready, then ready for good: the stable window starts again at the third read
+    drs = DelayDrs(incremental(1, [0, 3, 0]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': dict(READY_AT_ZERO, stable_for=25), 'poll_interval': 10}, drs)
+    assert result['all_ready'] is True
+    assert drs.clock == 1045.0                          # reads at 0, 10, 20, 30, 40 and 45 (when the 25 s end)
+
+
+def test_stable_for_not_reached_by_the_timeout_says_for_how_long_the_job_was_ready():
+    drs = DelayDrs(incremental(1, [0]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': dict(READY_AT_ZERO, stable_for=60), 'wait_timeout': 30,
+                                 'poll_interval': 10}, drs)
+    assert result['failed'] is True
+    assert result['not_ready'][0]['reasons'] == ['ready for 30 s of the 60 s of stable_for']
+
+
+def test_wait_until_reads_the_rpo_and_rto_of_disaster_recovery_jobs():
+    drs = DelayDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED', rpo_ms=[90000, 2000]))
+    result = run_module(module, {'jobs': [jid(1)], 'include': [], 'wait_until': {'max_rpo': 5, 'max_rto': 5}}, drs)
+    assert result['all_ready'] is True
+    assert result['jobs'][0]['readiness'] == {'ready': True, 'reasons': [], 'delay': None, 'rpo': 2.0, 'rto': 2.0}
+    assert 'batch_progress' not in drs.methods() and 'batch_rpo_rto' in drs.methods()
+
+
+def test_wait_until_runs_in_check_mode_because_it_only_reads():
+    drs = DelayDrs(incremental(1, [5, 0]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': READY_AT_ZERO}, drs, check_mode=True)
+    assert result['all_ready'] is True
+    assert not set(drs.methods()) & set(MUTATING)
+
+
+def test_a_bad_wait_until_fails_before_any_request():
+    drs = DelayDrs(incremental(1, [0]))
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': {'max_delay': -5, 'stable': 3}}, drs)
+    assert result['failed'] is True
+    assert result['msg'] == ('wait_until: unknown key(s) stable; the keys are status, max_delay, max_rpo, max_rto, stable_for. '
+                             'wait_until.max_delay must be a number of seconds >= 0, got -5.')
+    assert drs.calls == [] and drs.built == 0
+    assert result['all_ready'] is False
+
+
+def test_without_wait_until_the_readiness_keys_are_empty():
+    drs = FakeDrs(FakeJob(jid(1)))
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert (result['all_ready'], result['ready'], result['not_ready']) == (None, [], [])
+    assert 'readiness' not in result['jobs'][0]
+
+
+def test_a_read_that_fails_during_the_wait_keeps_every_job_not_ready():
+    drs = DelayDrs(incremental(1, [0]))
+    drs.raise_on['batch_status'] = DrsApiError('boom', status=500, error_code='DRS.M00001', error_msg='Internal error.')
+    result = run_module(module, {'jobs': [jid(1)], 'wait_until': READY_AT_ZERO}, drs)
+    assert result['failed'] is True
+    assert result['all_ready'] is False
+    assert result['not_ready'][0]['reasons'] == ['not read (the wait did not finish)']
+    assert_matches_return_doc(module, result)
+
+
+def test_an_included_facet_the_wait_reads_is_the_reply_of_its_last_read():
+    drs = DelayDrs(incremental(1, [30, 0]))
+    result = run_module(module, {'jobs': [jid(1)], 'include': ['status', 'progress'], 'wait_until': READY_AT_ZERO}, drs)
+    assert result['jobs'][0]['progress']['incre_trans_delay'] == '0'
+    assert_matches_return_doc(module, result)

@@ -233,6 +233,7 @@ class FakeDrs(object):
                       'retried': {'throttled': 0, 'server_error': 0, 'connection': 0, 'busy': 0, 'reauth': 0}}
         self.project_id = PROJECT_ID
         self.starts = dict((job.id, 0) for job in jobs)
+        self.listed = []                # the filters of every list_jobs call
 
     def target(self):
         """What DrsClient.target() says: the project and region of the run, and where each came from."""
@@ -359,18 +360,26 @@ class FakeDrs(object):
             'id': job.id, 'job_id': job.id, 'struct_process': {'create_time': '1608429670521', 'result': []}})
 
     def list_jobs(self, deadline=None, **filters):
-        """Like POST /jobs: top-level jobs only, a dual-active parent with its children nested; ``name`` filters ids."""
+        """Like POST /jobs: top-level jobs only, a dual-active parent with its children nested; ``name`` filters ids.
+
+        ``status``, ``db_use_type``, ``engine_type`` and ``net_type`` filter like DRS; ``tags`` and
+        ``enterprise_project_id`` are ignored (the harsh reading: the client must not rely on them). ``self.listed``
+        keeps the filters of every call."""
         self._log('list_jobs', [])
+        self.listed.append(dict(filters))
         names = [token for token in (filters.get('name') or '').split(',') if token]
 
         def info(job):
             return {'id': job.id, 'name': job.name, 'status': job.status, 'db_use_type': 'cloudDataGuard' if job.role else 'migration',
-                    'job_direction': 'down' if job.role == 'backward' else 'up', 'error_code': None, 'error_msg': None}
+                    'job_direction': 'down' if job.role == 'backward' else 'up', 'error_code': None, 'error_msg': None,
+                    'engine_type': job.detail.get('engine_type', 'mysql'), 'net_type': job.detail.get('net_type', 'vpc')}
         listed = []
         for job in self.jobs.values():
             if job.role in ('forward', 'backward') or (names and job.id not in names):
                 continue
             entry = info(job)
+            if any(filters.get(key) not in (None, entry[key]) for key in ('status', 'db_use_type', 'engine_type', 'net_type')):
+                continue
             if job.role == 'parent':
                 entry['children'] = [info(child) for child in self.jobs.values() if child.parent_id == job.id]
             listed.append(entry)
