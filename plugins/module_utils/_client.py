@@ -89,7 +89,8 @@ class DrsClient(IamSession):
 
     Read calls (``batch_status`` ...) return ``(items, not_found)``: ``items`` maps job id to the normalised reply item
     (always ``id``, ``error_code``, ``error_msg``; other keys as the API sent them) in the order of the given ids
-    (de-duplicated); ``not_found`` lists ids DRS reported as unknown or deleted, or did not mention at all.
+    (de-duplicated); ``not_found`` lists ids DRS reported as unknown or deleted, or did not mention at all
+    (``split=True`` on ``batch_status`` / ``batch_detail`` returns the unmentioned ones apart: see ``_read``).
     Action calls (``batch_precheck``, ``batch_start``) return ``id -> item`` with ``status`` ``success``/``failed``
     (or ``unknown`` when the outcome could not be established) and never raise for a per-job or per-chunk failure.
     ``options`` are the transport's (:class:`_transport.Transport`).
@@ -138,8 +139,13 @@ class DrsClient(IamSession):
                 return found
             page += 1
 
-    def _read(self, suffix, ids, deadline, paged=False, keep=None):
-        """Read ``ids`` in chunks; ``keep(item)``, when given, shrinks every item as its chunk arrives (memory)."""
+    def _read(self, suffix, ids, deadline, paged=False, keep=None, split=False):
+        """Read ``ids`` in chunks; ``keep(item)``, when given, shrinks every item as its chunk arrives (memory).
+
+        Returns ``(items, not_found)``, where ``not_found`` holds both the ids DRS said it does not know (an item with
+        a not-found error code) and the ids the reply did not mention. With ``split`` the two are told apart:
+        ``(items, not_found, unmentioned)`` (a caller that reads "not found" as "deleted" must not count an omission).
+        """
         ids = dedupe(ids)
         if not ids:
             return {}, []
@@ -152,25 +158,28 @@ class DrsClient(IamSession):
             raise
         for part in parts:
             found.update(part)
-        items, not_found = {}, []
+        items, not_found, unmentioned = {}, [], []
         for job_id in ids:
             item = found.get(job_id)
-            if item is None or is_not_found(item):
+            if item is None:
+                (unmentioned if split else not_found).append(job_id)
+            elif is_not_found(item):
                 not_found.append(job_id)
             else:
                 items[job_id] = item
-        return items, not_found
+        return (items, not_found, unmentioned) if split else (items, not_found)
 
-    def batch_status(self, ids, deadline=None):
-        """POST batch-status (paged, page_req always sent) -> (items, not_found)."""
-        return self._read("/batch-status", ids, deadline, paged=True)
+    def batch_status(self, ids, deadline=None, split=False):
+        """POST batch-status (paged, page_req always sent) -> (items, not_found); ``split``: see ``_read``."""
+        return self._read("/batch-status", ids, deadline, paged=True, split=split)
 
-    def batch_detail(self, ids, deadline=None, keep=None):
+    def batch_detail(self, ids, deadline=None, keep=None, split=False):
         """POST batch-detail (paged); the 400 reply with results is read, DRS.M00289/M05004 items -> not_found.
 
-        ``keep(item)`` shrinks each item as it arrives (a caller that needs only a few fields of 10 000 jobs).
+        ``keep(item)`` shrinks each item as it arrives (a caller that needs only a few fields of 10 000 jobs);
+        ``split``: see ``_read``.
         """
-        return self._read("/batch-detail", ids, deadline, paged=True, keep=keep)
+        return self._read("/batch-detail", ids, deadline, paged=True, keep=keep, split=split)
 
     def batch_progress(self, ids, deadline=None):
         return self._read("/batch-progress", ids, deadline)

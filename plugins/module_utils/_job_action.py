@@ -22,7 +22,8 @@ from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModul
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     ACTION_DONE, ACTION_OK, ACTION_PREDICTED_STATUS, ACTION_WOULD, predicted_status, UNKNOWN_FATES, action_error, action_took_effect,
-    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary)
+    action_wait_state, describe_pending, error, error_text, fate_known, job_label, not_found_error, outcome_summary, refusal_may_be_lag,
+    retry_lag_status)
 
 
 def action_argument_spec(wait_timeout=1800):
@@ -47,6 +48,9 @@ class DrsJobActionModule(DrsModuleBase):
         self.deadline = None
         self.pending = []
         self.watching = []        # jobs the wait has not decided yet (record_failure makes them unknown)
+        self.reasons_before = {}  # id -> failed_reason read before the run acted
+        self.accepted_at = {}     # id -> when DRS accepted this run's retry (client clock): the retry lag window
+        self.left = set()         # retried jobs seen leaving their status from before the retry
         super().__init__(module)
 
     # -- hooks ---------------------------------------------------------------------------------------------------
@@ -95,6 +99,7 @@ class DrsJobActionModule(DrsModuleBase):
                 continue
             detail = details[job_id]
             job.update(name=detail.get('name'), status_before=detail.get('status'), status=detail.get('status'))
+            self.reasons_before[job_id] = detail.get('failed_reason')
             verb, reason = self.plan(job_id, detail, pairs, ids)
             if verb == 'unchanged':
                 self.set_outcome(job_id, 'unchanged', reason=reason)
@@ -137,18 +142,26 @@ class DrsJobActionModule(DrsModuleBase):
                 job['status'] = predicted_status(kind, job['status'])
             return list(ids)
         replies = self.send(kind, ids)
-        accepted = []
+        accepted, lagging = [], set()
         for job_id in ids:
             reply = replies.get(job_id) or {}
             err = action_error(replies.get(job_id), kind)
-            if err is None:
+            if job_id not in replies or replies[job_id] is None:   # the request was sent: its fate is not known
+                self.set_outcome(job_id, 'unknown', 'DRS sent no reply for this job: the %s may have taken effect; '
+                                 're-read the job status' % kind)
+            elif err is None:
                 # waited for, the outcome is decided when the job gets there; not waited for, DRS's acceptance is it
                 self.set_outcome(job_id, 'unknown' if self.params['wait'] else ACTION_DONE[kind])
                 accepted.append(job_id)
+                if kind == 'retry':
+                    self.accepted_at[job_id] = self.client.monotonic()
+            elif refusal_may_be_lag(kind, err):   # refused: this request changed nothing, an earlier one may have
+                self.set_outcome(job_id, 'unknown', refusal_may_be_lag(kind, err), err['error_code'])
+                lagging.add(job_id)
             else:
                 self.set_outcome(job_id, 'unknown' if reply.get('status') == 'unknown' else 'failed', err['error_msg'], err['error_code'])
         # a request whose outcome is unknown may have changed the job: not claimed unchanged
-        if accepted or any(self.jobs[job_id]['outcome'] == 'unknown' for job_id in ids):
+        if accepted or any(self.jobs[job_id]['outcome'] == 'unknown' and job_id not in lagging for job_id in ids):
             self.changed = True
         return accepted
 
@@ -162,8 +175,7 @@ class DrsJobActionModule(DrsModuleBase):
             if parent in watch:
                 self.set_outcome(job_id, 'unchanged', reason='its parent task %s is already stopping' % parent)
                 watch.append(job_id)
-            elif parent in acted:
-                self.jobs[job_id]['action'] = self.action
+            elif parent in acted:   # no request of its own: its action stays None, the reason names the parent
                 self.jobs[job_id]['reason'] = 'stopped through its parent task %s' % job_label(self.jobs.get(parent) or {'id': parent})
                 if self.module.check_mode:
                     self.jobs[job_id].update(outcome=ACTION_WOULD[self.action], status=ACTION_PREDICTED_STATUS[self.action])
@@ -172,6 +184,10 @@ class DrsJobActionModule(DrsModuleBase):
                 taken.append(job_id)
             else:
                 parent_job = self.jobs.get(parent) or {'id': parent}
+                if parent_job.get('outcome') in UNKNOWN_FATES:   # the parent's stop may have taken effect: so may the child's
+                    self.set_outcome(job_id, parent_job['outcome'], 'fate not known: the outcome of the stop of its parent '
+                                     'task %s is not known (%s)' % (job_label(parent_job), error_text(parent_job.get('error')) or parent_job['outcome']))
+                    continue
                 self.set_outcome(job_id, 'failed', 'not stopped: its parent task %s was not stopped (%s)' % (
                     job_label(parent_job), error_text(parent_job.get('error')) or parent_job.get('outcome')))
         return taken
@@ -183,11 +199,21 @@ class DrsJobActionModule(DrsModuleBase):
                    if action_took_effect(self.kinds.get(job_id, self.action), self.jobs[job_id]['status_before'], item.get('status')))
 
     def _statuses(self, ids):
-        """``id -> status item``; for a stop, a job DRS no longer knows (released and deleted) reads ``DELETED``."""
-        statuses, gone = self.client.batch_status(ids, deadline=self.deadline)
-        if self.action == 'stop':
+        """``id -> status item``; for a stop, a job DRS says it no longer knows (released and deleted) reads ``DELETED``.
+
+        Only an explicit answer counts: a job DRS says it does not know in batch-status, confirmed by batch-detail
+        (a not-found item there too, or the status it shows). A job a reply merely did not mention has no item: it
+        stays pending (and ends ``pending`` at the deadline), never ``stopped``.
+        """
+        statuses, gone, _unmentioned = self.client.batch_status(ids, deadline=self.deadline, split=True)
+        if self.action == 'stop' and gone:
+            details, deleted, _silent = self.client.batch_detail(
+                gone, deadline=self.deadline, keep=lambda item: {'id': item.get('id'), 'status': item.get('status')}, split=True)
             for job_id in gone:
-                statuses[job_id] = {'id': job_id, 'status': 'DELETED'}
+                if job_id in deleted:
+                    statuses[job_id] = {'id': job_id, 'status': 'DELETED'}
+                elif (details.get(job_id) or {}).get('status'):
+                    statuses[job_id] = details[job_id]
         return statuses
 
     def _read_after(self, ids):
@@ -198,9 +224,19 @@ class DrsJobActionModule(DrsModuleBase):
         for job_id in ids:
             self.jobs[job_id]['status'] = (statuses.get(job_id) or {}).get('status') or self.jobs[job_id]['status']
 
+    def _stale(self, job_id, status):
+        """The status from before this run's retry that a read may still show (the retry lag), else None."""
+        if job_id not in self.accepted_at:
+            return None
+        if status and status != self.jobs[job_id]['status_before']:
+            self.left.add(job_id)
+        return retry_lag_status(self.jobs[job_id]['status_before'], status, job_id in self.left,
+                                self.accepted_at[job_id], self.client.monotonic())
+
     def _wait(self, watch, acted):
         def is_done(item):
-            return action_wait_state(self.kinds.get(item.get('id'), self.action), item.get('status')) != 'pending'
+            job_id, status = item.get('id'), item.get('status')
+            return action_wait_state(self.kinds.get(job_id, self.action), status, self._stale(job_id, status)) != 'pending'
 
         self.watching = list(watch)
         last, pending = self.client.wait(watch, fetch=self._statuses, is_done=is_done, deadline=self.deadline,
@@ -225,6 +261,8 @@ class DrsJobActionModule(DrsModuleBase):
             details, _gone = self.client.batch_detail(failed, deadline=self.deadline)
             for job_id in failed:
                 reason = (details.get(job_id) or {}).get('failed_reason')
+                if job_id in self.accepted_at and reason == self.reasons_before.get(job_id):
+                    reason = None   # the reason of the failure before the retry says nothing about the retry
                 if reason:
                     self.set_outcome(job_id, 'failed', '%s (%s)' % (self.jobs[job_id]['error']['error_msg'], reason))
 

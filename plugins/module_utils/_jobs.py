@@ -188,6 +188,32 @@ def precheck_wait_over(result):
     return job_error(result) is not None or precheck_state(result) == 'done'
 
 
+#: After a pre-check is submitted, batch-precheck-result may still show the finished result of an earlier pre-check
+#: (nothing in it tells one run from the next). A finished result identical to the one read just before the
+#: submission, and not preceded by a running one since, is taken as that stale result for this many seconds after the
+#: submission; after it, it is taken as the new result (an accepted assumption: see the emulator's MODEL.md).
+PRECHECK_STALE_WINDOW = 60.0
+
+
+def precheck_fingerprint(result):
+    """What a finished batch-precheck-result item says (None when it is not finished): two equal fingerprints cannot
+    be told apart."""
+    if precheck_state(result) != 'done':
+        return None
+    entries = result.get('precheck_result')
+    return repr((result.get('result'), result.get('total_passed_rate'),
+                 sorted(repr(sorted(entry.items())) for entry in entries if isinstance(entry, dict)) if isinstance(entries, list) else entries))
+
+
+def precheck_result_stale(before, result, seen_running, submitted_at, now):
+    """True when ``result``, read after a submission, may be the finished result of the earlier pre-check: it equals
+    ``before`` (:func:`precheck_fingerprint` of the read just before the submission), no running result was seen
+    since the submission (``seen_running``), and :data:`PRECHECK_STALE_WINDOW` has not passed."""
+    if before is None or seen_running or precheck_fingerprint(result) != before:
+        return False
+    return now < submitted_at + PRECHECK_STALE_WINDOW
+
+
 def check_items(result, kind):
     """The check items of a batch-precheck-result item whose ``result`` is ``kind`` (FAILED or ALARM), each as
     ``{item, group, reason, raw_message}``. A ``precheck_result`` that is not a list, and entries that are not
@@ -237,6 +263,22 @@ def action_error(reply, action):
     if reply.get('status') == 'failed' or job_error(reply):
         return job_error(reply) or error('DRS refused the %s' % action)
     return None
+
+
+#: The actions after which DRS's status reads may lag (the emulator's pessimistic ``stop_lag_seconds``): a job this
+#: run read as pausable or stoppable that DRS refuses as in the wrong state (``DRS.M00304``) may already be on its way
+#: because of an earlier request (a run with ``wait: false``). Its fate is not known: neither failed nor done.
+LAGGING_REFUSAL = {'pause': 'pausing', 'stop': 'stopping'}
+WRONG_STATE_CODE = 'DRS.M00304'
+
+
+def refusal_may_be_lag(action, err):
+    """The per-job message when DRS's refusal ``err`` of ``action`` may only mean that the job is already on its way
+    (its fate is then ``unknown``); None for a refusal that is a failure."""
+    if action not in LAGGING_REFUSAL or (err or {}).get('error_code') != WRONG_STATE_CODE:
+        return None
+    return 'DRS refuses the %s (%s: %s); the job may already be %s after an earlier request: re-read it later' % (
+        action, WRONG_STATE_CODE, err.get('error_msg') or 'wrong state', LAGGING_REFUSAL[action])
 
 
 def error_text(err):
@@ -435,11 +477,13 @@ def predicted_status(kind, status):
 def pause_plan(status, db_use_type=None, role=None):
     """``(verb, reason)`` for a pause: ``act``, ``unchanged`` (already paused) or ``refuse`` with the reason."""
     if role == 'parent':
-        return 'refuse', 'parent task of a dual-active DR pair: DRS pauses only its forward and backward tasks'
+        return 'refuse', 'parent task of a dual-active DR pair: dual-active DR tasks cannot be paused (neither the parent nor its forward and backward tasks)'
     if status == PAUSED:
         return 'unchanged', 'already PAUSING (paused)'
     if db_use_type and db_use_type not in PAUSABLE_USE_TYPES:
         return 'refuse', 'a %s task cannot be paused (DRS pauses only migration and sync tasks)' % db_use_type
+    if role in ('forward', 'backward'):   # a dual-active DR task whose kind was not read
+        return 'refuse', 'a dual-active DR task cannot be paused (DRS pauses only migration and sync tasks)'
     if status in PAUSABLE:
         return 'act', None
     return 'refuse', 'status %s does not allow a pause (only %s)' % (status, ', '.join(PAUSABLE))
@@ -499,10 +543,27 @@ def action_took_effect(action, status_before, status_now):
     return status_now != status_before    # resume / retry: the job left the paused or failed state
 
 
-def action_wait_state(action, status):
-    """While waiting after a request: ``'done'`` (got there), ``'pending'`` (keep waiting) or ``'failed'``."""
-    if not status:
-        return 'pending'   # an item without a status is not an answer
+#: After an accepted retry DRS may go on showing the failed status from before the request for a while (the status
+#: reads lag, like a start's: ``_client.START_LAG_WINDOW``). That status is pending, not a new failure, until the job
+#: has been seen leaving it or this many seconds have passed since DRS accepted the retry.
+RETRY_LAG_WINDOW = 60.0
+
+
+def retry_lag_status(status_before, status_now, left, accepted_at, now):
+    """The status a retried job may still show from before the request: ``status_before`` while the job has not been
+    seen leaving it (``left``) and ``now`` is within :data:`RETRY_LAG_WINDOW` of ``accepted_at``; else None."""
+    if left or accepted_at is None or status_now != status_before:
+        return None
+    return status_before if now < accepted_at + RETRY_LAG_WINDOW else None
+
+
+def action_wait_state(action, status, stale=None):
+    """While waiting after a request: ``'done'`` (got there), ``'pending'`` (keep waiting) or ``'failed'``.
+
+    ``stale``: a status read now that is still the one from before the request (see :func:`retry_lag_status`): pending.
+    """
+    if not status or (stale and status == stale):
+        return 'pending'   # an item without a status is not an answer; nor is a lagging read of the status before
     if action == 'pause':
         return 'done' if status == PAUSED else ('pending' if status in PAUSABLE else 'failed')
     if action in ('resume', 'retry'):

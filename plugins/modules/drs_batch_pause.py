@@ -27,6 +27,9 @@ description:
     the job status again before any re-send, and sends the pause again only to jobs that are not paused.
   - Every job gets an RV(jobs[].outcome). After returning every result, the module fails when any job could not be
     paused or its fate is not known, naming each and why.
+  - DRS's status reads may lag behind an accepted pause. When DRS refuses the pause of a job read as pausable as in
+    the wrong state (C(DRS.M00304)), for example in a second run soon after one with O(wait=false), the job may already
+    be pausing; it is V(unknown), not V(failed), and this run changed nothing. Run the module again later.
 author:
   - cloudops DRS maintainers (@cloudops)
 requirements:
@@ -153,7 +156,8 @@ jobs:
         - V(paused) this run paused it (it reads C(PAUSING); with O(wait=false), DRS accepted the pause); V(unchanged) it
           was already paused; V(failed) it could not be paused (not found, a state, kind or role that allows no pause,
           DRS refused it, or it did not get to C(PAUSING)); V(pending) it was not paused yet when O(wait_timeout) ran
-          out; V(unknown) its fate is not known (a request failed half-way).
+          out; V(unknown) its fate is not known (a request failed half-way, or DRS refused a job read as pausable as in the
+          wrong state, see the notes).
         - In check mode V(would_pause).
         - Only V(paused), V(unchanged) and V(would_pause) are OK.
       returned: always
@@ -167,8 +171,7 @@ jobs:
       sample: true
     reason:
       description:
-        - Why the job was left alone, or a remark on how it is handled (a dual-active task; in check mode, a retry that
-          depends on its pre-check); V(null) otherwise.
+        - Why the job was left alone (it is paused already); V(null) otherwise.
       returned: always
       type: str
       sample: already PAUSING (paused)

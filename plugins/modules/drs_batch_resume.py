@@ -26,7 +26,13 @@ description:
   - Jobs that run or are on their way (C(STARTJOBING), C(WAITING_FOR_START), C(FULL_TRANSFER_STARTED),
     C(FULL_TRANSFER_COMPLETE), C(INCRE_TRANSFER_STARTED)) are reported V(unchanged) and get no request. Jobs in any
     other state, and the parent task of a dual-active DR, are failures of that job and get no request.
-  - A job that fails again after its retry is a failure, with DRS's reason.
+  - A job that fails again after its retry is a failure, with DRS's reason (when it differs from the reason before the
+    retry). DRS's reads may lag behind an accepted retry, so the failed status from before the retry counts as a new
+    failure only once the job was seen leaving it or 60 seconds after DRS accepted the retry.
+  - "Nothing in a pre-check result tells one pre-check from the next, so the module reads the result just before it
+    submits the C(forRetryJob) pre-check. A finished result equal to that one counts as the new result only when a
+    running pre-check was seen in between, or 60 seconds after the submission (assumed: by then DRS shows the new
+    result). This makes a quick retry pre-check that ends just like the earlier one take about a minute."
   - After an ambiguous failure of a retry request (a timeout or a reset connection after sending) the module reads
     the job status again before any re-send, and sends it again only to jobs that have not left their paused or
     failed state.
@@ -385,9 +391,11 @@ error:
            "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-retry-task"}
 '''
 
+from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError
 from ansible_collections.cloudops.drs.plugins.module_utils._job_action import DrsJobActionModule, action_argument_spec
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
-    check_items, error, job_error, precheck_verdict, precheck_wait_over, resume_plan)
+    check_items, error, job_error, precheck_fingerprint, precheck_result_stale, precheck_state, precheck_verdict,
+    precheck_wait_over, resume_plan)
 
 RETRY_MODE = 'forRetryJob'
 PRECHECK_WOULD_RUN = 'its forRetryJob pre-check would run first: the retry depends on the result'
@@ -418,6 +426,13 @@ class DrsBatchResume(DrsJobActionModule):
             for job_id in ids:
                 self.jobs[job_id]['reason'] = PRECHECK_WOULD_RUN
             return ids
+        # the result shown before the submission: a finished result just like it, read later, may be that one
+        try:
+            shown, _gone = self.client.batch_precheck_result(ids, deadline=self.deadline)
+        except DrsApiError:   # DRS shows no result at all (OTC: only in CONFIGURATION): so no stale one either
+            shown = {}
+        before = dict((job_id, precheck_fingerprint(shown.get(job_id))) for job_id in ids)
+        submitted_at = self.client.monotonic()
         replies = self.client.batch_precheck([(job_id, RETRY_MODE) for job_id in ids], deadline=self.deadline)
         submitted = []
         for job_id in ids:
@@ -432,8 +447,20 @@ class DrsBatchResume(DrsJobActionModule):
         if not submitted:
             return []
         self.watching = list(submitted)
+        running, stale = set(), set()
+
+        def is_done(result):
+            job_id = result.get('id')
+            if precheck_state(result) == 'running':
+                running.add(job_id)
+            if precheck_result_stale(before.get(job_id), result, job_id in running, submitted_at, self.client.monotonic()):
+                stale.add(job_id)
+                return False
+            stale.discard(job_id)
+            return precheck_wait_over(result)
+
         last, pending = self.client.wait(submitted, fetch=lambda some: self.client.batch_precheck_result(some, deadline=self.deadline)[0],
-                                         is_done=precheck_wait_over, deadline=self.deadline, poll_interval=self.params['poll_interval'],
+                                         is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
                                          first_poll_after=self.params['poll_interval'])
         self.watching = []
         passed = []
@@ -442,7 +469,9 @@ class DrsBatchResume(DrsJobActionModule):
             err = job_error(result)
             if job_id in pending:
                 self.pending.append(job_id)
-                self.set_outcome(job_id, 'pending', 'its forRetryJob pre-check had not finished (%s)' % (result or {}).get('process', 'no result yet'))
+                self.set_outcome(job_id, 'pending', 'its forRetryJob pre-check result still read like the one from before it was submitted'
+                                 if job_id in stale else
+                                 'its forRetryJob pre-check had not finished (%s)' % (result or {}).get('process', 'no result yet'))
             elif err:
                 self._not_retried(job_id, 'the result of its forRetryJob pre-check cannot be read (%s); set retry_precheck to '
                                           'false to retry without it' % (err['error_msg'] or err['error_code']), err['error_code'])

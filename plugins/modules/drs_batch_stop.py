@@ -32,6 +32,10 @@ description:
     the job status again before any re-send, and sends the stop again only to jobs that have not moved.
   - Every job gets an RV(jobs[].outcome). After returning every result, the module fails when any job could not be
     stopped or its fate is not known, naming each and why.
+  - DRS's status reads may lag behind an accepted stop. A second run soon after one with O(wait=false) can still read
+    the job as running; DRS then refuses the stop as in the wrong state (C(DRS.M00304)). Such a job is V(unknown),
+    not V(failed) (the job may already be stopping, and this run changed nothing). Run the module again later, or use
+    O(wait=true).
 author:
   - cloudops DRS maintainers (@cloudops)
 requirements:
@@ -152,7 +156,10 @@ jobs:
       type: str
       sample: RELEASE_RESOURCE_COMPLETE
     action:
-      description: The request this run sent (in check mode, would send) for the job, V(null) when none.
+      description:
+        - The request this run sent (in check mode, would send) for the job, V(null) when none.
+        - V(null) also for a forward or backward task of a dual-active DR stopped through its parent task (the request
+          went to the parent; RV(jobs[].reason) says so).
       returned: always
       type: str
       choices: [stop]
@@ -163,7 +170,9 @@ jobs:
         - V(stopped) this run stopped it (it reached C(RELEASE_RESOURCE_COMPLETE); with O(wait=false), DRS accepted the
           stop); V(unchanged) it was already stopped, stopping (and has stopped now) or never ran; V(failed) it could not be
           stopped (not found, a state or role that allows no stop, DRS refused it, or the stop failed); V(pending) it was
-          not stopped yet when O(wait_timeout) ran out; V(unknown) its fate is not known (a request failed half-way).
+          not stopped yet when O(wait_timeout) ran out; V(unknown) its fate is not known (a request failed half-way, the
+          stop of its dual-active parent task has an unknown outcome, or DRS refused as in the wrong state (C(DRS.M00304))
+          a job read as stoppable, see the notes).
         - In check mode V(would_stop).
         - Only V(stopped), V(unchanged) and V(would_stop) are OK.
       returned: always
@@ -177,8 +186,8 @@ jobs:
       sample: true
     reason:
       description:
-        - Why the job was left alone, or a remark on how it is handled (a dual-active task; in check mode, a retry that
-          depends on its pre-check); V(null) otherwise.
+        - Why the job was left alone, or a remark on how it is handled (a dual-active parent task, or a forward or
+          backward task stopped through its parent); V(null) otherwise.
       returned: always
       type: str
       sample: already RELEASE_RESOURCE_COMPLETE

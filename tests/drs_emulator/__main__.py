@@ -61,6 +61,8 @@ def build_parser():
                           help="reads keep showing CONFIGURATION this many emulator seconds after an accepted start")
     readings.add_argument("--stop-lag", type=_non_negative, metavar="SECONDS",
                           help="reads keep showing the status before an accepted stop this many emulator seconds")
+    readings.add_argument("--retry-lag", type=_non_negative, metavar="SECONDS",
+                          help="reads keep showing the failed status before an accepted retry this many emulator seconds")
     readings.add_argument("--retry-needs-precheck", action=argparse.BooleanOptionalAction, default=None,
                           help="batch-retry-task retries a failed job only after a passed forRetryJob pre-check")
     readings.add_argument("--wrong-state-400", action=argparse.BooleanOptionalAction, default=None,
@@ -129,6 +131,7 @@ def reading_overrides(args):
              "precheck_preconditions": args.precheck_preconditions,
              "precheck_result_config_only": args.precheck_result_config_only, "read_max_jobs": args.read_max_jobs,
              "stop_lag_seconds": args.stop_lag, "retry_needs_precheck": args.retry_needs_precheck,
+             "retry_lag_seconds": args.retry_lag,
              "list_ignores_tags": args.list_ignores_tags, "list_page_max": args.list_page_max}
     return {key: value for key, value in given.items() if value is not None}
 

@@ -148,6 +148,7 @@ READING_DEFAULTS = {
     "read_max_jobs": 10,                  # ids per call on read endpoints (0 = the --max-jobs-per-call limit only)
     "stop_lag_seconds": 0.0,              # reads keep showing the status before an accepted stop this long
     "retry_needs_precheck": False,        # batch-retry-task retries a failed job only after a passed forRetryJob pre-check
+    "retry_lag_seconds": 0.0,             # reads keep showing the failed status before an accepted retry this long
     "list_ignores_tags": False,           # POST /jobs (list) accepts the tags filter but does not apply it
     "list_page_max": 100,                 # POST /jobs (list) pages hold at most this many jobs, whatever per_page asks
 }
@@ -159,6 +160,7 @@ PESSIMISTIC_READINGS = {
     "read_max_jobs": 100,
     "stop_lag_seconds": 30.0,
     "retry_needs_precheck": True,
+    "retry_lag_seconds": 30.0,
     "list_ignores_tags": True,
     "list_page_max": 10,
 }
@@ -185,7 +187,7 @@ def check_readings(values):
         elif key == "precheck_result_config_only":
             if value is not None and not isinstance(value, bool):
                 raise ValueError("%s must be a boolean or null" % key)
-        elif key in ("start_lag_seconds", "stop_lag_seconds"):
+        elif key in ("start_lag_seconds", "stop_lag_seconds", "retry_lag_seconds"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
                 raise ValueError("%s must be a number >= 0" % key)
             value = float(value)
@@ -848,7 +850,8 @@ class Job:
     __slots__ = ("spec", "id", "project_id", "name", "db_use_type", "engine_type", "task_mode", "role", "parent_id",
                  "forward_id", "backward_id", "timing", "status", "since", "start_at", "start_fail", "paused_from",
                  "paused_elapsed", "paused_at", "pause_mode", "marks", "precheck", "precheck_runs", "create_time",
-                 "failed_reason", "start_accepted_at", "stop_accepted_at", "stop_from", "delay_hold_ms", "delay_release")
+                 "failed_reason", "start_accepted_at", "stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from",
+                 "delay_hold_ms", "delay_release")
 
     def __init__(self, spec, loaded_at):
         self.spec = spec
@@ -876,6 +879,7 @@ class Job:
         self.failed_reason = spec["start_failed_reason"] if self.status == "START_JOB_FAILED" else ""
         self.start_accepted_at = None
         self.stop_accepted_at = self.stop_from = None
+        self.retry_accepted_at = self.retry_from = None
         hold = spec.get("hold_delay_ms")
         self.delay_hold_ms = self.timing["rpo_initial_ms"] if hold == HOLD_AT_INITIAL else hold   # None: not held
         self.delay_release = None   # [emulator time, delay ms, settle seconds] of the last release of a hold
@@ -1084,9 +1088,9 @@ def wrong_status(reason):
 STATE_FILE_VERSION = 1
 _JOB_STATE_FIELDS = ("status", "since", "start_at", "start_fail", "paused_from", "paused_elapsed", "paused_at",
                      "pause_mode", "marks", "precheck_runs", "create_time", "failed_reason", "start_accepted_at",
-                     "stop_accepted_at", "stop_from")
+                     "stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from")
 # Fields added after STATE_FILE_VERSION 1 was written: absent from older state files (None then).
-_LATER_JOB_STATE_FIELDS = ("stop_accepted_at", "stop_from")
+_LATER_JOB_STATE_FIELDS = ("stop_accepted_at", "stop_from", "retry_accepted_at", "retry_from")
 
 
 _JOB_STATE_FIELDS = _JOB_STATE_FIELDS + ("delay_hold_ms", "delay_release")
@@ -1246,7 +1250,8 @@ class EmulatorState:
 
     def visible_status(self, job, now):
         """The status reads show: CONFIGURATION during the start lag after an accepted start, the status before the stop
-        during the stop lag after an accepted stop, else the status."""
+        during the stop lag after an accepted stop, the failed status before the retry during the retry lag after an
+        accepted retry of a failed job (while it still runs the retried phase), else the status."""
         lag = self.readings["start_lag_seconds"]
         if (lag and job.start_accepted_at is not None and now < job.start_accepted_at + lag
                 and job.status in _LAGGED_STATUSES):
@@ -1255,6 +1260,10 @@ class EmulatorState:
         if (lag and job.stop_accepted_at is not None and now < job.stop_accepted_at + lag
                 and job.status in RELEASE_STATUSES):
             return job.stop_from
+        lag = self.readings["retry_lag_seconds"]
+        if (lag and job.retry_accepted_at is not None and now < job.retry_accepted_at + lag
+                and job.status == RETRY_TARGET.get(job.retry_from)):
+            return job.retry_from
         return job.status
 
     # -- transactions (whole-request refusals leave every job as it was) -------------------------------------------
@@ -1508,6 +1517,7 @@ class EmulatorState:
                 raise wrong_status("Task status: %s; a failed task can be retried only after a passed forRetryJob pre-check."
                                    % job.status)
             target, since = RETRY_TARGET[job.status], now
+            job.retry_accepted_at, job.retry_from = now, job.status
         job.start_fail = False
         job.failed_reason = ""
         job.paused_from = job.paused_at = job.pause_mode = None

@@ -39,7 +39,8 @@ def status_of(state, job_id):
 def test_the_default_profile_has_every_open_question_off():
     assert new_state().readings == {"start_lag_seconds": 0.0, "wrong_state_400": False, "precheck_preconditions": False,
                                     "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0,
-                                    "retry_needs_precheck": False, "list_ignores_tags": False, "list_page_max": 100}
+                                    "retry_needs_precheck": False, "retry_lag_seconds": 0.0, "list_ignores_tags": False,
+                                    "list_page_max": 100}
 
 
 def test_the_pessimistic_profile_switches_every_open_question_on():
@@ -208,3 +209,20 @@ def test_retry_needs_a_passed_retry_precheck_with_the_reading():
 def test_without_the_reading_a_failed_job_is_retried_at_once():
     state = failed_job_state()
     assert call(state, "/jobs/batch-retry-task", {"jobs": [{"job_id": MIG}]})[1]["results"][0]["status"] == "success"
+
+
+# --- retry lag -------------------------------------------------------------------------------------------------------
+
+def test_retry_lag_keeps_reads_on_the_failed_status_before_the_retry_then_shows_the_run():
+    state = failed_job_state(retry_lag_seconds=30)
+    assert call(state, "/jobs/batch-retry-task", {"jobs": [{"job_id": MIG}]})[1]["results"][0]["status"] == "success"
+    assert status_of(state, MIG) == "INCRE_TRANSFER_FAILED"
+    assert call(state, "/jobs/batch-detail", {"jobs": [MIG]})[1]["results"][0]["status"] == "INCRE_TRANSFER_FAILED"
+    state.clock.advance(30)
+    assert status_of(state, MIG) == "INCRE_TRANSFER_STARTED"
+
+
+def test_without_retry_lag_a_retry_shows_at_once():
+    state = failed_job_state()
+    call(state, "/jobs/batch-retry-task", {"jobs": [{"job_id": MIG}]})
+    assert status_of(state, MIG) == "INCRE_TRANSFER_STARTED"

@@ -40,7 +40,7 @@ def test_admin_readings_change_one_switch_and_reset_puts_it_back(drs_emulator_cl
     assert emulator.admin("GET", "readings") == {"profile": "otc", "cloud": "otc", "readings": {
         "start_lag_seconds": 0.0, "wrong_state_400": False, "precheck_preconditions": False,
         "precheck_result_config_only": None, "read_max_jobs": 10, "stop_lag_seconds": 0.0,
-        "retry_needs_precheck": False, "list_ignores_tags": False, "list_page_max": 100}}
+        "retry_needs_precheck": False, "retry_lag_seconds": 0.0, "list_ignores_tags": False, "list_page_max": 100}}
     assert emulator.set_readings(start_lag_seconds=45)["readings"]["start_lag_seconds"] == 45.0
     assert emulator.reset()["reset"][-1] == "readings"
     assert emulator.admin("GET", "readings")["readings"]["start_lag_seconds"] == 0.0
@@ -54,7 +54,8 @@ def test_cli_profile_and_reading_flags(drs_emulator):
     assert (view["profile"], view["cloud"]) == ("pessimistic", "otc")
     assert view["readings"] == {"start_lag_seconds": 12.0, "wrong_state_400": False, "precheck_preconditions": True,
                                 "precheck_result_config_only": True, "read_max_jobs": 20, "stop_lag_seconds": 30.0,
-                                "retry_needs_precheck": True, "list_ignores_tags": True, "list_page_max": 10}
+                                "retry_needs_precheck": True, "retry_lag_seconds": 30.0, "list_ignores_tags": True,
+                                "list_page_max": 10}
     assert drs_emulator.health()["profile"] == "pessimistic"
 
 

@@ -150,6 +150,17 @@ def test_jobs_missing_from_the_reply_are_not_found():
     assert list(items) == [IDS[1]] and not_found == [IDS[0], IDS[2]]
 
 
+def test_split_tells_a_job_drs_says_it_does_not_know_from_one_the_reply_left_out():
+    h = Harness()
+    h.api.route("POST", "/jobs/batch-status", reply(200, {"count": 2, "results": [
+        {"id": IDS[1], "status": "RELEASE_RESOURCE_STARTED"},
+        {"id": IDS[2], "error_code": "DRS.M05004", "error_message": "The task has been deleted."}]}))
+    items, not_found, unmentioned = h.client.batch_status(IDS[:3], split=True)
+    assert list(items) == [IDS[1]]
+    assert not_found == [IDS[2]]          # DRS said so: deleted
+    assert unmentioned == [IDS[0]]        # no answer at all: not "deleted"
+
+
 def test_a_job_the_reply_does_not_ask_for_is_ignored():
     h = Harness()
     h.api.route("POST", "/jobs/batch-status", reply(200, {"count": 2, "results": [

@@ -169,7 +169,9 @@ def test_dr_pairs_learn_what_another_run_described():
     ('FULL_TRANSFER_FAILED', 'sync', None, ('act', None)),
     ('PAUSING', 'migration', None, ('unchanged', 'already PAUSING (paused)')),
     ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'forward', ('refuse', 'a cloudDataGuard task cannot be paused (DRS pauses only migration and sync tasks)')),
-    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'parent', ('refuse', 'parent task of a dual-active DR pair: DRS pauses only its forward and backward tasks')),
+    ('INCRE_TRANSFER_STARTED', None, 'backward', ('refuse', 'a dual-active DR task cannot be paused (DRS pauses only migration and sync tasks)')),
+    ('INCRE_TRANSFER_STARTED', 'cloudDataGuard', 'parent', ('refuse', 'parent task of a dual-active DR pair: dual-active DR tasks cannot be '
+                                                                      'paused (neither the parent nor its forward and backward tasks)')),
 ])
 def test_pause_plan(status, use_type, role, expected):
     assert _jobs.pause_plan(status, use_type, role) == expected
@@ -238,6 +240,16 @@ def test_action_took_effect_needs_a_status_that_shows_it(action, before, now, ex
 ])
 def test_action_wait_state(action, status, expected):
     assert _jobs.action_wait_state(action, status) == expected
+
+
+def test_a_retried_jobs_status_from_before_is_pending_within_the_lag_window_only_until_it_left():
+    window = _jobs.RETRY_LAG_WINDOW
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', False, 100.0, 100.0 + window - 1) == 'FULL_TRANSFER_FAILED'
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', False, 100.0, 100.0 + window) is None
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'FULL_TRANSFER_FAILED', True, 100.0, 101.0) is None     # it left
+    assert _jobs.retry_lag_status('FULL_TRANSFER_FAILED', 'INCRE_TRANSFER_FAILED', False, 100.0, 101.0) is None
+    assert _jobs.action_wait_state('retry', 'FULL_TRANSFER_FAILED', stale='FULL_TRANSFER_FAILED') == 'pending'
+    assert _jobs.action_wait_state('retry', 'FULL_TRANSFER_FAILED', stale=None) == 'failed'
 
 
 def test_outcome_vocabularies_are_closed_and_their_ok_sets_never_hold_unknown_or_pending():

@@ -125,3 +125,15 @@ def test_a_refused_pause_carries_the_drs_error():
     assert result['failed'] is True
     assert job_result(result, jid(1))['error']['error_code'] == 'DRS.M01504'
     assert result['changed'] is False
+
+
+def test_a_wrong_state_refusal_of_a_job_read_as_pausable_is_unknown_not_failed():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
+    drs.refuse[jid(1)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error']['error_msg'].endswith('the job may already be pausing after an earlier request: re-read it later')
+    assert result['changed'] is False
+    assert_matches_return_doc(module, result)

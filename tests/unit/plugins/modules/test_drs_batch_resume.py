@@ -160,3 +160,87 @@ def test_a_failure_while_waiting_for_the_retry_precheck_leaves_the_jobs_unknown(
     assert job_result(result, jid(2))['outcome'] == 'unknown'
     assert drs.called('batch_retry') == []
     assert_matches_return_doc(module, result)
+
+
+def lagging_status(drs, job_id, status, polls):
+    """batch_status shows ``status`` for ``job_id`` in its first ``polls`` replies (DRS's reads lag behind a retry)."""
+    original = drs.batch_status
+    left = [polls]
+
+    def lagging(ids, deadline=None, split=False):
+        reply = original(ids, deadline=deadline, split=split)
+        if left[0] > 0 and job_id in reply[0]:
+            left[0] -= 1
+            reply[0][job_id] = dict(reply[0][job_id], status=status)
+        return reply
+    drs.batch_status = lagging
+
+
+def test_the_failed_status_from_before_a_retry_read_just_after_it_is_lag_not_a_failure():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', failed_reason='The old failure.'))
+    lagging_status(drs, jid(1), 'INCRE_TRANSFER_FAILED', polls=2)
+    result = run_module(module, {'jobs': [jid(1)], 'retry_precheck': False, 'poll_interval': 1}, drs)
+    assert 'failed' not in result, result['msg']
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['status']) == ('retried', 'INCRE_TRANSFER_STARTED')
+    assert_matches_return_doc(module, result)
+
+
+def test_a_retried_job_still_failed_after_the_lag_window_is_a_failure_without_the_old_reason():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', failed_reason='The old failure.'))
+    lagging_status(drs, jid(1), 'INCRE_TRANSFER_FAILED', polls=1000)
+    result = run_module(module, {'jobs': [jid(1)], 'retry_precheck': False, 'poll_interval': 10}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('failed', True)
+    assert job['error']['error_msg'] == 'retry failed: the job is INCRE_TRANSFER_FAILED'
+    assert drs.clock >= 60
+
+
+def stale_precheck_result(drs):
+    """batch-precheck-result shows the finished result from before the submission until the new pre-check finished."""
+    original = drs.batch_precheck_result
+    earlier = {}
+
+    def stale(ids, deadline=None):
+        items, gone = original(ids, deadline)
+        for job_id, item in items.items():
+            if item.get('process') == '100%' and job_id not in earlier:
+                earlier[job_id] = item
+            elif item.get('process') != '100%' and job_id in earlier:
+                items[job_id] = earlier[job_id]
+        return items, gone
+    drs.batch_precheck_result = stale
+
+
+def test_the_finished_precheck_result_from_before_the_submission_is_not_taken_for_the_new_one():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='fail'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 1}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_retry') == []
+    job = job_result(result, jid(1))
+    assert job['outcome'] == 'not_retried'
+    assert job['error']['error_msg'].startswith('its forRetryJob pre-check did not pass')
+
+
+def test_a_new_precheck_result_just_like_the_one_before_is_taken_only_after_the_stale_window():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='pass'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5}, drs)
+    assert 'failed' not in result, result['msg']
+    assert job_result(result, jid(1))['outcome'] == 'retried'
+    assert drs.called('batch_retry') == [[jid(1)]]
+    assert drs.clock >= 60    # an identical result is taken for the new one only after PRECHECK_STALE_WINDOW
+
+
+def test_a_precheck_result_that_still_reads_like_the_one_before_at_the_deadline_is_pending():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_FAILED', precheck='pass', precheck_outcome='pass'))
+    stale_precheck_result(drs)
+    result = run_module(module, {'jobs': [jid(1)], 'poll_interval': 5, 'wait_timeout': 30}, drs)
+    assert result['failed'] is True
+    assert drs.called('batch_retry') == []
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('pending', False)
+    assert job['error']['error_msg'] == 'its forRetryJob pre-check result still read like the one from before it was submitted'
+    assert_matches_return_doc(module, result)

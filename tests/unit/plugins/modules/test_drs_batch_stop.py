@@ -133,7 +133,6 @@ def test_an_ambiguous_stop_is_reconciled_by_reading_the_status():
 def test_an_unknown_fate_fails_closed():
     drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
     drs.lose_reply.add(jid(1))
-    drs.batch_stop_reconcile = None
     original = drs.batch_stop
     drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=lambda ids: set())
     result = run_module(module, {'jobs': [jid(1)]}, drs)
@@ -161,6 +160,7 @@ def test_dual_active_child_alone_is_refused_and_the_parent_stops_both():
     assert drs.called('batch_stop') == [[parent]]
     assert [job['outcome'] for job in result['jobs']] == ['stopped'] * 3
     assert job_result(result, backward)['reason'] == 'stopped through its parent task job-500 (%s)' % parent
+    assert [job['action'] for job in result['jobs']] == [None, 'stop', None]   # the request went to the parent only
     assert job_result(result, parent)['reason'] == (
         'parent task of a dual-active DR pair: stopping it stops its forward and backward tasks too')
     assert [job['status'] for job in result['jobs']] == ['RELEASE_RESOURCE_COMPLETE'] * 3
@@ -193,7 +193,7 @@ def test_timeout_leaves_the_job_pending_and_fails_naming_it():
     assert_matches_return_doc(module, result)
 
 
-def test_a_failure_while_waiting_leaves_the_stopped_job_unknown_with_the_documented_keys():
+def test_a_failure_while_waiting_leaves_the_stopped_job_pending_with_the_documented_keys():
     drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
     drs.raise_on['batch_status'] = DrsTimeoutError(
         'The deadline passed while retrying POST batch-status.', pending=[jid(1)],
@@ -244,3 +244,76 @@ def test_a_child_whose_parent_is_refused_is_not_stopped_and_says_why():
     assert acting_calls(drs) == []
     assert job_result(result, forward)['error']['error_msg'] == (
         'not stopped: its parent task job-500 (%s) was not stopped (status CREATING does not allow a stop)' % parent)
+
+
+def test_a_job_a_status_reply_does_not_mention_is_not_stopped_but_pending():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'), release_ticks=1000)
+    drs.omit['batch_status'] = {jid(1)}   # the status reply leaves the releasing job out: no answer, not "deleted"
+    result = run_module(module, {'jobs': [jid(1)], 'wait_timeout': 30, 'poll_interval': 5}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('pending', False)
+    assert result['fate_known'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_drs_no_longer_knows_after_the_stop_is_stopped_once_batch_detail_confirms_it():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'), FakeJob(jid(2), status='INCRE_TRANSFER_STARTED'))
+    original = drs.batch_stop
+
+    def stop_and_delete(items, deadline=None, reconcile=None):
+        replies = original(items, deadline=deadline, reconcile=reconcile)
+        del drs.jobs[jid(1)]   # released and deleted before the first poll: DRS answers "not found"
+        drs.releasing.pop(jid(1), None)
+        return replies
+    drs.batch_stop = stop_and_delete
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'poll_interval': 1}, drs)
+    assert 'failed' not in result
+    assert job_result(result, jid(1))['outcome'] == 'stopped'
+    assert job_result(result, jid(1))['status'] == 'DELETED'
+    assert drs.called('batch_detail')[-1] == [jid(1)]
+
+
+def test_a_child_whose_parent_stop_has_an_unknown_outcome_is_unknown_not_failed():
+    parent, forward = jid(500), jid(501)
+    drs = ActingDrs(FakeJob(parent, role='parent', status='INCRE_TRANSFER_STARTED', detail={'multi_write': True}),
+                    FakeJob(forward, role='forward', parent_id=parent, status='INCRE_TRANSFER_STARTED'))
+    drs.lose_reply.add(parent)
+    original = drs.batch_stop
+    drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=lambda ids: set())
+    result = run_module(module, {'jobs': [parent, forward]}, drs)
+    assert result['failed'] is True
+    job = job_result(result, forward)
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error']['error_msg'].startswith(
+        'fate not known: the outcome of the stop of its parent task job-500 (%s) is not known (outcome unknown' % parent)
+    assert result['fate_known'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_wrong_state_refusal_of_a_job_read_as_stoppable_is_unknown_not_failed():
+    # a second run within the stop lag of an earlier run with wait false: DRS still shows the status before the stop
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
+    drs.refuse[jid(1)] = ('DRS.M00304', 'This API cannot be called in the current task status.')
+    result = run_module(module, {'jobs': [jid(1)], 'wait': False}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error'] == {'error_code': 'DRS.M00304', 'error_msg': (
+        'DRS refuses the stop (DRS.M00304: This API cannot be called in the current task status.); the job may already '
+        'be stopping after an earlier request: re-read it later')}
+    assert result['changed'] is False
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_missing_from_the_reply_to_a_sent_stop_is_unknown_not_failed():
+    drs = ActingDrs(FakeJob(jid(1), status='INCRE_TRANSFER_STARTED'))
+    original = drs.batch_stop
+    drs.batch_stop = lambda items, deadline=None, reconcile=None: original(items, deadline=deadline, reconcile=reconcile) and {}
+    result = run_module(module, {'jobs': [jid(1)]}, drs)
+    assert result['failed'] is True
+    job = job_result(result, jid(1))
+    assert (job['outcome'], job['fate_known']) == ('unknown', False)
+    assert job['error']['error_msg'] == 'DRS sent no reply for this job: the stop may have taken effect; re-read the job status'
+    assert result['changed'] is True
+    assert_matches_return_doc(module, result)

@@ -291,24 +291,26 @@ class FakeDrs(object):
 
     # -- client API: reads ----------------------------------------------------------------------------------------
 
-    def _read(self, method, ids, view):
+    def _read(self, method, ids, view, split=False):
         self._log(method, ids)
-        items, not_found = {}, []
+        items, not_found, unmentioned = {}, [], []
         for job_id in ids:
             job = self.jobs.get(job_id)
-            if job is None or job_id in self.omit.get(method, ()):
+            if job_id in self.omit.get(method, ()):   # the reply did not mention it (the client's split tells)
+                (unmentioned if split else not_found).append(job_id)
+            elif job is None:
                 not_found.append(job_id)
             else:
                 item = view(job)
                 item.setdefault('error_code', None)
                 item.setdefault('error_msg', None)
                 items[job_id] = item
-        return items, not_found
+        return (items, not_found, unmentioned) if split else (items, not_found)
 
-    def batch_status(self, ids, deadline=None):
-        return self._read('batch_status', ids, lambda job: {'id': job.id, 'status': job.status})
+    def batch_status(self, ids, deadline=None, split=False):
+        return self._read('batch_status', ids, lambda job: {'id': job.id, 'status': job.status}, **({'split': True} if split else {}))
 
-    def batch_detail(self, ids, deadline=None, keep=None):
+    def batch_detail(self, ids, deadline=None, keep=None, split=False):
         def view(job):
             item = {'id': job.id, 'name': job.name, 'status': job.status, 'failed_reason': job.failed_reason,
                     'db_use_type': 'cloudDataGuard' if job.role else 'migration', 'task_type': 'FULL_INCR_TRANS',
@@ -326,7 +328,7 @@ class FakeDrs(object):
             item['inst_info'] = {'engine_type': 'mysql', 'start_time': str(scheduled)}
             item.update(job.detail)
             return keep(item) if keep is not None else item
-        return self._read('batch_detail', ids, view)
+        return self._read('batch_detail', ids, view, **({'split': True} if split else {}))
 
     def batch_precheck_result(self, ids, deadline=None):
         def view(job):
