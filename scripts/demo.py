@@ -132,11 +132,14 @@ def write_inventory(path, url):
         json.dump(inventory, handle, indent=2)
 
 
-def run_playbook(python, collections_path, inventory, reports, log_path):
-    playbook = os.path.join(os.path.dirname(python), 'ansible-playbook')
-    command = [playbook if os.path.exists(playbook) else 'ansible-playbook', 'cloudops.drs.precheck_and_start',
-               '-i', inventory, '-e', 'drs_hosts=drs_projects', '-e', 'drs_start_passed_subset=true',
-               '-e', 'drs_report_dir=%s' % reports, '-e', 'drs_poll_interval=1', '--forks', '2']
+def run_playbook(python, collections_path, playbook, inventory, extra, log_path):
+    """``ansible-playbook cloudops.drs.<playbook>`` on the demo inventory with ``extra`` as extra vars; its output goes
+    to the terminal and to ``log_path``. Returns its exit code. (scripts/demo_cutover.py runs its playbooks with it too.)"""
+    binary = os.path.join(os.path.dirname(python), 'ansible-playbook')
+    command = [binary if os.path.exists(binary) else 'ansible-playbook', 'cloudops.drs.%s' % playbook, '-i', inventory,
+               '-e', 'drs_hosts=drs_projects', '-e', 'drs_poll_interval=1', '--forks', '2']
+    for key, value in extra.items():
+        command += ['-e', '%s=%s' % (key, value)]
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
     print('$ %s' % ' '.join(['ansible-playbook'] + command[1:]), flush=True)
     with open(log_path, 'w', encoding='utf-8') as log:
@@ -229,7 +232,8 @@ def main():
         inventory = os.path.join(out, 'inventory.yml')
         write_inventory(inventory, url)
         started = time.monotonic()
-        rc = run_playbook(args.python, collections_path, inventory, reports, os.path.join(out, 'playbook.log'))
+        rc = run_playbook(args.python, collections_path, 'precheck_and_start', inventory,
+                          {'drs_start_passed_subset': 'true', 'drs_report_dir': reports}, os.path.join(out, 'playbook.log'))
         took = time.monotonic() - started
         problems = check(url, reports, rc, os.path.join(out, 'playbook.log'))
     except (RuntimeError, OSError, Stop) as ex:

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 
@@ -48,22 +47,6 @@ def write_inventory(path, url):
     }}}
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(inventory, handle, indent=2)
-
-
-def run_playbook(python, collections_path, playbook, inventory, extra, log_path):
-    binary = os.path.join(os.path.dirname(python), 'ansible-playbook')
-    command = [binary if os.path.exists(binary) else 'ansible-playbook', 'cloudops.drs.%s' % playbook, '-i', inventory,
-               '-e', 'drs_hosts=drs_projects', '-e', 'drs_poll_interval=1', '--forks', '2']
-    for key, value in extra.items():
-        command += ['-e', '%s=%s' % (key, value)]
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1')
-    print('$ %s' % ' '.join(['ansible-playbook'] + command[1:]), flush=True)
-    with open(log_path, 'w', encoding='utf-8') as log:
-        with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
-            for line in process.stdout:
-                sys.stdout.write(line)
-                log.write(line)
-            return process.wait()
 
 
 def check(url, reports, start_rc, cutover_rc):
@@ -123,12 +106,12 @@ def main():
         write_inventory(inventory, url)
         started = time.monotonic()
         print('\n== Day one: pre-check and start the wave ==', flush=True)
-        start_rc = run_playbook(args.python, collections_path, 'precheck_and_start', inventory, {'drs_report_dir': reports},
-                                os.path.join(out, 'day1.log'))
+        start_rc = demo.run_playbook(args.python, collections_path, 'precheck_and_start', inventory, {'drs_report_dir': reports},
+                                     os.path.join(out, 'day1.log'))
         print('\n== Day two: wait until the wave is ready for cut-over, then stop it ==', flush=True)
-        cutover_rc = run_playbook(args.python, collections_path, 'cutover', inventory,
-                                  {'drs_report_dir': reports, 'drs_cutover_stop': 'true', 'drs_cutover_stable_for': 5,
-                                   'drs_cutover_timeout': 300}, os.path.join(out, 'day2.log'))
+        cutover_rc = demo.run_playbook(args.python, collections_path, 'cutover', inventory,
+                                       {'drs_report_dir': reports, 'drs_cutover_stop': 'true', 'drs_cutover_stable_for': 5,
+                                        'drs_cutover_timeout': 300}, os.path.join(out, 'day2.log'))
         took = time.monotonic() - started
         problems = check(url, reports, start_rc, cutover_rc)
     except (RuntimeError, OSError, demo.Stop) as ex:
