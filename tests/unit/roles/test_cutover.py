@@ -182,8 +182,8 @@ def test_an_empty_selection_fails_unless_allowed(wave, collections_path, tmp_pat
     assert strict.status == 'failed'
     assert 'No DRS job matches drs_jobs and drs_filters' in output(strict)
     (tmp_path / 'allowed').mkdir()
-    allowed = run_cutover(wave, collections_path, tmp_path / 'allowed', {'drs_filters': {'name': 'wave9-*'}, 'drs_cutover_stop': True,
-                                                                        'drs_allow_empty': True})
+    allowed = run_cutover(wave, collections_path, tmp_path / 'allowed',
+                          {'drs_filters': {'name': 'wave9-*'}, 'drs_cutover_stop': True, 'drs_allow_empty': True})
     assert allowed.status == 'successful', output(allowed)
     assert summary(allowed)['total'] == 0
     assert actions_sent(wave) == {}
