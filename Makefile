@@ -69,13 +69,13 @@ ALLOW_NO_TESTS ?= 0
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
 # background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
 # for the package registry) while the unit tests and the quick static checks run, and the integration targets run
-# against both emulator profiles at once (mostly waiting for the emulator's clock).
+# against both emulator profiles while the sanity steps run (they mostly wait for the emulator's clock).
 # Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
 TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
 	lint docs-lint docs-test changelog-lint release wait \
-	$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) \
-	integration-pessimistic& integration wait demo demo-cutover
+	integration-pessimistic& integration& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait \
+	demo demo-cutover
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
@@ -193,13 +193,17 @@ docs-test: docs ## Open every page of the docs site in headless Chromium; no bro
 		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@DOCS_SITE="$(abspath $(DOCS_DIR))/html" $(VENV_BIN)/python -m pytest -p no:cacheprovider -ra tests/docs
 
-integration: venv collection ## ansible-test integration against a DRS emulator on 127.0.0.1
+# Each integration run lays the collection out in a tree of its own (build/integration/..., build/pessimistic/...), so
+# that both can run beside the sanity steps (`make test` does): ansible-test writes its output and the emulator's URL
+# into the tree it runs in.
+INTEGRATION_COLLECTION_DIR := $(BUILD)/integration/ansible_collections/$(NAMESPACE)/$(NAME)
+
+integration: venv ## ansible-test integration against a DRS emulator on 127.0.0.1
+	@$(PYTHON) scripts/layout_collection.py . $(INTEGRATION_COLLECTION_DIR)
 	@$(VENV_BIN)/python scripts/ansible_test_get_pip.py
 	@PATH="$(VENV_BIN):$$PATH" $(VENV_BIN)/python scripts/run_integration.py \
-		--collection-dir $(COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
+		--collection-dir $(INTEGRATION_COLLECTION_DIR) --python-version $(PY_VERSION) -- $(INTEGRATION_ARGS)
 
-# In a tree of its own (build/pessimistic/...), so that it can run beside `make integration` (`make test` does):
-# ansible-test writes its output and the emulator's URL into the tree it runs in.
 PESSIMISTIC_COLLECTION_DIR := $(BUILD)/pessimistic/ansible_collections/$(NAMESPACE)/$(NAME)
 
 integration-pessimistic: venv ## The integration targets against the emulator's pessimistic profile
