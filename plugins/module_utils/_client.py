@@ -99,6 +99,8 @@ class DrsClient(IamSession):
     def __init__(self, auth, batch_size=10, **options):
         super(DrsClient, self).__init__(auth, **options)
         self.batch_size = max(1, int(batch_size or 10))
+        # job id -> monotonic() time the last action request for it was answered (the waiters count from it)
+        self.answered_at = {}
 
     def _drs_url(self, suffix):
         return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)
@@ -397,9 +399,15 @@ class DrsClient(IamSession):
             return {}
         self.connect(deadline)
         final = {}
-        for part in self._map(lambda chunk: self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window,
-                                                               method=method),
-                              chunked(ordered, self.batch_size)):
+
+        def send(chunk):
+            part = self._action_chunk(suffix, chunk, deadline, reconcile, resend_unconfirmed, lag_window, method=method)
+            answered = self.monotonic()
+            for job_id in part:
+                self.answered_at[job_id] = answered   # a thread per chunk: one key each, no two writers
+            return part
+
+        for part in self._map(send, chunked(ordered, self.batch_size)):
             final.update(part)
         return in_order([job_id for job_id, dummy in ordered], final)
 

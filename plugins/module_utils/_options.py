@@ -269,6 +269,20 @@ def _validate_prechecked(params, errors):
     return records
 
 
+def _check_precheck_option(params, errors):
+    """drs_batch_start's ``precheck`` (pre-check, then start, in one run): it makes the gate's records itself."""
+    settings = params.get('precheck')
+    if settings is None:
+        return
+    if params.get('prechecked') is not None:
+        errors.append('precheck and prechecked are mutually exclusive: precheck runs the pre-check itself and makes the '
+                      'records that prechecked would pass.')
+    if params.get('require_precheck') is False:
+        errors.append('precheck needs require_precheck=true: the pre-check it runs is what decides which jobs start.')
+    if settings.get('wait_timeout') is not None and settings['wait_timeout'] <= 0:
+        errors.append('precheck.wait_timeout must be a positive number of seconds, got %s.' % settings['wait_timeout'])
+
+
 def validate_options(params, job_keys=(), now=None, require_selection=False):
     """Check every module option the argument spec cannot check, before any request is sent.
 
@@ -296,6 +310,7 @@ def validate_options(params, job_keys=(), now=None, require_selection=False):
     if require_selection and params.get('jobs') is None and params.get('filters') is None:
         errors.append('Select the jobs: give jobs (ids or names), filters, or both.')
     prechecked = _validate_prechecked(params, errors)
+    _check_precheck_option(params, errors)
     include = []
     for facet in params.get('include') or []:
         if facet not in include:

@@ -22,6 +22,8 @@ BACKOFF_CAP = 10.0
 # Polling: the interval grows by POLL_BACKOFF_FACTOR after every poll, up to POLL_MAX_FACTOR x poll_interval.
 POLL_BACKOFF_FACTOR = 1.5
 POLL_MAX_FACTOR = 4.0
+# Ids whose next poll is due within this share of poll_interval of each other are polled together.
+GROUP_SLACK = 0.05
 
 
 def backoff_delay(retry, rng, base=BACKOFF_BASE, cap=BACKOFF_CAP):
@@ -51,7 +53,8 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic, first_poll_after=0.0):
+def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic, first_poll_after=0.0,
+             since=None):
     """Poll until every id is done or the deadline is reached; returns ``(last_items, pending_ids)``.
 
     * ``fetch(ids)`` returns a dict ``id -> item`` for the ids it is given; only ids not yet done are polled. An id
@@ -59,10 +62,14 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     * ``is_done(item)`` says whether a job reached a final state (success or failure: the caller sorts them).
     * ``deadline`` is one ``monotonic()`` time for the whole batch. The first poll happens at once; between polls the
       waiter sleeps ``poll_interval``, growing x1.5 per poll up to 4 x ``poll_interval``, and never past the deadline:
-      the last sleep ends at the deadline and is followed by one final poll.
+      the last sleep ends at the deadline and is followed by one final poll of every pending id.
     * ``first_poll_after`` seconds (never past the deadline) pass before the first poll: a caller that has just
       submitted the jobs, or just read them, knows they are not done yet, and a poll at once would cost one request
       per 10 jobs for nothing.
+    * ``since`` (id -> ``monotonic()`` time) counts ``first_poll_after`` of an id from that time instead of from now:
+      the time DRS accepted the job's request. A fleet whose requests went out over some time is then polled in the
+      same rhythm, each batch when it can be done, and the last batch is not polled a whole phase late. Each id then
+      keeps its own interval; ids due within ``GROUP_SLACK`` x ``poll_interval`` of each other are polled together.
     * ``last_items`` holds the last item seen for every id (done or not), in the order of ``ids``.
     """
     if deadline is None:
@@ -70,21 +77,36 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     ids = dedupe(ids)
     pending = list(ids)
     last = {}
-    interval = max(float(poll_interval), 0.01)
-    ceiling = max(float(poll_interval), 0.01) * POLL_MAX_FACTOR
-    if pending and first_poll_after > 0:
-        sleep(max(0.0, min(float(first_poll_after), deadline - monotonic())))
+    base = max(float(poll_interval), 0.01)
+    ceiling = base * POLL_MAX_FACTOR
+    slack = base * GROUP_SLACK
+    now = monotonic()
+    since = since or {}
+    due = dict((job_id, (since.get(job_id, now) if job_id in since else now) + max(0.0, float(first_poll_after)))
+               for job_id in ids)
+    interval = dict.fromkeys(ids, base)
     while pending:
-        items = fetch(list(pending)) or {}
+        now = monotonic()
+        wake = min(due[job_id] for job_id in pending)
+        final = wake >= deadline
+        if wake > now:
+            sleep(max(0.0, min(wake, deadline) - now))
+            now = monotonic()
+        if final or now >= deadline:
+            ready = list(pending)   # the deadline: one final poll of every pending id
+        else:
+            ready = [job_id for job_id in pending if due[job_id] <= now + slack]
+        items = fetch(list(ready)) or {}
         for job_id, item in items.items():
             if job_id in pending or job_id in last:
                 last[job_id] = item
-        pending = [job_id for job_id in pending if not (job_id in items and is_done(items[job_id]))]
-        if not pending:
+        done = set(job_id for job_id in ready if job_id in items and is_done(items[job_id]))
+        pending = [job_id for job_id in pending if job_id not in done]
+        if not pending or final or monotonic() >= deadline:
             break
-        remaining = deadline - monotonic()
-        if remaining <= 0:
-            break
-        sleep(min(interval, remaining))
-        interval = min(interval * POLL_BACKOFF_FACTOR, ceiling)
+        polled = monotonic()
+        for job_id in ready:
+            if job_id not in done:
+                due[job_id] = polled + interval[job_id]
+                interval[job_id] = min(interval[job_id] * POLL_BACKOFF_FACTOR, ceiling)
     return dict((job_id, last[job_id]) for job_id in ids if job_id in last), pending

@@ -84,6 +84,38 @@ options:
         C(dr_pair) of the documented types; no ID twice), also those of jobs not in O(jobs), which are then ignored.
     type: list
     elements: dict
+  precheck:
+    description:
+      - Pre-check the jobs first, in this module run, exactly as M(cloudops.drs.drs_batch_precheck) does (the same rules,
+        the same per-job results, returned in RV(precheck)), and let those results decide the start gate as
+        O(prechecked) would. This is one module process, one IAM token and no records passed through a task argument,
+        so it is the fastest way to pre-check and start a fleet; the role M(cloudops.drs.precheck_and_start) uses it.
+      - The pre-check waits until every submitted pre-check is done, polling every O(poll_interval) seconds. With
+        O(alarm_is_failure), a pre-check with ALARM items is not passed. O(wait_timeout) then counts from the end of
+        the pre-check step.
+      - "When the pre-check step fails part-way (a request fails, its time runs out), nothing is started: every job is
+        V(not_started), and RV(precheck) keeps what the step learnt."
+      - Mutually exclusive with O(prechecked); needs O(require_precheck=true).
+    type: dict
+    suboptions:
+      mode:
+        description: The pre-check mode (see O(cloudops.drs.drs_batch_precheck#module:mode)).
+        type: str
+        choices: [forStartJob, forRetryJob]
+        default: forStartJob
+      force:
+        description: Pre-check again a job whose pre-check already passed (see O(cloudops.drs.drs_batch_precheck#module:force)).
+        type: bool
+        default: false
+      recheck_failed:
+        description:
+          - Pre-check again a job whose last pre-check failed (see O(cloudops.drs.drs_batch_precheck#module:recheck_failed)).
+        type: bool
+        default: true
+      wait_timeout:
+        description: Seconds the pre-check step may take, reads, retries and waiting included.
+        type: int
+        default: 1800
   all_or_nothing:
     description:
       - Start nothing when any job of O(jobs) cannot start (its pre-check did not positively pass, it is not found,
@@ -344,6 +376,69 @@ diff:
       returned: always
       type: dict
       sample: {"140b5236-88ad-43c8-811c-1268453jb101": "FULL_TRANSFER_STARTED"}
+precheck:
+  description:
+    - The result of the pre-check step that O(precheck) ran, with the keys of M(cloudops.drs.drs_batch_precheck)'s
+      result (without its C(elapsed), C(retries) and target keys), plus RV(precheck.failed) and RV(precheck.msg).
+  returned: when O(precheck) is given
+  type: dict
+  contains:
+    changed:
+      description: Whether the step submitted a pre-check (in check mode, whether it would).
+      returned: always
+      type: bool
+      sample: true
+    jobs:
+      description: One dict per job, exactly as RV(cloudops.drs.drs_batch_precheck#module:jobs).
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"id": "140b5236-88ad-43c8-811c-1268453jb101", "name": "orders-mysql-migration", "status": "CONFIGURATION",
+                "submitted": true, "passed": true, "process": "100%", "total_passed_rate": "100%", "failed_items": [],
+                "alarm_items": [], "skipped_reason": null, "error": null, "dr_pair": null, "outcome": "passed"}]
+    passed_jobs:
+      description: IDs of the jobs whose latest pre-check passed.
+      returned: always
+      type: list
+      elements: str
+      sample: [140b5236-88ad-43c8-811c-1268453jb101]
+    failed_jobs:
+      description: IDs of the jobs whose pre-check failed or could not run.
+      returned: always
+      type: list
+      elements: str
+      sample: []
+    skipped_jobs:
+      description: IDs of the jobs not pre-checked, each with a reason in C(skipped_reason).
+      returned: always
+      type: list
+      elements: str
+      sample: []
+    pending_jobs:
+      description: IDs of the jobs whose pre-check had not finished when its time ran out.
+      returned: always
+      type: list
+      elements: str
+      sample: []
+    fate_known:
+      description: V(false) when the pre-check outcome of any job is V(unknown) or V(pending).
+      returned: always
+      type: bool
+      sample: true
+    failed:
+      description:
+        - Whether the pre-check step failed (a job's pre-check failed or could not run, or the step ended early).
+        - In check mode, jobs whose pre-check would fail are a prediction (RV(precheck.msg) says why), not a failure.
+      returned: always
+      type: bool
+      sample: false
+    msg:
+      description:
+        - Why the pre-check step failed, or in check mode would fail (names every job and its failed check items);
+          V(null) when it did not.
+      returned: always
+      type: str
+      sample: null
 selection:
   description:
     - The jobs the module selected from O(jobs) and O(filters), in order, names resolved to ids.
@@ -451,10 +546,11 @@ error:
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
-    ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, SCHEDULED, START_PENDING, START_REACHED, STARTABLE, action_error,
-    delay_ms, describe_pending, error, error_text, fate_known, gate_verdict, job_label, not_found_error, precheck_state,
-    precheck_verdict, scheduled_start_ms)
+    ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, PRECHECK_MODES, SCHEDULED, START_PENDING, START_REACHED,
+    STARTABLE, action_error, delay_ms, describe_pending, error, error_text, fate_known, gate_verdict, job_label,
+    not_found_error, precheck_state, precheck_verdict, scheduled_start_ms)
 from ansible_collections.cloudops.drs.plugins.module_utils._options import format_epoch_ms
+from ansible_collections.cloudops.drs.plugins.module_utils._precheck import PrecheckStep
 
 NO_PRECHECK = 'no passed pre-check (run cloudops.drs.drs_batch_precheck first)'
 PRECHECK_WOULD_RUN = 'its pre-check would run now: the start depends on the result'
@@ -488,6 +584,13 @@ class DrsBatchStart(DrsModuleBase):
         self.rewatch = []         # refused jobs read again and found STARTJOBING: waited for like the started ones
         self.watching = []        # jobs the status wait has not decided yet
         self.start_times = {}     # id -> requested start time (epoch ms string) or None, set when the run starts
+        self.phase = 'start'      # 'precheck' while the precheck option's step runs
+        self.precheck_error = None  # the failure that ended the pre-check step early (a request, a deadline)
+        settings = module.params.get('precheck')
+        self.precheck_step = None if settings is None else PrecheckStep(self, dict(
+            force=settings['force'], recheck_failed=settings['recheck_failed'], wait=True,
+            wait_timeout=settings['wait_timeout'], poll_interval=module.params['poll_interval'],
+            alarm_is_failure=module.params['alarm_is_failure']))
         super().__init__(module)
 
     @classmethod
@@ -497,6 +600,12 @@ class DrsBatchStart(DrsModuleBase):
             start_time=dict(type='raw'),
             require_precheck=dict(type='bool', default=True),
             prechecked=dict(type='list', elements='dict'),
+            precheck=dict(type='dict', options=dict(
+                mode=dict(type='str', choices=list(PRECHECK_MODES), default='forStartJob'),
+                force=dict(type='bool', default=False),
+                recheck_failed=dict(type='bool', default=True),
+                wait_timeout=dict(type='int', default=1800),
+            )),
             all_or_nothing=dict(type='bool', default=False),
             alarm_is_failure=dict(type='bool', default=False),
             wait=dict(type='bool', default=True),
@@ -531,13 +640,20 @@ class DrsBatchStart(DrsModuleBase):
     # -- the run ----------------------------------------------------------------------------------------------
 
     def run(self):
-        self.deadline = self.client.deadline_in(self.params['wait_timeout'])
         start_times = dict((job['id'], job['start_time']) for job in self.options.jobs)
         self.start_times = start_times
         ids = self.options.job_ids
         for job_id in ids:
             self._job(job_id)
         records = self.options.prechecked
+        if self.precheck_step is not None:
+            # the pre-check step first, in this process: its records decide the gate as prechecked would
+            self.phase = 'precheck'
+            settings = self.params['precheck']
+            self.precheck_step.run(ids, dict.fromkeys(ids, settings['mode']), self.client.deadline_in(settings['wait_timeout']))
+            records = self.precheck_step.records()
+            self.phase = 'start'
+        self.deadline = self.client.deadline_in(self.params['wait_timeout'])
         gated = self.params['require_precheck']
 
         if records is not None and gated and self.params['all_or_nothing'] and self._hold_from_records(ids, records):
@@ -893,8 +1009,10 @@ class DrsBatchStart(DrsModuleBase):
         self.watching = list(watch)    # undecided until the wait says how each ended (record_failure reads it)
         last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
-                                         # every watched job was just started or just read as STARTJOBING: none runs at once
-                                         first_poll_after=self.params['poll_interval'])
+                                         # every watched job was just started or just read as STARTJOBING: none runs at once;
+                                         # a started one is first polled one interval after DRS accepted its start
+                                         first_poll_after=self.params['poll_interval'],
+                                         since=self._accepted(watch))
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
         for job_id in pending:
@@ -918,12 +1036,28 @@ class DrsBatchStart(DrsModuleBase):
                 if reason:
                     self._set(job_id, 'failed', 'start failed: %s (%s)' % (self.jobs[job_id]['status_after'], reason))
 
+    def _accepted(self, ids):
+        """id -> the time DRS accepted the start of each of ``ids`` that this run started."""
+        answered = getattr(self.client, 'answered_at', None) or {}
+        return dict((job_id, answered[job_id]) for job_id in ids if self.jobs[job_id]['started'] and job_id in answered)
+
     def job_names(self):
-        return dict((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])
+        names = self.precheck_step.job_names() if self.precheck_step is not None else {}
+        names.update((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])
+        return names
 
     def record_failure(self, message, pending=(), last_seen=None):
         """A request failed or the deadline passed: every job whose outcome is not decided, and every started job
-        not yet seen running, is ``unknown`` (pending ones ``pending``), with the failure as its reason."""
+        not yet seen running, is ``unknown`` (pending ones ``pending``), with the failure as its reason.
+
+        In the pre-check step (the precheck option) no start was sent yet: the step keeps what it learnt, and every
+        job is ``not_started``, because that step failed."""
+        if self.phase == 'precheck':
+            self.precheck_step.record_failure(message, pending, last_seen)
+            self.precheck_error = message
+            for job_id in self.jobs:
+                self._set(job_id, 'not_started', 'not started: the pre-check step failed (%s)' % message)
+            return
         for job_id in pending:
             if job_id in self.jobs and job_id not in self.pending:
                 self.pending.append(job_id)
@@ -966,7 +1100,7 @@ class DrsBatchStart(DrsModuleBase):
     def get_result(self):
         jobs = list(self.jobs.values())
         found = [job for job in jobs if job['status_before'] is not None]
-        return dict(
+        result = dict(
             changed=self.changed,
             jobs=jobs,
             started_jobs=[job['id'] for job in jobs if job['started']],
@@ -980,6 +1114,14 @@ class DrsBatchStart(DrsModuleBase):
             elapsed=self.elapsed(),
             retries=self.retries(),
         )
+        if self.precheck_step is not None:
+            precheck = self.precheck_step.result()
+            message = self.precheck_step.failure or self.precheck_error
+            # in check mode the jobs it would fail for are a prediction (as drs_batch_precheck says), not a failure
+            precheck.update(failed=bool(self.precheck_error) or (bool(message) and not self.module.check_mode), msg=message)
+            result['precheck'] = precheck
+            result['changed'] = result['changed'] or precheck['changed']
+        return result
 
 
 def main():

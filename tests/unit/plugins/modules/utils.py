@@ -228,6 +228,8 @@ class FakeDrs(object):
         self.lose_start_reply = set()   # job ids whose start is applied but whose reply is lost (ambiguous)
         self.lose_precheck_reply = set()  # job ids whose pre-check is submitted but whose reply is lost (the client gave up)
         self.raise_on = {}              # method -> exception to raise when it is called
+        self.waited_since = []          # the since of every wait (id -> time its action was answered)
+        self.answered_at = {}           # id -> fake time its last action was answered (as DrsClient keeps it)
         self.omit = {}                  # read method -> job ids its reply does not mention (the client: not_found)
         self.stats = {'requests': 0, 'retries': 0,
                       'retried': {'throttled': 0, 'server_error': 0, 'connection': 0, 'busy': 0, 'reauth': 0}}
@@ -285,9 +287,10 @@ class FakeDrs(object):
     def deadline_in(self, seconds):
         return self.clock + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0):
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None):
+        self.waited_since.append(dict(since or {}))
         return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
-                        first_poll_after=first_poll_after)
+                        first_poll_after=first_poll_after, since=since)
 
     # -- client API: reads ----------------------------------------------------------------------------------------
 
@@ -401,6 +404,7 @@ class FakeDrs(object):
             if job_id in self.lose_precheck_reply:
                 replies[job_id] = {'id': job_id, 'status': 'unknown', 'error_code': None,
                                    'error_msg': 'outcome unknown (connection reset): the request may have taken effect'}
+        self.answered_at.update(dict.fromkeys(replies, self.monotonic()))
         return replies
 
     def batch_start(self, items, deadline=None, reconcile=None):
@@ -432,4 +436,5 @@ class FakeDrs(object):
                 else:
                     replies[job_id] = {'id': job_id, 'status': 'unknown', 'error_code': None,
                                        'error_msg': 'outcome unknown (read timeout): the request may have taken effect; re-read the job status'}
+        self.answered_at.update(dict.fromkeys(replies, self.monotonic()))
         return dict((job_id, replies[job_id]) for job_id, dummy in items)
