@@ -65,7 +65,7 @@ def tool(name):
 
 #: Modules that talk to no DRS API: they take none of the group's connection options, so the ``drs`` action group
 #: (whose ``module_defaults`` carry those options) must not list them.
-NOT_IN_ACTION_GROUP = ('drs_report_files',)
+NOT_IN_ACTION_GROUP = ('drs_report', 'drs_report_files')
 
 
 def action_group_problems(root=ROOT):

@@ -171,7 +171,7 @@ def leaked(text, secrets):
 
 # ---- failed steps of precheck_and_start ------------------------------------------------------------------------
 
-STEP_TASKS = {'precheck': 'Precheck the jobs and wait for the results', 'start': 'Start the jobs and wait until they run'}
+STEP_TASK = 'Precheck the jobs, wait for the results, start those that may start and wait until they run'
 FINISH_TASK = 'Fail unless every job runs'
 
 
@@ -183,10 +183,13 @@ def failed_steps(run):
     """step -> message of every module step of precheck_and_start that failed (the role keeps a failed module's
     registered result in a block/rescue)."""
     failed = {}
-    for step, task in STEP_TASKS.items():
-        for result in run.results(task, skipped=False):
-            if result.get('failed') or result.get('msg'):
-                failed[step] = result.get('msg') or ''
+    for result in run.results(STEP_TASK, skipped=False):
+        # the pre-check step of drs_batch_start reports in its result's precheck (none when the module failed before it)
+        precheck = result.get('precheck') or {'failed': result.get('failed'), 'msg': result.get('msg')}
+        if precheck.get('failed') or precheck.get('msg'):
+            failed['precheck'] = precheck.get('msg') or ''
+        if result.get('failed') or result.get('msg'):
+            failed['start'] = result.get('msg') or ''
     return failed
 
 

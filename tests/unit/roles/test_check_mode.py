@@ -25,7 +25,7 @@ from drs_emulator.pytest_plugin import collections_dir as emulator_collections_d
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTION_DIR = os.path.dirname(TESTS_DIR)
 DEMO = os.path.join(TESTS_DIR, 'drs_emulator', 'fixtures', 'demo.yml')
-START_TASK = 'Start the jobs and wait until they run'
+START_TASK = 'Precheck the jobs, wait for the results, start those that may start and wait until they run'
 REPORTS_TASK = 'Tell where the reports are'
 # what a run may send without changing anything
 READS = {'iam-tokens', 'iam-tokens-verify', 'iam-projects', 'list-jobs', 'batch-status', 'batch-detail', 'batch-progress',

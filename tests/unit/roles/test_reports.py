@@ -174,8 +174,9 @@ def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(emulator
     assert runner.status == 'successful'
     counts = emulator.stats()['requests']['by_endpoint']
     # one read of the jobs and one of their last precheck result (to skip passed ones), then precheck, its result,
-    # start and the status until they run; drs_batch_start takes what the precheck read instead of reading again
-    assert counts == {'iam-tokens': 2, 'batch-detail': 1, 'batch-precheck-result': 2, 'batch-precheck': 1,
+    # start and the status until they run; the start takes what the precheck read instead of reading again, in the
+    # same module run (one IAM token)
+    assert counts == {'iam-tokens': 1, 'batch-detail': 1, 'batch-precheck-result': 2, 'batch-precheck': 1,
                       'batch-starting': 1, 'batch-status': counts['batch-status']}
     assert counts['batch-status'] >= 1
     assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
@@ -191,7 +192,7 @@ def test_report_shows_the_progress_read_after_the_start_when_asked(emulator, col
     assert len(rows) == len(ALL_PASS)
     assert all(re.search(r'\| \d+% \|$', row) for row in rows), rows
     counts = emulator.stats()['requests']['by_endpoint']
-    assert counts['batch-progress'] == 1 and counts['iam-tokens'] == 3
+    assert counts['batch-progress'] == 1 and counts['iam-tokens'] == 2     # precheck-and-start, then the status read
 
 
 def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_path, tmp_path):
@@ -201,7 +202,7 @@ def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_p
     emulator.reset(jobs=False, stats=True, faults=True)
     second = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
     assert (first.status, second.status) == ('successful', 'successful')
-    assert first.stats['changed'] == {'localhost': 2}
+    assert first.stats['changed'] == {'localhost': 1}                    # the one precheck-and-start task
     assert second.stats['changed'] == {}
     # the second run reads the jobs once (all running: nothing to precheck or start) and sends nothing else; the start
     # step knows from the pre-check records that every job runs and sends no request at all

@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2025, cloudops.drs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: drs_report
+short_description: Render and write the reports of a cloudops.drs role run in one task
+version_added: 1.0.0
+description:
+  - Renders the report rows of a role run, once, into every output. The summary goes to RV(stats) and to
+    C(set_stats) under O(stats_key) (per inventory host, aggregated; AWX keeps it in the job artifacts). The
+    plain-text table goes to RV(table), and the problems to RV(problems). With O(dir), the Markdown and JUnit XML
+    files are written by M(cloudops.drs.drs_report_files) on the task's host (C(delegate_to)).
+  - The rows are those of the filters P(cloudops.drs.drs_fleet_rows#filter), P(cloudops.drs.drs_status_rows#filter)
+    and P(cloudops.drs.drs_cutover_rows#filter); the outputs are those of P(cloudops.drs.drs_report_stats#filter),
+    P(cloudops.drs.drs_text_table#filter), P(cloudops.drs.drs_problems#filter),
+    P(cloudops.drs.drs_report_markdown#filter) and P(cloudops.drs.drs_report_junit#filter). It is one task instead of
+    one per output, because with a thousand jobs every Jinja pass over the rows costs about a fifth of a second.
+  - The role C(cloudops.drs.reports) uses it. It runs on the controller (an action plugin); it talks to no API, so it
+    is not in the C(cloudops.drs.drs) action group and takes none of its connection options.
+  - Rendering never counts as a change; nor does writing the files.
+author:
+  - cloudops DRS maintainers (@cloudops)
+options:
+  kind:
+    description: The kind of the rows.
+    type: str
+    required: true
+    choices: [fleet, status, cutover]
+  rows:
+    description: The report rows, one per job.
+    type: list
+    elements: dict
+    required: true
+  errors:
+    description: The failed steps (P(cloudops.drs.drs_step_errors#filter)); any makes RV(stats.ok) false.
+    type: list
+    elements: dict
+    default: []
+  context:
+    description: Facts shown under the Markdown title and kept in RV(stats) (host, project, region, mode...).
+    type: dict
+    default: {}
+  stats_key:
+    description: The C(set_stats) key the summary goes under (for example V(drs_precheck_and_start)).
+    type: str
+    required: true
+  title:
+    description: Title of the Markdown report.
+    type: str
+    required: true
+  junit_name:
+    description: Name of the JUnit test suites (for example V(cloudops.drs.precheck_and_start)).
+    type: str
+    required: true
+  columns:
+    description: Row keys shown in RV(table).
+    type: list
+    elements: str
+    required: true
+  headers:
+    description: Headers of those columns (as many as O(columns)).
+    type: list
+    elements: str
+    required: true
+  dir:
+    description:
+      - Directory for the Markdown and JUnit XML files, resolved on the controller (created when missing). Empty
+        writes no file.
+    type: str
+    default: ''
+  basename:
+    description: File name of both reports, without the extension.
+    type: str
+    required: true
+  mode:
+    description: Permissions of both files.
+    type: str
+    default: '0644'
+  directory_mode:
+    description: Permissions of the directories created for them.
+    type: str
+    default: '0755'
+attributes:
+  action:
+    support: full
+    description: Runs on the controller as an action plugin; the files are written by M(cloudops.drs.drs_report_files).
+  check_mode:
+    support: full
+    details:
+      - Renders in check mode too. The files are written only when the task runs with C(check_mode=false), as the role
+        C(cloudops.drs.reports) does (they are local reports, not changes to DRS).
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+seealso:
+  - module: cloudops.drs.drs_report_files
+'''
+
+EXAMPLES = r'''
+- name: Report on a fleet from rows made by drs_fleet_rows
+  cloudops.drs.drs_report:
+    kind: fleet
+    rows: "{{ my_rows }}"
+    stats_key: drs_precheck_and_start
+    title: "DRS precheck and start: {{ inventory_hostname }}"
+    junit_name: cloudops.drs.precheck_and_start
+    columns: [name, id, precheck, start, status_after]
+    headers: [job, id, precheck, start, status]
+    dir: reports
+    basename: "wave1-{{ inventory_hostname }}"
+  check_mode: false
+  register: report
+
+- name: Show the table
+  ansible.builtin.debug:
+    msg: "{{ report.table }}"
+'''
+
+RETURN = r'''
+stats:
+  description: The summary (P(cloudops.drs.drs_report_stats#filter)); RV(stats.ok) is false when any row is not OK or any step failed.
+  returned: success
+  type: dict
+  sample: {"total": 2, "ok": true, "problem_jobs": [], "errors": [], "jobs": {}, "counts": {"total": 2, "problems": 0}}
+  contains:
+    ok:
+      description: Whether every row is OK and no step failed.
+      returned: success
+      type: bool
+      sample: true
+    total:
+      description: Number of rows.
+      returned: success
+      type: int
+      sample: 2
+table:
+  description: The plain-text table of O(columns), one string per line (P(cloudops.drs.drs_text_table#filter)).
+  returned: success
+  type: list
+  elements: str
+  sample: ["| job | id |", "|-----|----|"]
+problems:
+  description: One entry per problem (P(cloudops.drs.drs_problems#filter)), for the message that fails a play.
+  returned: success
+  type: list
+  elements: dict
+  sample: []
+report_files:
+  description: The paths of the Markdown (C(markdown)) and JUnit XML (C(junit)) files; empty without O(dir).
+  returned: success
+  type: dict
+  sample: {"markdown": "/srv/reports/wave1-localhost.md", "junit": "/srv/reports/wave1-localhost.xml"}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            kind=dict(type='str', required=True, choices=['fleet', 'status', 'cutover']),
+            rows=dict(type='list', elements='dict', required=True),
+            errors=dict(type='list', elements='dict', default=[]),
+            context=dict(type='dict', default={}),
+            stats_key=dict(type='str', required=True),
+            title=dict(type='str', required=True),
+            junit_name=dict(type='str', required=True),
+            columns=dict(type='list', elements='str', required=True),
+            headers=dict(type='list', elements='str', required=True),
+            dir=dict(type='str', default=''),
+            basename=dict(type='str', required=True),
+            mode=dict(type='str', default='0644'),
+            directory_mode=dict(type='str', default='0755'),
+        ),
+        supports_check_mode=True,
+    )
+    module.fail_json(msg='cloudops.drs.drs_report runs on the controller, as an action plugin; it cannot run as a module.')
+
+
+if __name__ == '__main__':
+    main()
