@@ -66,7 +66,6 @@ DOMAIN = 'OTC00000000001000000001'
 CONTENDERS = ('role', 'role-c32', 'modules', 'uri', 'sdk-c8', 'sdk-c8-checked', 'sdk-naive')
 ALIASES = {'sdk': 'sdk-naive'}  # the naive script's key before the concurrent SDK contenders came
 LABELS = {'sdk-naive': 'sdk-naive (naive script)'}
-ANSIBLE_CONTENDERS = ('role', 'role-c32', 'modules', 'uri')
 IN_FLIGHT = 8  # calls in flight: the concurrent SDK contenders' threads, the modules' default max_concurrency
 BARE_PHASES, CHECKED_PHASES = 4, 6  # pre-check, result, start, status (+ detail and last result read first)
 CALLBACKS = os.path.join(HERE, 'callback_plugins')
@@ -175,7 +174,8 @@ def task_times(events, wall_s, started):
     strategy's work before a task (variables, templating of ``when`` and arguments) counts for that task.
     Kinds: ``modules`` (a cloudops.drs.drs_* module that contacts DRS and was not skipped), ``report_files``
     (cloudops.drs.drs_report_files, a local file writer) and ``tasks`` (everything else: tasks that run no
-    module). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit).
+    module). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit);
+    ``every_task`` lists each task's seconds (the harness writes it to the scratch directory).
     """
     plays = [e['t'] for e in events if e['event'] == 'play']
     ends = [e['t'] for e in events if e['event'] == 'end']
@@ -544,8 +544,8 @@ def targets_text(found):
             ' and '.join(str(n) for n in TARGET_SIZES), TARGET_LATENCY)
     lines = ['targets (informational; the role at L = %d ms):' % TARGET_LATENCY]
     for t in found:
-        lines.append('  %-42s N=%-5d %8.2f <= %-5s %s' % (t['target'], t['n'], t['measured'], t['limit'],
-                                                        'met' if t['met'] else 'MISSED'))
+        verdict = 'met' if t['met'] else 'MISSED'
+        lines.append('  %-42s N=%-5d %8.2f <= %-5s %s' % (t['target'], t['n'], t['measured'], t['limit'], verdict))
     return '\n'.join(lines)
 
 

@@ -45,6 +45,8 @@ def page(batch):
 
 
 class Flow(object):
+    """The DRS calls of the flow, each for one batch of at most 10 jobs, and the pool that runs 8 at a time."""
+
     def __init__(self, client, pool, interval):
         self.client, self.pool, self.interval, self.rounds = client, pool, interval, 0
 
@@ -54,15 +56,16 @@ class Flow(object):
 
     def poll(self, call, ids, key, done):
         """Sleep, then read every batch not yet done (8 in flight), until done(item) for every job; {id: last item}."""
-        last, pending = {}, list(ids)
-        for _ in range(MAX_ROUNDS):
-            if not pending:
-                return last
+        last, pending, rounds_left = {}, list(ids), MAX_ROUNDS
+        while pending:
+            if not rounds_left:
+                raise RuntimeError('gave up after %d poll rounds' % MAX_ROUNDS)
+            rounds_left -= 1
             time.sleep(self.interval)
             self.rounds += 1
             last.update((getattr(item, key), item) for item in self.each(call, pending))
             pending = [job_id for job_id in pending if not done(last.get(job_id))]
-        raise RuntimeError('gave up after %d poll rounds' % MAX_ROUNDS)
+        return last
 
     def details(self, batch):
         return self.client.batch_list_job_details(BatchListJobDetailsRequest(body=page(batch)))
