@@ -180,3 +180,26 @@ def test_task_times_sort_tasks_into_tasks_modules_report_files_and_start_up():
     assert times['other_s'] == pytest.approx(0.1)
     assert times['startup_exit_s'] == pytest.approx(5.0 - 4.1) and times['startup_s'] == pytest.approx(1.0)
     assert [entry['kind'] for entry in times['every_task']] == ['tasks', 'modules', 'tasks', 'report_files']
+
+
+def test_targets_are_read_off_the_roles_results_at_fifty_ms():
+    bench = load_bench()
+    args = bench.parse_args([])
+    runs = [  # contender, N, L, wall s, CPU s
+        ('role', 1000, 50, 12.0, 3.5), ('sdk-c8', 1000, 50, 8.0, 1.0), ('sdk-c8-checked', 1000, 50, 9.0, 1.0),
+        ('role', 100, 50, 6.0, 2.0), ('sdk-c8', 100, 50, 5.0, 0.5), ('sdk-c8-checked', 100, 50, 5.0, 0.5),
+        ('role', 1000, 0, 9.0, 3.0),
+    ]
+    results = [{'contender': contender, 'n': n, 'latency_ms': latency, 'wall_s': wall, 'cpu_s': cpu, 'requests_total': 600,
+                'extrapolated': False, 'task_times': {'tasks_s': 0.8} if contender == 'role' else None}
+               for contender, n, latency, wall, cpu in runs]
+    bench.add_ratios(results, args)
+    found = dict(((t['target'], t['n']), t) for t in bench.targets(results))
+    assert set(t['latency_ms'] for t in found.values()) == {50}
+    assert found[('wall x sdk-c8-checked', 1000)]['measured'] == 1.33 and not found[('wall x sdk-c8-checked', 1000)]['met']
+    assert found[('wall x sdk-c8', 1000)]['measured'] == 1.5 and found[('wall x sdk-c8', 1000)]['met']
+    assert found[('wall x sdk-c8-checked', 100)]['measured'] == 1.2 and found[('wall x sdk-c8-checked', 100)]['met']
+    assert found[('CPU s', 1000)]['met'] and found[('tasks that run no module, s', 1000)]['met']
+    assert found[('wall s over the polling floor (4 phases)', 1000)]['measured'] == pytest.approx(12.0 - 6.6)
+    assert ('CPU s', 100) not in found
+    assert 'MISSED' in bench.targets_text(bench.targets(results))
