@@ -12,19 +12,30 @@ these are real seconds as the clients see them), and for every contender measure
 
 and checks that the contender did its job (every job pre-checked once, started once, running).
 
+* the CPU seconds of the contender's process tree (getrusage(RUSAGE_CHILDREN) around it; the emulator, also
+  a child of the harness, ends only after all contenders) and of every module process (from the wrapper),
+* for ansible-playbook runs, the seconds per task from a callback (tests/perf/callback_plugins), summed into
+  tasks that run no module, DRS module tasks, report files, and ansible-playbook start-up and exit,
+
+and checks that the contender did its job (every job pre-checked once, started once, running).
+
 Contenders: ``role`` (cloudops.drs.precheck_and_start), ``modules`` (drs_batch_precheck, drs_batch_start
-and drs_batch_info, each on its own), ``uri`` (tests/perf/playbooks/uri_per_job.yml, one job per loop item)
-and ``sdk`` (tests/perf/sdk_flow.py, the official huaweicloudsdkdrs client, batches of 10 one after
-another). Sizes above --uri-max-n / --sdk-max-n are extrapolated linearly from the largest measured size
-and marked so. Then drs_batch_info on --memory-n jobs, with its default facets (status, progress) and with every
-facet of a migration job (status, detail, progress, precheck), for the memory target.
+and drs_batch_info, each on its own), ``uri`` (tests/perf/playbooks/uri_per_job.yml, one job per loop item),
+``sdk-c8`` and ``sdk-c8-checked`` (tests/perf/sdk_concurrent.py: the official huaweicloudsdkdrs client, 8
+calls in flight, phase by phase; the checked one makes the role's safety reads first), and ``sdk-naive``
+(tests/perf/sdk_flow.py, the naive script: batches of 10 one after another; ``sdk`` is an alias). Sizes
+above --uri-max-n / --naive-max-n are extrapolated linearly from the largest measured size and marked so.
+Then drs_batch_info on --memory-n jobs, with its default facets (status, progress) and with every facet of a
+migration job (status, detail, progress, precheck), for the memory target.
 
 Floors: requests = 4 x ceil(N/10) DRS calls (pre-check, pre-check result, start, status: each phase needs at
-least one call per 10 jobs) + 1 IAM token for token auth; wall time = D + S + N/10 x L.
+least one call per 10 jobs) + 1 IAM token for token auth. Wall time, with 8 calls in flight and every wait
+noticed at a poll: ceil(D/poll) x poll + ceil(S/poll) x poll + phases x ceil(ceil(N/10) / 8) x L, with 4
+phases for a bare flow and 6 for a checked one (the two safety reads).
 
 Usage (see tests/perf/README.md):
   python tests/perf/bench.py [--python PY] [--collections-path DIR] [--sizes 10,100,1000] [--latencies 0,50]
-                             [--contenders role,modules,uri,sdk] [--out DIR] [--smoke]
+                             [--contenders role,sdk-c8,sdk-c8-checked,...] [--out DIR] [--smoke]
 """
 
 import argparse
@@ -33,6 +44,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -51,7 +63,15 @@ PROJECT_NAME = 'eu-de'
 USERNAME = 'drs-operator'
 PASSWORD = 'Emulator-Passw0rd!'  # the emulator's built-in test user, not a real secret
 DOMAIN = 'OTC00000000001000000001'
-CONTENDERS = ('role', 'role-c32', 'modules', 'uri', 'sdk')
+CONTENDERS = ('role', 'role-c32', 'modules', 'uri', 'sdk-c8', 'sdk-c8-checked', 'sdk-naive')
+ALIASES = {'sdk': 'sdk-naive'}  # the naive script's key before the concurrent SDK contenders came
+LABELS = {'sdk-naive': 'sdk-naive (naive script)'}
+IN_FLIGHT = 8  # calls in flight: the concurrent SDK contenders' threads, the modules' default max_concurrency
+BARE_PHASES, CHECKED_PHASES = 4, 6  # pre-check, result, start, status (+ detail and last result read first)
+CALLBACKS = os.path.join(HERE, 'callback_plugins')
+# Targets of issue 16, read off the results at the end of a run (informational: a missed one is no failure).
+TARGET_LATENCY, TARGET_SIZES, TARGET_CPU_S, TARGET_TASKS_S, TARGET_FLOOR_MARGIN_S = 50, (100, 1000), 4.0, 1.0, 2.0
+TARGET_RATIOS = (('sdk-c8-checked', 1.2), ('sdk-c8', 1.5))
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 # The facets drs_batch_info can read for a migration job (rpo_rto and struct_process are DR-only).
 MIGRATION_FACETS = ['status', 'detail', 'progress', 'precheck']
@@ -71,7 +91,8 @@ if log:
     script = [a for a in sys.argv[1:] if not a.startswith('-')]
     name = os.path.basename(script[0]) if script else 'stdin'
     with open(log, 'a') as handle:
-        handle.write('{"process": "%%s", "maxrss_kb": %%d}\n' %% (name.replace('"', ''), usage.ru_maxrss))
+        handle.write('{"process": "%%s", "maxrss_kb": %%d, "cpu_s": %%.3f}\n'
+                     %% (name.replace('"', ''), usage.ru_maxrss, usage.ru_utime + usage.ru_stime))
 sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
 '''
 
@@ -93,7 +114,8 @@ def parse_args(argv):
                         help='directory that holds ansible_collections/cloudops/drs')
     parser.add_argument('--sizes', default='10,100,1000', help='fleet sizes N (comma-separated)')
     parser.add_argument('--latencies', default='0,50', help='emulator latencies L in ms (comma-separated)')
-    parser.add_argument('--contenders', default=','.join(CONTENDERS), help='which of %s to run' % ','.join(CONTENDERS))
+    parser.add_argument('--contenders', default=','.join(CONTENDERS),
+                        help='which of %s to run (sdk: the same as sdk-naive)' % ','.join(CONTENDERS))
     parser.add_argument('--precheck-duration', type=float, default=1.5, help='D: seconds a pre-check takes (default 1.5)')
     parser.add_argument('--start-duration', type=float, default=1.0, help='S: seconds a start takes (default 1)')
     parser.add_argument('--poll', type=int, default=2,
@@ -102,8 +124,10 @@ def parse_args(argv):
     parser.add_argument('--uri-skip', default='100:0',
                         help='N:L pairs the uri playbook does not run (extrapolated from the same N at another L or '
                              'from a smaller N), e.g. 100:0')
-    parser.add_argument('--sdk-max-n', type=int, default=1000, help='largest N the SDK script runs; larger N are extrapolated')
-    parser.add_argument('--sdk-skip', default='1000:0', help='N:L pairs the SDK script does not run (as --uri-skip)')
+    parser.add_argument('--naive-max-n', '--sdk-max-n', dest='naive_max_n', type=int, default=1000,
+                        help='largest N the naive SDK script (sdk-naive) runs; larger N are extrapolated')
+    parser.add_argument('--naive-skip', '--sdk-skip', dest='naive_skip', default='1000:0',
+                        help='N:L pairs the naive SDK script does not run (as --uri-skip)')
     parser.add_argument('--memory-n', type=int, default=10000, help='jobs for the drs_batch_info memory run (0: skip)')
     parser.add_argument('--out', default=os.path.join(HERE, 'results'), help='directory for the JSON results')
     parser.add_argument('--name', default='bench', help='base name of the result file')
@@ -114,21 +138,98 @@ def parse_args(argv):
         args.sizes, args.latencies, args.memory_n = '10', '0', 0
     args.sizes = [int(n) for n in args.sizes.split(',') if n]
     args.latencies = [int(ms) for ms in args.latencies.split(',') if ms]
-    args.contenders = [c for c in args.contenders.split(',') if c]
+    args.contenders = [ALIASES.get(c, c) for c in args.contenders.split(',') if c]
     unknown = set(args.contenders) - set(CONTENDERS)
     if unknown:
         parser.error('unknown contenders: %s' % ', '.join(sorted(unknown)))
     args.uri_skip = set(tuple(int(x) for x in pair.split(':')) for pair in args.uri_skip.split(',') if pair)
-    args.sdk_skip = set(tuple(int(x) for x in pair.split(':')) for pair in args.sdk_skip.split(',') if pair)
+    args.naive_skip = set(tuple(int(x) for x in pair.split(':')) for pair in args.naive_skip.split(',') if pair)
     return args
 
 
-def request_floor(n, token_auth):
-    return 4 * math.ceil(n / 10.0) + (1 if token_auth else 0)
+def request_floor(n, token_auth, phases=BARE_PHASES):
+    return phases * math.ceil(n / 10.0) + (1 if token_auth else 0)
 
 
-def wall_floor(n, latency_ms, args):
-    return args.precheck_duration + args.start_duration + n / 10.0 * latency_ms / 1000.0
+def rounds(n):
+    """Rounds of calls one phase needs for n jobs: at most 10 jobs per call, IN_FLIGHT calls at a time."""
+    return math.ceil(math.ceil(n / 10.0) / float(IN_FLIGHT))
+
+
+def noticed(seconds, poll):
+    """A wait of ``seconds`` as a poller sees it: rounded up to whole poll intervals."""
+    return math.ceil(seconds / float(poll) - 1e-9) * poll if poll > 0 else seconds
+
+
+def wall_floor(n, latency_ms, args, phases=BARE_PHASES):
+    """The polling floor: both waits rounded up to the poll, plus the request rounds of every phase."""
+    return (noticed(args.precheck_duration, args.poll) + noticed(args.start_duration, args.poll)
+            + phases * rounds(n) * latency_ms / 1000.0)
+
+
+def task_times(events, wall_s, started):
+    """Seconds of one ansible-playbook run by kind of task, from the callback's events (None without them).
+
+    A task lasts from the end of the one before it (or its play's start) to its last result, so that the
+    strategy's work before a task (variables, templating of ``when`` and arguments) counts for that task.
+    Kinds: ``modules`` (a cloudops.drs.drs_* module that contacts DRS and was not skipped), ``report_files``
+    (cloudops.drs.drs_report_files, a local file writer) and ``tasks`` (everything else: tasks that run no
+    module). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit);
+    ``every_task`` lists each task's seconds (the harness writes it to the scratch directory).
+    """
+    plays = [e['t'] for e in events if e['event'] == 'play']
+    ends = [e['t'] for e in events if e['event'] == 'end']
+    if not plays or not ends:
+        return None
+    tasks, current, boundary = [], None, plays[0]
+    for event in events + [{'event': 'end', 't': ends[-1]}]:
+        if event['event'] == 'result' and current is not None:
+            current['results'].append(event)
+            continue
+        if current is not None:
+            current['end'] = current['results'][-1]['t'] if current['results'] else event['t']
+            boundary = current['end']
+            tasks.append(current)
+            current = None
+        if event['event'] == 'play':
+            boundary = event['t']
+        elif event['event'] == 'task':
+            current = {'name': event['name'], 'action': event['action'], 'begin': boundary, 'results': []}
+    totals = {'tasks': 0.0, 'modules': 0.0, 'report_files': 0.0}
+    slowest, every = {}, []
+    for task in tasks:
+        action = task['action']
+        ran = any(result['status'] != 'skipped' for result in task['results'])
+        if action.endswith('drs_report_files'):
+            kind = 'report_files'
+        elif action.startswith('cloudops.drs.drs_') and ran:
+            kind = 'modules'
+        else:
+            kind = 'tasks'
+        seconds = task['end'] - task['begin']
+        totals[kind] += seconds
+        every.append({'task': task['name'], 'action': action, 'kind': kind, 's': round(seconds, 3)})
+        entry = slowest.setdefault((task['name'], action), {'task': task['name'], 'action': action, 'kind': kind, 'count': 0, 's': 0.0})
+        entry['count'] += 1
+        entry['s'] += seconds
+    span = ends[-1] - plays[0]
+    result = dict(('%s_s' % kind, round(seconds, 3)) for kind, seconds in totals.items())
+    result.update({
+        'startup_exit_s': round(wall_s - span, 3), 'startup_s': round(plays[0] - started, 3),
+        'other_s': round(span - sum(totals.values()), 3), 'task_count': len(tasks),
+        'slowest': [dict(entry, s=round(entry['s'], 3)) for entry in sorted(slowest.values(), key=lambda e: -e['s'])[:8]],
+        'every_task': every,
+    })
+    return result
+
+
+def add_task_times(total, part):
+    """The sum of two task_times() results (for the modules contender's three runs)."""
+    if total is None or part is None:
+        return part if total is None else total
+    summed = dict((key, round(total[key] + part[key], 3)) for key in total if key.endswith('_s') or key == 'task_count')
+    summed['slowest'] = sorted(total['slowest'] + part['slowest'], key=lambda e: -e['s'])[:8]
+    return summed
 
 
 class Bench(object):
@@ -167,7 +268,7 @@ class Bench(object):
 
     # ------------------------------------------------------------------ running a contender
 
-    def env(self, rss_log):
+    def env(self, rss_log, task_log=None):
         env = dict(os.environ)
         env.update({
             'ANSIBLE_COLLECTIONS_PATH': os.path.abspath(self.args.collections_path),
@@ -181,24 +282,37 @@ class Bench(object):
         })
         for name in [key for key in env if key.startswith(('OS_', 'HUAWEICLOUD_SDK_'))]:
             del env[name]  # the contenders get their credentials explicitly
+        if task_log:  # the harness's callback, for its own ansible-playbook runs only
+            env.update({'ANSIBLE_CALLBACK_PLUGINS': CALLBACKS, 'ANSIBLE_CALLBACKS_ENABLED': 'bench_task_times',
+                        'BENCH_TASK_LOG': task_log})
         return env
 
-    def run_process(self, label, command):
-        """Run one contender process; returns (wall seconds, rss records, exit code, log path)."""
+    def run_process(self, label, command, task_times_wanted=False):
+        """Run one contender process; returns its wall time, CPU seconds, rss records, task times, exit code, log path.
+
+        CPU: user + system seconds of every process of the contender's tree that was waited for, from
+        getrusage(RUSAGE_CHILDREN) before and after (the emulator, the harness's other child, is still running).
+        """
         rss_log = os.path.join(self.scratch, '%s.rss.jsonl' % label)
+        task_log = os.path.join(self.scratch, '%s.tasks.jsonl' % label) if task_times_wanted else None
         log_path = os.path.join(self.scratch, '%s.log' % label)
         load_before = os.getloadavg()
         with open(log_path, 'w', encoding='utf-8') as log:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
-            proc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=self.env(rss_log), cwd=self.scratch,
-                                  timeout=CONTENDER_TIMEOUT, check=False)
+            proc = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=self.env(rss_log, task_log),
+                                  cwd=self.scratch, timeout=CONTENDER_TIMEOUT, check=False)
             wall = time.monotonic() - started
-        rss = []
-        if os.path.exists(rss_log):
-            with open(rss_log, encoding='utf-8') as handle:
-                rss = [json.loads(line) for line in handle if line.strip()]
-        return {'wall_s': round(wall, 3), 'rss': rss, 'rc': proc.returncode, 'log': log_path,
-                'loadavg_before': [round(x, 2) for x in load_before], 'loadavg_after': [round(x, 2) for x in os.getloadavg()]}
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+        rss = read_jsonl(rss_log)
+        times = task_times(read_jsonl(task_log), wall, started) if task_log else None
+        if times:  # every task's seconds into the scratch directory (kept with --keep), the sums into the result
+            with open(os.path.join(self.scratch, '%s.task-times.json' % label), 'w', encoding='utf-8') as handle:
+                json.dump(times.pop('every_task'), handle, indent=1)
+        return {'wall_s': round(wall, 3), 'cpu_s': round(cpu, 3), 'rss': rss, 'task_times': times, 'rc': proc.returncode,
+                'log': log_path, 'loadavg_before': [round(x, 2) for x in load_before],
+                'loadavg_after': [round(x, 2) for x in os.getloadavg()]}
 
     def vars_file(self, label, ids, **extra):
         data = {
@@ -219,17 +333,17 @@ class Bench(object):
             json.dump(data, handle)
         return path
 
-    def ansible(self, label, playbook, ids, **extra):
+    def ansible(self, label, playbook, ids, task_times_wanted=True, **extra):
         vars_path = self.vars_file(label, ids, **extra)
         return self.run_process(label, [self.playbook, '-i', 'localhost,', os.path.join(HERE, 'playbooks', playbook),
-                                        '-e', '@' + vars_path])
+                                        '-e', '@' + vars_path], task_times_wanted=task_times_wanted)
 
-    def sdk(self, label, ids):
+    def sdk(self, label, ids, script, *options):
         path = os.path.join(self.scratch, '%s.ids.json' % label)
         with open(path, 'w', encoding='utf-8') as handle:
             json.dump(ids, handle)
-        return self.run_process(label, [self.wrapper, os.path.join(HERE, 'sdk_flow.py'), '--endpoint', self.emu.url,
-                                        '--jobs-file', path, '--poll', str(self.args.poll)])
+        return self.run_process(label, [self.wrapper, os.path.join(HERE, script), '--endpoint', self.emu.url,
+                                        '--jobs-file', path, '--poll', str(self.args.poll)] + list(options))
 
     # ------------------------------------------------------------------ checks and figures
 
@@ -257,11 +371,14 @@ class Bench(object):
         rss = outcome.pop('rss')
         modules = [r for r in rss if r['process'].startswith('AnsiballZ_') or r['process'].endswith('.py')]
         peak = max([r['maxrss_kb'] for r in modules] or [0])
-        by_process = {}
+        by_process, cpu_by_process = {}, {}
         for record in modules:
             name = record['process'].replace('AnsiballZ_', '').replace('.py', '')
             by_process[name] = max(by_process.get(name, 0), record['maxrss_kb'])
+            cpu_by_process[name] = cpu_by_process.get(name, 0.0) + record.get('cpu_s', 0.0)
         outcome.update({
+            'module_cpu_s': round(sum(cpu_by_process.values()), 3),
+            'module_cpu_s_by_process': dict((k, round(v, 3)) for k, v in sorted(cpu_by_process.items())),
             'requests_total': requests['total'],
             'requests_by_endpoint': dict(sorted(requests['by_endpoint'].items())),
             'requests_by_status': requests['by_status'],
@@ -281,15 +398,20 @@ class Bench(object):
         elif contender == 'role-c32':  # the same with max_concurrency 32 (the option's maximum) in drs_auth
             outcome = self.ansible(label, 'role.yml', ids, bench_max_concurrency=32)
             stats = self.stats()
-        elif contender == 'uri':
-            outcome = self.ansible(label, 'uri_per_job.yml', ids)
+        elif contender == 'uri':  # no task times: one include per job, and no module of this collection
+            outcome = self.ansible(label, 'uri_per_job.yml', ids, task_times_wanted=False)
             stats = self.stats()
-        elif contender == 'sdk':
-            outcome = self.sdk(label, ids)
+        elif contender == 'sdk-naive':
+            outcome = self.sdk(label, ids, 'sdk_flow.py')
+            stats = self.stats()
+        elif contender in ('sdk-c8', 'sdk-c8-checked'):
+            options = ['--threads', str(IN_FLIGHT)] + (['--checked'] if contender == 'sdk-c8-checked' else [])
+            outcome = self.sdk(label, ids, 'sdk_concurrent.py', *options)
             stats = self.stats()
         else:  # modules: one run per module, stats read and reset in between
             steps, stats_total = {}, None
-            outcome = {'wall_s': 0.0, 'rss': [], 'rc': 0, 'log': [], 'loadavg_before': list(os.getloadavg())}
+            outcome = {'wall_s': 0.0, 'cpu_s': 0.0, 'rss': [], 'task_times': None, 'rc': 0, 'log': [],
+                       'loadavg_before': list(os.getloadavg())}
             for step in ('precheck', 'start', 'info'):
                 part = self.ansible('%s-%s' % (label, step), 'modules.yml', ids, bench_step=step)
                 step_stats = self.stats()
@@ -297,6 +419,8 @@ class Bench(object):
                 steps[step] = self.figures(dict(part), step_stats)
                 steps[step].pop('log', None)
                 outcome['wall_s'] = round(outcome['wall_s'] + part['wall_s'], 3)
+                outcome['cpu_s'] = round(outcome['cpu_s'] + part['cpu_s'], 3)
+                outcome['task_times'] = add_task_times(outcome['task_times'], part['task_times'])
                 outcome['rss'] += part['rss']
                 outcome['rc'] = outcome['rc'] or part['rc']
                 outcome['log'].append(part['log'])
@@ -318,13 +442,22 @@ class Bench(object):
         for include in (DEFAULT_FACETS, MIGRATION_FACETS):
             label = 'memory-info-n%d-%s' % (n, '-'.join(include))
             self.reset_stats()
-            outcome = self.ansible(label, 'modules.yml', ids, bench_step='info', bench_info_include=include)
+            outcome = self.ansible(label, 'modules.yml', ids, task_times_wanted=False, bench_step='info',
+                                   bench_info_include=include)
             result = self.figures(outcome, self.stats())
             result.update({'contender': 'drs_batch_info', 'n': n, 'latency_ms': self.latency, 'include': include,
                            'problems': [] if result['rc'] == 0 else ['exit code %d (log: %s)' % (result['rc'], result['log'])]})
             result.pop('log', None)
             runs.append(result)
         return runs
+
+
+def read_jsonl(path):
+    """The records of a JSON-lines file ([] when it does not exist)."""
+    if not path or not os.path.exists(path):
+        return []
+    with open(path, encoding='utf-8') as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def merge_stats(total, part):
@@ -361,35 +494,95 @@ def extrapolate(results, contender, n, latency, skip_reason):
 
 
 def add_ratios(results, args):
-    roles = dict(((r['n'], r['latency_ms']), r) for r in results if r['contender'] == 'role')
+    """Floors and ratios of every result: against the floors, the role, and the two concurrent SDK scripts."""
+    peers = dict(((r['contender'], r['n'], r['latency_ms']), r) for r in results)
     for r in results:
         if r['contender'] == 'drs_batch_info':
             continue
-        token_auth = r['contender'] != 'sdk'
+        token_auth = not r['contender'].startswith('sdk')
         r['request_floor'] = request_floor(r['n'], token_auth)
+        r['request_floor_checked'] = request_floor(r['n'], token_auth, CHECKED_PHASES)
         r['wall_floor_s'] = round(wall_floor(r['n'], r['latency_ms'], args), 3)
+        r['wall_floor_checked_s'] = round(wall_floor(r['n'], r['latency_ms'], args, CHECKED_PHASES), 3)
         r['requests_vs_floor'] = round(r['requests_total'] / float(r['request_floor']), 2)
         r['wall_vs_floor'] = round(r['wall_s'] / r['wall_floor_s'], 2)
-        role = roles.get((r['n'], r['latency_ms']))
-        if role:
-            r['wall_vs_role'] = round(r['wall_s'] / role['wall_s'], 2)
-            r['requests_vs_role'] = round(r['requests_total'] / float(role['requests_total']), 2)
+        r['wall_over_floor_s'] = round(r['wall_s'] - r['wall_floor_s'], 2)
+        r['wall_over_floor_checked_s'] = round(r['wall_s'] - r['wall_floor_checked_s'], 2)
+        for peer, key in (('role', 'role'), ('sdk-c8', 'sdk_c8'), ('sdk-c8-checked', 'sdk_c8_checked')):
+            other = peers.get((peer, r['n'], r['latency_ms']))
+            if other and other['wall_s']:
+                r['wall_vs_%s' % key] = round(r['wall_s'] / other['wall_s'], 2)
+                if peer == 'role':
+                    r['requests_vs_role'] = round(r['requests_total'] / float(other['requests_total']), 2)
+
+
+def targets(results):
+    """Issue 16's targets, read off the role's results: [{target, n, latency_ms, measured, limit, met}]."""
+    found = []
+
+    def check(target, r, measured, limit):
+        if measured is not None:
+            found.append({'target': target, 'n': r['n'], 'latency_ms': r['latency_ms'], 'measured': measured,
+                          'limit': limit, 'met': measured <= limit})
+
+    for r in results:
+        if r['contender'] != 'role' or r['extrapolated'] or r['latency_ms'] != TARGET_LATENCY:
+            continue
+        if r['n'] in TARGET_SIZES:
+            for peer, limit in TARGET_RATIOS:
+                check('wall x %s' % peer, r, r.get('wall_vs_%s' % peer.replace('-', '_')), limit)
+        if r['n'] == max(TARGET_SIZES):
+            check('CPU s', r, r.get('cpu_s'), TARGET_CPU_S)
+            check('tasks that run no module, s', r, (r.get('task_times') or {}).get('tasks_s'), TARGET_TASKS_S)
+            check('wall s over the polling floor (4 phases)', r, r.get('wall_over_floor_s'), TARGET_FLOOR_MARGIN_S)
+    return found
+
+
+def targets_text(found):
+    if not found:
+        return 'targets: no target cell in this run (the role at N = %s, L = %d ms)' % (
+            ' and '.join(str(n) for n in TARGET_SIZES), TARGET_LATENCY)
+    lines = ['targets (informational; the role at L = %d ms):' % TARGET_LATENCY]
+    for t in found:
+        verdict = 'met' if t['met'] else 'MISSED'
+        lines.append('  %-42s N=%-5d %8.2f <= %-5s %s' % (t['target'], t['n'], t['measured'], t['limit'], verdict))
+    return '\n'.join(lines)
+
+
+def cell(value, form='%.1f'):
+    return form % value if value is not None else '-'
 
 
 def table(results):
-    head = ('contender', 'N', 'L ms', 'wall s', 'x floor', 'x role', 'requests', 'x floor', 'x role', 'peak MB', 'by endpoint')
+    head = ('contender', 'N', 'L ms', 'wall s', 'x floor', 'x sdk-c8', 'x c8-checked', 'x role', 'requests', 'x floor',
+            'CPU s', 'tasks s', 'modules s', 'report s', 'startup s', 'peak MB', 'by endpoint')
     rows = [head]
     for r in results:
         if r['contender'] == 'drs_batch_info':
             continue
         endpoints = ' '.join('%s=%d' % (k.replace('batch-', ''), v) for k, v in r['requests_by_endpoint'].items())
-        rows.append((r['contender'] + (' (extrapolated)' if r['extrapolated'] else '') + (' FAILED' if r['problems'] else ''),
+        times = r.get('task_times') or {}
+        rows.append((LABELS.get(r['contender'], r['contender']) + (' (extrapolated)' if r['extrapolated'] else '')
+                     + (' FAILED' if r['problems'] else ''),
                      str(r['n']), str(r['latency_ms']), '%.1f' % r['wall_s'], '%.2f' % r['wall_vs_floor'],
-                     '%.2f' % r['wall_vs_role'] if 'wall_vs_role' in r else '-', str(r['requests_total']),
-                     '%.2f' % r['requests_vs_floor'], '%.2f' % r['requests_vs_role'] if 'requests_vs_role' in r else '-',
+                     cell(r.get('wall_vs_sdk_c8'), '%.2f'), cell(r.get('wall_vs_sdk_c8_checked'), '%.2f'),
+                     cell(r.get('wall_vs_role'), '%.2f'), str(r['requests_total']), '%.2f' % r['requests_vs_floor'],
+                     cell(r.get('cpu_s')), cell(times.get('tasks_s'), '%.2f'), cell(times.get('modules_s'), '%.2f'),
+                     cell(times.get('report_files_s'), '%.2f'), cell(times.get('startup_exit_s'), '%.2f'),
                      '%.1f' % r['peak_rss_mb'], endpoints))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    return '\n'.join('  '.join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows)
+    return '\n'.join('  '.join(cell_text.ljust(widths[i]) for i, cell_text in enumerate(row)).rstrip() for row in rows)
+
+
+def extrapolated(args, contender, n, latency):
+    """True for the runs of the uri playbook and the naive SDK script that are not run but extrapolated."""
+    if args.smoke:
+        return False
+    if contender == 'uri':
+        return n > args.uri_max_n or (n, latency) in args.uri_skip
+    if contender == 'sdk-naive':
+        return n > args.naive_max_n or (n, latency) in args.naive_skip
+    return False
 
 
 def on_signal(signum, frame):  # pylint: disable=unused-argument
@@ -411,17 +604,13 @@ def main(argv=None):
                 bench.emu, bench.latency = emu, latency
                 for index, n in enumerate(args.sizes):
                     for contender in args.contenders:
-                        skip = None
-                        if contender == 'uri' and not args.smoke and (n > args.uri_max_n or (n, latency) in args.uri_skip):
-                            skip = 'not run (time): linear extrapolation'
-                        if contender == 'sdk' and not args.smoke and (n > args.sdk_max_n or (n, latency) in args.sdk_skip):
-                            skip = 'not run (time): linear extrapolation'
-                        if skip:
+                        if extrapolated(args, contender, n, latency):
                             continue
                         print('running %s N=%d L=%d ms ...' % (contender, n, latency), flush=True)
                         result = bench.measure(contender, n, seed=100 + index)
                         problems = ('  PROBLEMS: ' + '; '.join(result['problems'])) if result['problems'] else ''
-                        print('  %.1f s, %d requests, peak %.1f MB%s' % (result['wall_s'], result['requests_total'], result['peak_rss_mb'], problems),
+                        print('  %.1f s, %.1f CPU s, %d requests, peak %.1f MB%s'
+                              % (result['wall_s'], result['cpu_s'], result['requests_total'], result['peak_rss_mb'], problems),
                               flush=True)
                         results.append(result)
                 if args.memory_n and latency == args.latencies[0]:
@@ -431,9 +620,8 @@ def main(argv=None):
                         print('  include %s: peak %.1f MB, %.1f s' % (','.join(run['include']), run['peak_rss_mb'], run['wall_s']), flush=True)
         for latency in args.latencies:  # extrapolations, after every measurement (they may use any of them)
             for n in args.sizes:
-                for contender in ('uri', 'sdk'):
-                    limit, skipped = (args.uri_max_n, args.uri_skip) if contender == 'uri' else (args.sdk_max_n, args.sdk_skip)
-                    if contender in args.contenders and not args.smoke and (n > limit or (n, latency) in skipped):
+                for contender in ('uri', 'sdk-naive'):
+                    if contender in args.contenders and extrapolated(args, contender, n, latency):
                         guess = extrapolate(results, contender, n, latency, 'not run (time): linear extrapolation')
                         if guess:
                             results.append(guess)
@@ -453,14 +641,20 @@ def main(argv=None):
         'settings': {'precheck_duration_s': args.precheck_duration, 'start_duration_s': args.start_duration,
                      'emulator_speed': 1.0, 'clock': 'emulator speed 1: D and S are real seconds as the clients see them',
                      'poll_interval_s': args.poll, 'sizes': args.sizes, 'latencies_ms': args.latencies,
-                     'uri_max_n': args.uri_max_n, 'sdk_max_n': args.sdk_max_n, 'contenders': args.contenders,
+                     'uri_max_n': args.uri_max_n, 'naive_max_n': args.naive_max_n, 'contenders': args.contenders,
+                     'in_flight': IN_FLIGHT,
                      'request_floor': '4 x ceil(N/10) DRS calls + 1 IAM token call (token auth)',
-                     'wall_floor': 'D + S + N/10 x L'},
+                     'request_floor_checked': '6 x ceil(N/10) DRS calls + 1 IAM token call (token auth)',
+                     'wall_floor': 'ceil(D/poll) x poll + ceil(S/poll) x poll + 4 x ceil(ceil(N/10)/%d) x L' % IN_FLIGHT,
+                     'wall_floor_checked': 'ceil(D/poll) x poll + ceil(S/poll) x poll + 6 x ceil(ceil(N/10)/%d) x L' % IN_FLIGHT},
         'results': results,
+        'targets': targets(results),
         'memory': memory,
     }
     print()
     print(table(results))
+    print()
+    print(targets_text(report['targets']))
     print()
     for run in memory or []:
         print('drs_batch_info on %d jobs, include %s: module peak RSS %.1f MB, %d requests, %.1f s'
