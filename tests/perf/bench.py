@@ -172,9 +172,10 @@ def task_times(events, wall_s, started):
 
     A task lasts from the end of the one before it (or its play's start) to its last result, so that the
     strategy's work before a task (variables, templating of ``when`` and arguments) counts for that task.
-    Kinds: ``modules`` (a cloudops.drs.drs_* module that contacts DRS and was not skipped), ``report_files``
-    (cloudops.drs.drs_report_files, a local file writer) and ``tasks`` (everything else: tasks that run no
-    module). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit);
+    Kinds: ``modules`` (a cloudops.drs.drs_batch_* module, which contacts DRS, that was not skipped),
+    ``report_files`` (cloudops.drs.drs_report_files, a local file writer) and ``tasks`` (everything else: tasks
+    that run no module, cloudops.drs.drs_report included: it renders the reports on the controller and runs a
+    module only to write files, which the benchmark does not ask for). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit);
     ``every_task`` lists each task's seconds (the harness writes it to the scratch directory).
     """
     plays = [e['t'] for e in events if e['event'] == 'play']
@@ -202,7 +203,7 @@ def task_times(events, wall_s, started):
         ran = any(result['status'] != 'skipped' for result in task['results'])
         if action.endswith('drs_report_files'):
             kind = 'report_files'
-        elif action.startswith('cloudops.drs.drs_') and ran:
+        elif action.startswith('cloudops.drs.drs_batch_') and ran:
             kind = 'modules'
         else:
             kind = 'tasks'
