@@ -49,7 +49,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._batch import (
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.module_utils._iam import IamSession
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import DEFAULT_RETRY_WINDOW, MAX_ATTEMPTS, _Ambiguous
-from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, probe_first_poll
 
 __all__ = ("DrsClient",)
 
@@ -101,6 +101,12 @@ class DrsClient(IamSession):
         self.batch_size = max(1, int(batch_size or 10))
         # job id -> monotonic() time the last action request for it was answered (the waiters count from it)
         self.answered_at = {}
+
+    def probe(self, ids, since, fetch, estimate, poll_interval, deadline):
+        """How long after its request every job of ``ids`` may first be polled, learnt from the batch DRS accepted first
+        (see :func:`_waiter.probe_first_poll`); None when that batch cannot tell."""
+        return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
+                                monotonic=self.monotonic, batch_size=self.batch_size)
 
     def _drs_url(self, suffix):
         return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)

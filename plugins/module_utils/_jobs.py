@@ -188,6 +188,28 @@ def precheck_wait_over(result):
     return job_error(result) is not None or precheck_state(result) == 'done'
 
 
+def precheck_eta(result, elapsed):
+    """How many seconds a pre-check takes in all, judged from one batch-precheck-result item read ``elapsed`` seconds
+    after its submission: ``elapsed`` when it is over, ``elapsed`` / share done while it runs with a ``process``
+    between 0 and 100 %, else None (nothing to judge from). Only used to time polls, never to judge a pre-check."""
+    if job_error(result) is not None or precheck_state(result) == 'done':
+        return elapsed
+    progress = precheck_progress(result.get('process')) if precheck_state(result) == 'running' else None
+    if progress is None or not 0 < progress < 100:
+        return None
+    return elapsed * 100.0 / progress
+
+
+def start_eta(item, elapsed, kind='now'):
+    """How many seconds a start takes until the job runs (``kind`` ``'scheduled'``: until it waits for its time),
+    judged from one batch-status item read ``elapsed`` seconds after the start: ``elapsed`` when it no longer is in
+    START_PENDING, else None (a starting job tells nothing of its remaining time). Only used to time polls."""
+    status = (item or {}).get('status') if isinstance(item, dict) else None
+    if status and status not in START_PENDING[kind]:
+        return elapsed
+    return None
+
+
 #: After a pre-check is submitted, batch-precheck-result may still show the finished result of an earlier pre-check
 #: (nothing in it tells one run from the next). A finished result identical to the one read just before the
 #: submission, and not preceded by a running one since, is taken as that stale result for this many seconds after the

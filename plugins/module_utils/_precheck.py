@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     PRECHECK_ALLOWED, action_error, check_items, describe_pending, error_text, fate_known, job_error, job_label,
-    precheck_state, precheck_verdict, precheck_wait_over)
+    precheck_eta, precheck_state, precheck_verdict, precheck_wait_over)
 
 NOT_NEEDED = 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
 
@@ -130,16 +130,23 @@ class PrecheckStep(object):
         self._submit(submit, modes, deadline)
         watch.extend(job_id for job_id in submit if self.jobs[job_id]['submitted'])
         if watch and self.settings['wait'] and not self.check_mode:
+            def fetch(some):
+                return self.client.batch_precheck_result(some, deadline=deadline)[0]
+
+            since = self._accepted(submit)
             last, self.pending = self.client.wait(
                 watch,
-                fetch=lambda some: self.client.batch_precheck_result(some, deadline=deadline)[0],
+                fetch=fetch,
                 is_done=precheck_wait_over,   # an item without a process is no answer yet: keep waiting
                 deadline=deadline,
                 poll_interval=self.settings['poll_interval'],
                 # every watched pre-check was just submitted or just read as running: none is done at once; a
-                # submitted one is first polled one interval after DRS accepted it (its batch, not the last one)
+                # submitted one is first polled one interval after DRS accepted it (its batch, not the last one),
+                # or earlier when the batch accepted first shows how long the pre-checks take
                 first_poll_after=self.settings['poll_interval'],
-                since=self._accepted(submit),
+                since=since,
+                early=self.client.probe(submit, since, fetch, precheck_eta, self.settings['poll_interval'], deadline)
+                if since else None,
             )
             for job_id in watch:
                 self._apply_result(self.jobs[job_id], last.get(job_id))

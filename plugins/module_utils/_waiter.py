@@ -24,6 +24,10 @@ POLL_BACKOFF_FACTOR = 1.5
 POLL_MAX_FACTOR = 4.0
 # Ids whose next poll is due within this share of poll_interval of each other are polled together.
 GROUP_SLACK = 0.05
+# The first batch of a fleet is read once this share of poll_interval after its request, to learn how long the
+# jobs take (probe_first_poll); the fleet is then first polled at that estimate times EARLY_MARGIN.
+PROBE_SHARE = 0.5
+EARLY_MARGIN = 1.1
 
 
 def backoff_delay(retry, rng, base=BACKOFF_BASE, cap=BACKOFF_CAP):
@@ -53,8 +57,40 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
+def probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=time.sleep, monotonic=time.monotonic,
+                     batch_size=10):
+    """Seconds after its request at which every job of a fleet may first be polled, learnt from its first batch.
+
+    A fleet's jobs of one kind take about as long as each other. So the batch whose request DRS accepted first
+    (the ``batch_size`` ids of ``ids`` with the earliest ``since`` time) is read once, ``PROBE_SHARE`` x
+    ``poll_interval`` after its request. ``estimate(item, elapsed)`` gives from each of its items how long the job
+    takes in all, or None when the item cannot tell. Returns the longest estimate x ``EARLY_MARGIN``, or None when
+    any item cannot tell, there is no time left before ``deadline``, or there is nothing to probe. The caller polls
+    early at that time, and never later than its regular first poll (see ``early`` of :func:`wait_for`).
+    """
+    timed = sorted((since[job_id], job_id) for job_id in dedupe(ids) if job_id in since)
+    if not timed:
+        return None
+    probe = [job_id for dummy, job_id in timed[:max(1, int(batch_size))]]
+    at = timed[0][0] + max(float(poll_interval), 0.01) * PROBE_SHARE
+    now = monotonic()
+    if at >= deadline:
+        return None
+    if at > now:
+        sleep(at - now)
+    items = fetch(list(probe)) or {}
+    now = monotonic()
+    guesses = []
+    for job_id in probe:
+        guess = estimate(items.get(job_id), now - since[job_id]) if job_id in items else None
+        if guess is None:
+            return None
+        guesses.append(guess)
+    return max(guesses) * EARLY_MARGIN
+
+
 def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic, first_poll_after=0.0,
-             since=None):
+             since=None, early=None):
     """Poll until every id is done or the deadline is reached; returns ``(last_items, pending_ids)``.
 
     * ``fetch(ids)`` returns a dict ``id -> item`` for the ids it is given; only ids not yet done are polled. An id
@@ -70,6 +106,9 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
       the time DRS accepted the job's request. A fleet whose requests went out over some time is then polled in the
       same rhythm, each batch when it can be done, and the last batch is not polled a whole phase late. Each id then
       keeps its own interval; ids due within ``GROUP_SLACK`` x ``poll_interval`` of each other are polled together.
+    * ``early`` (seconds, below ``first_poll_after``; see :func:`probe_first_poll`) polls each id first that long after
+      its start instead. An id not done then is polled at its regular first poll, so an early look costs one request
+      per 10 jobs and never delays the regular schedule.
     * ``last_items`` holds the last item seen for every id (done or not), in the order of ``ids``.
     """
     if deadline is None:
@@ -82,8 +121,11 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     slack = base * GROUP_SLACK
     now = monotonic()
     since = since or {}
-    due = dict((job_id, (since.get(job_id, now) if job_id in since else now) + max(0.0, float(first_poll_after)))
-               for job_id in ids)
+    first = max(0.0, float(first_poll_after))
+    early = early if early is not None and 0 <= early < first else None
+    begin = dict((job_id, since[job_id] if job_id in since else now) for job_id in ids)
+    regular = dict((job_id, begin[job_id] + first) for job_id in ids) if early is not None else {}
+    due = dict((job_id, begin[job_id] + (first if early is None else early)) for job_id in ids)
     interval = dict.fromkeys(ids, base)
     while pending:
         now = monotonic()
@@ -106,7 +148,12 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
             break
         polled = monotonic()
         for job_id in ready:
-            if job_id not in done:
-                due[job_id] = polled + interval[job_id]
-                interval[job_id] = min(interval[job_id] * POLL_BACKOFF_FACTOR, ceiling)
+            if job_id in done:
+                continue
+            if regular.get(job_id, 0.0) > polled + slack:
+                due[job_id] = regular.pop(job_id)   # the early look was too early: the regular first poll stands
+                continue
+            regular.pop(job_id, None)
+            due[job_id] = polled + interval[job_id]
+            interval[job_id] = min(interval[job_id] * POLL_BACKOFF_FACTOR, ceiling)
     return dict((job_id, last[job_id]) for job_id in ids if job_id in last), pending

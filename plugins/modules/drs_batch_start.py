@@ -548,7 +548,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsErr
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     ALREADY_STARTED, FORWARD_MAY_BECOME_READY, FORWARD_READY, PRECHECK_MODES, SCHEDULED, START_PENDING, START_REACHED,
     STARTABLE, action_error, delay_ms, describe_pending, error, error_text, fate_known, gate_verdict, job_label,
-    not_found_error, precheck_state, precheck_verdict, scheduled_start_ms)
+    not_found_error, precheck_state, precheck_verdict, scheduled_start_ms, start_eta)
 from ansible_collections.cloudops.drs.plugins.module_utils._options import format_epoch_ms
 from ansible_collections.cloudops.drs.plugins.module_utils._precheck import PrecheckStep
 
@@ -1006,13 +1006,22 @@ class DrsBatchStart(DrsModuleBase):
             # an item without a status is not an answer: keep waiting (never taken as final)
             return bool(item.get('status')) and item.get('status') not in START_PENDING[kind]
 
+        def eta(item, elapsed):
+            return start_eta(item, elapsed, 'scheduled' if start_times.get((item or {}).get('id')) else 'now')
+
         self.watching = list(watch)    # undecided until the wait says how each ended (record_failure reads it)
-        last, pending = self.client.wait(watch, fetch=lambda some: self.client.batch_status(some, deadline=self.deadline)[0],
+        def fetch(some):
+            return self.client.batch_status(some, deadline=self.deadline)[0]
+
+        since = self._accepted(watch)
+        early = self.client.probe(list(since), since, fetch, eta, self.params['poll_interval'], self.deadline) if since else None
+        last, pending = self.client.wait(watch, fetch=fetch,
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
                                          # every watched job was just started or just read as STARTJOBING: none runs at once;
-                                         # a started one is first polled one interval after DRS accepted its start
+                                         # a started one is first polled one interval after DRS accepted its start, or
+                                         # earlier when the batch started first shows how long the starts take
                                          first_poll_after=self.params['poll_interval'],
-                                         since=self._accepted(watch))
+                                         since=since, early=early)
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
         for job_id in pending:

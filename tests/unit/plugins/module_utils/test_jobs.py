@@ -271,3 +271,30 @@ def test_outcome_summary_counts_every_word_of_the_vocabulary():
 ])
 def test_predicted_status(kind, status, expected):
     assert _jobs.predicted_status(kind, status) == expected
+
+
+@pytest.mark.parametrize('item, elapsed, expected', [
+    ({'process': '40%'}, 0.6, 1.5),                                  # runs: elapsed / share done
+    ({'process': 25}, 2.0, 8.0),
+    ({'process': '100%', 'result': True}, 1.2, 1.2),                 # over: as long as it took so far
+    ({'id': 'x', 'error_code': 'DRS.M00304', 'error_msg': 'not pre-checked'}, 0.7, 0.7),
+    ({'process': '0%'}, 0.6, None),                                  # nothing to judge from
+    ({'process': 'soon'}, 0.6, None),
+    ({}, 0.6, None),
+    (None, 0.6, None),
+])
+def test_precheck_eta_judges_how_long_a_precheck_takes_from_one_result(item, elapsed, expected):
+    assert _jobs.precheck_eta(item, elapsed) == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize('item, kind, expected', [
+    ({'status': 'FULL_TRANSFER_STARTED'}, 'now', 1.1),
+    ({'status': 'START_JOB_FAILED'}, 'now', 1.1),                     # over (badly): the start took this long
+    ({'status': 'STARTJOBING'}, 'now', None),                        # a starting job tells nothing of its remaining time
+    ({'status': 'WAITING_FOR_START'}, 'now', None),
+    ({'status': 'WAITING_FOR_START'}, 'scheduled', 1.1),
+    ({}, 'now', None),
+    (None, 'now', None),
+])
+def test_start_eta_is_the_time_a_start_took_once_it_is_over(item, kind, expected):
+    assert _jobs.start_eta(item, 1.1, kind) == expected

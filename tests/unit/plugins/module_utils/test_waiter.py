@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, wait_for
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import backoff_delay, parse_retry_after, probe_first_poll, wait_for
 
 from drs_client_fakes import FakeClock, Harness, MaxJitter, job_id, reply
 
@@ -127,6 +127,112 @@ def test_first_poll_after_never_sleeps_past_the_deadline():
     assert [when for when, ids in fleet.polls] == [1004.0]   # the one final poll at the deadline
     assert pending == [A]
     assert last == {A: {"id": A, "done": False}}
+
+
+D, E, F = job_id(4), job_id(5), job_id(6)
+
+
+def test_since_polls_each_batch_one_interval_after_its_own_request():
+    clock = FakeClock()
+    # three batches whose requests were answered 0.0, 0.4 and 0.8 s before the wait: each is done 1.5 s after it
+    since = {A: 999.2, B: 999.6, C: 1000.0}
+    fleet = TimedFleet(clock, dict((job, at + 1.5) for job, at in since.items()))
+    last, pending = wait_for([A, B, C], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep,
+                             monotonic=clock.monotonic, first_poll_after=2, since=since)
+    assert pending == []
+    assert [(round(when, 3), ids) for when, ids in fleet.polls] == [(1001.2, [A]), (1001.6, [B]), (1002.0, [C])]
+
+
+def test_ids_due_within_the_group_slack_are_polled_together():
+    clock = FakeClock()
+    since = {A: 1000.0, B: 1000.05, C: 1000.5}          # slack: 5 % of 2 s = 0.1 s
+    fleet = TimedFleet(clock, dict.fromkeys(since, 0.0))
+    wait_for([A, B, C], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep, monotonic=clock.monotonic,
+             first_poll_after=2, since=since)
+    assert [(round(when, 3), ids) for when, ids in fleet.polls] == [(1002.0, [A, B]), (1002.5, [C])]
+
+
+def test_an_id_without_a_since_time_counts_from_now():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 0.0, B: 0.0})
+    wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep, monotonic=clock.monotonic,
+             first_poll_after=2, since={A: 999.0})
+    assert [(when, ids) for when, ids in fleet.polls] == [(1001.0, [A]), (1002.0, [B])]
+
+
+def test_since_still_polls_every_pending_id_once_more_at_the_deadline():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 5000.0, B: 5000.0})
+    last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 3, 2, sleep=clock.sleep,
+                             monotonic=clock.monotonic, first_poll_after=2, since={A: 1000.0, B: 1000.5})
+    assert [(when, ids) for when, ids in fleet.polls] == [(1002.0, [A]), (1002.5, [B]), (1003.0, [A, B])]
+    assert sorted(pending) == sorted([A, B]) and clock.now == 1003.0
+
+
+def test_an_early_look_that_finds_the_job_not_done_keeps_the_regular_first_poll():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 1001.8, B: 1001.2})
+    last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep,
+                             monotonic=clock.monotonic, first_poll_after=2, early=1.5)
+    assert pending == []
+    # the early look at 1.5 s finds B done and A not; A is polled at its regular first poll (2 s), not 1.5 + 2
+    assert [(when, ids) for when, ids in fleet.polls] == [(1001.5, [A, B]), (1002.0, [A])]
+
+
+def test_early_at_or_beyond_the_regular_first_poll_changes_nothing():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 1001.0})
+    wait_for([A], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep, monotonic=clock.monotonic,
+             first_poll_after=2, early=2.5)
+    assert [when for when, ids in fleet.polls] == [1002.0]
+
+
+class ProgressFleet(object):
+    """Pre-checks that report their progress in per cent, growing evenly until done after ``duration`` s."""
+
+    def __init__(self, clock, since, duration):
+        self.clock, self.since, self.duration = clock, since, duration
+        self.polls = []
+
+    def fetch(self, ids):
+        self.polls.append((self.clock.now, list(ids)))
+        share = dict((job, min(1.0, (self.clock.now - self.since[job]) / self.duration)) for job in ids)
+        return dict((job, {"id": job, "process": "%d%%" % int(share[job] * 100)}) for job in ids)
+
+
+def eta(item, elapsed):
+    percent = int(item["process"].rstrip("%"))
+    return elapsed if percent >= 100 else (elapsed * 100.0 / percent if percent else None)
+
+
+def test_probe_reads_the_batch_accepted_first_at_half_the_interval_and_estimates_from_its_progress():
+    clock = FakeClock()
+    since = dict((job_id(n), 1000.0 + n * 0.01) for n in range(1, 16))     # 15 jobs; the first 10 are probed
+    fleet = ProgressFleet(clock, since, duration=3.0)
+    guess = probe_first_poll(list(since), since, fleet.fetch, eta, 2, clock.now + 600, sleep=clock.sleep,
+                             monotonic=clock.monotonic, batch_size=10)
+    assert fleet.polls == [(1001.01, [job_id(n) for n in range(1, 11)])]
+    assert clock.sleeps == [1.01]
+    # each job of the batch, read 0.91 to 1.0 s after its request at 30 to 33 % (whole per cent, rounded down), says
+    # about 3 s; the longest of them, x 1.1
+    assert 3.0 * 1.1 <= guess <= 3.11 * 1.1
+
+
+@pytest.mark.parametrize("items", [{}, {A: {"id": A, "process": "0%"}}], ids=["no reply", "no progress yet"])
+def test_probe_gives_no_estimate_when_an_item_cannot_tell(items):
+    clock = FakeClock()
+    assert probe_first_poll([A], {A: 1000.0}, lambda ids: items, eta, 2, clock.now + 600, sleep=clock.sleep,
+                            monotonic=clock.monotonic) is None
+
+
+def test_probe_without_time_before_the_deadline_or_without_requests_reads_nothing():
+    clock = FakeClock()
+    asked = []
+    assert probe_first_poll([A], {A: 1000.0}, asked.append, eta, 2, clock.now + 0.5, sleep=clock.sleep,
+                            monotonic=clock.monotonic) is None
+    assert probe_first_poll([A], {}, asked.append, eta, 2, clock.now + 600, sleep=clock.sleep,
+                            monotonic=clock.monotonic) is None
+    assert asked == [] and clock.sleeps == []
 
 
 def test_wait_needs_a_deadline():

@@ -155,3 +155,14 @@ def test_the_precheck_mode_and_options_reach_the_precheck_step():
     result = run_module(module, {'jobs': ids, 'precheck': {'force': True, 'mode': 'forStartJob'}, 'poll_interval': 5}, drs)
     assert 'failed' not in result
     assert drs.called('batch_precheck') == [ids]                          # force: the passed one too
+
+
+def test_each_wait_counts_from_when_drs_accepted_the_requests_of_this_run_only():
+    drs, ids = all_pass()
+    drs.jobs[jid(3)].status = 'STARTJOBING'                           # found starting: not started by this run
+    result = run_module(module, {'jobs': ids, 'precheck': {}, 'poll_interval': 5}, drs)
+    assert 'failed' not in result
+    precheck_wait, start_wait = drs.waited_since
+    assert sorted(precheck_wait) == [jid(1)]                          # the one pre-check submitted (2 passed, 3 runs)
+    assert sorted(start_wait) == [jid(1), jid(2)]                     # the two started, not the one found starting
+    assert all(when == drs.answered_at[job_id] for job_id, when in start_wait.items())

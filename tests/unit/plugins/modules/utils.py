@@ -20,7 +20,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.cloudops.drs.plugins.module_utils import _base
-from ansible_collections.cloudops.drs.plugins.module_utils._waiter import wait_for
+from ansible_collections.cloudops.drs.plugins.module_utils._waiter import probe_first_poll, wait_for
 
 PROJECT_ID = '054ba152d480d55b2f5dc0069e7ddef0'
 AUTH = {'auth_token': 'test-token-value-0001', 'project_id': PROJECT_ID, 'endpoint': 'https://drs.example.test'}
@@ -287,10 +287,14 @@ class FakeDrs(object):
     def deadline_in(self, seconds):
         return self.clock + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None):
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None, early=None):
         self.waited_since.append(dict(since or {}))
         return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
-                        first_poll_after=first_poll_after, since=since)
+                        first_poll_after=first_poll_after, since=since, early=early)
+
+    def probe(self, ids, since, fetch, estimate, poll_interval, deadline):
+        return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
+                                monotonic=self.monotonic, batch_size=10)
 
     # -- client API: reads ----------------------------------------------------------------------------------------
 
