@@ -104,7 +104,7 @@ class DrsClient(IamSession):
 
     def probe(self, ids, since, fetch, estimate, poll_interval, deadline):
         """How long after its request every job of ``ids`` may first be polled, learnt from the batch DRS accepted first
-        (see :func:`_waiter.probe_first_poll`); None when that batch cannot tell."""
+        (see :func:`_waiter.probe_first_poll`); returns ``(early, items read)``, early None when that batch cannot tell."""
         return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
                                 monotonic=self.monotonic, batch_size=self.batch_size)
 

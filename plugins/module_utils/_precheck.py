@@ -134,6 +134,8 @@ class PrecheckStep(object):
                 return self.client.batch_precheck_result(some, deadline=deadline)[0]
 
             since = self._accepted(submit)
+            early, seen = (self.client.probe(submit, since, fetch, precheck_eta, self.settings['poll_interval'], deadline)
+                           if since else (None, {}))
             last, self.pending = self.client.wait(
                 watch,
                 fetch=fetch,
@@ -145,8 +147,8 @@ class PrecheckStep(object):
                 # or earlier when the batch accepted first shows how long the pre-checks take
                 first_poll_after=self.settings['poll_interval'],
                 since=since,
-                early=self.client.probe(submit, since, fetch, precheck_eta, self.settings['poll_interval'], deadline)
-                if since else None,
+                early=early,
+                seen=seen,
             )
             for job_id in watch:
                 self._apply_result(self.jobs[job_id], last.get(job_id))

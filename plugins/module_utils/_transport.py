@@ -272,14 +272,15 @@ class Transport(object):
         """A deadline ``seconds`` from now on the client's monotonic clock."""
         return self.monotonic() + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None, early=None):
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None, early=None, seen=None):
         """Poll ``fetch`` for the ids not yet done until all are done or ``deadline``; see :func:`_waiter.wait_for`
-        (``since``: id -> time from which ``first_poll_after`` counts for that id; ``early``: an earlier first look).
+        (``since``: id -> time from which ``first_poll_after`` counts for that id; ``early``: an earlier first look;
+        ``seen``: items read moments ago).
 
         Returns ``(last_items, pending_ids)``; never sleeps past the deadline.
         """
         return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
-                        first_poll_after=first_poll_after, since=since, early=early)
+                        first_poll_after=first_poll_after, since=since, early=early, seen=seen)
 
     def close(self):
         try:

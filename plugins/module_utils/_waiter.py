@@ -64,18 +64,19 @@ def probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep
     A fleet's jobs of one kind take about as long as each other. So the batch whose request DRS accepted first
     (the ``batch_size`` ids of ``ids`` with the earliest ``since`` time) is read once, ``PROBE_SHARE`` x
     ``poll_interval`` after its request. ``estimate(item, elapsed)`` gives from each of its items how long the job
-    takes in all, or None when the item cannot tell. Returns the longest estimate x ``EARLY_MARGIN``, or None when
-    any item cannot tell, there is no time left before ``deadline``, or there is nothing to probe. The caller polls
-    early at that time, and never later than its regular first poll (see ``early`` of :func:`wait_for`).
+    takes in all, or None when the item cannot tell. Returns ``(early, items)``: the longest estimate x
+    ``EARLY_MARGIN`` (None when any item cannot tell, there is no time left before ``deadline``, or there is nothing
+    to probe) and the items read (``{}`` when nothing was read). The caller polls early at that time, and never
+    later than its regular first poll (see ``early`` of :func:`wait_for`); the items it passes on as ``seen``.
     """
     timed = sorted((since[job_id], job_id) for job_id in dedupe(ids) if job_id in since)
     if not timed:
-        return None
+        return None, {}
     probe = [job_id for dummy, job_id in timed[:max(1, int(batch_size))]]
     at = timed[0][0] + max(float(poll_interval), 0.01) * PROBE_SHARE
     now = monotonic()
     if at >= deadline:
-        return None
+        return None, {}
     if at > now:
         sleep(at - now)
     items = fetch(list(probe)) or {}
@@ -84,13 +85,13 @@ def probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep
     for job_id in probe:
         guess = estimate(items.get(job_id), now - since[job_id]) if job_id in items else None
         if guess is None:
-            return None
+            return None, items
         guesses.append(guess)
-    return max(guesses) * EARLY_MARGIN
+    return max(guesses) * EARLY_MARGIN, items
 
 
 def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, monotonic=time.monotonic, first_poll_after=0.0,
-             since=None, early=None):
+             since=None, early=None, seen=None):
     """Poll until every id is done or the deadline is reached; returns ``(last_items, pending_ids)``.
 
     * ``fetch(ids)`` returns a dict ``id -> item`` for the ids it is given; only ids not yet done are polled. An id
@@ -109,6 +110,7 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     * ``early`` (seconds, below ``first_poll_after``; see :func:`probe_first_poll`) polls each id first that long after
       its start instead. An id not done then is polled at its regular first poll, so an early look costs one request
       per 10 jobs and never delays the regular schedule.
+    * ``seen`` (id -> item read moments ago, such as the probe's): an id done by its item is not polled at all.
     * ``last_items`` holds the last item seen for every id (done or not), in the order of ``ids``.
     """
     if deadline is None:
@@ -127,6 +129,11 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
     regular = dict((job_id, begin[job_id] + first) for job_id in ids) if early is not None else {}
     due = dict((job_id, begin[job_id] + (first if early is None else early)) for job_id in ids)
     interval = dict.fromkeys(ids, base)
+    for job_id, item in (seen or {}).items():
+        if job_id in due:
+            last[job_id] = item
+            if is_done(item):
+                pending.remove(job_id)
     while pending:
         now = monotonic()
         wake = min(due[job_id] for job_id in pending)

@@ -1014,14 +1014,15 @@ class DrsBatchStart(DrsModuleBase):
             return self.client.batch_status(some, deadline=self.deadline)[0]
 
         since = self._accepted(watch)
-        early = self.client.probe(list(since), since, fetch, eta, self.params['poll_interval'], self.deadline) if since else None
+        early, seen = (self.client.probe(list(since), since, fetch, eta, self.params['poll_interval'], self.deadline)
+                       if since else (None, {}))
         last, pending = self.client.wait(watch, fetch=fetch,
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
                                          # every watched job was just started or just read as STARTJOBING: none runs at once;
                                          # a started one is first polled one interval after DRS accepted its start, or
                                          # earlier when the batch started first shows how long the starts take
                                          first_poll_after=self.params['poll_interval'],
-                                         since=since, early=early)
+                                         since=since, early=early, seen=seen)
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
         for job_id in pending:

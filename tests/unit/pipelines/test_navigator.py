@@ -87,7 +87,7 @@ def test_playbook_artifact_holds_every_task_result_and_the_set_stats_summary(gre
     assert data['status'] == 'successful'
     tasks = dict((task['task'], task) for play in data['plays'] for task in play['tasks'])
     assert 'Precheck the jobs, wait for the results, start those that may start and wait until they run' in tasks
-    stats_task = tasks['Hand the summary to set_stats (AWX workflow artifacts)']
+    stats_task = tasks['Render and write the reports, and hand the summary to set_stats (AWX workflow artifacts)']
     summary = stats_task['res']['ansible_stats']['data']['drs_precheck_and_start']['localhost']
     assert (summary['total'], summary['ok'], summary['jobs']['start_started']) == (2, True, JOBS)
     assert os.path.exists(os.path.join(work, 'build', 'navigator', 'ansible-navigator.log'))

@@ -176,6 +176,8 @@ def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(emulator
     # one read of the jobs and one of their last precheck result (to skip passed ones), then precheck, its result,
     # start and the status until they run; the start takes what the precheck read instead of reading again, in the
     # same module run (one IAM token)
+    # (the pre-check results are read twice: before submitting, and at half the poll interval, the probe that would
+    # tell how long the pre-checks take, which finds these short ones done)
     assert counts == {'iam-tokens': 1, 'batch-detail': 1, 'batch-precheck-result': 2, 'batch-precheck': 1,
                       'batch-starting': 1, 'batch-status': counts['batch-status']}
     assert counts['batch-status'] >= 1

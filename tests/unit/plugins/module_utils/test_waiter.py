@@ -209,8 +209,9 @@ def test_probe_reads_the_batch_accepted_first_at_half_the_interval_and_estimates
     clock = FakeClock()
     since = dict((job_id(n), 1000.0 + n * 0.01) for n in range(1, 16))     # 15 jobs; the first 10 are probed
     fleet = ProgressFleet(clock, since, duration=3.0)
-    guess = probe_first_poll(list(since), since, fleet.fetch, eta, 2, clock.now + 600, sleep=clock.sleep,
-                             monotonic=clock.monotonic, batch_size=10)
+    guess, items = probe_first_poll(list(since), since, fleet.fetch, eta, 2, clock.now + 600, sleep=clock.sleep,
+                                    monotonic=clock.monotonic, batch_size=10)
+    assert sorted(items) == sorted(job_id(n) for n in range(1, 11))
     assert fleet.polls == [(1001.01, [job_id(n) for n in range(1, 11)])]
     assert clock.sleeps == [1.01]
     # each job of the batch, read 0.91 to 1.0 s after its request at 30 to 33 % (whole per cent, rounded down), says
@@ -222,17 +223,27 @@ def test_probe_reads_the_batch_accepted_first_at_half_the_interval_and_estimates
 def test_probe_gives_no_estimate_when_an_item_cannot_tell(items):
     clock = FakeClock()
     assert probe_first_poll([A], {A: 1000.0}, lambda ids: items, eta, 2, clock.now + 600, sleep=clock.sleep,
-                            monotonic=clock.monotonic) is None
+                            monotonic=clock.monotonic) == (None, items)
 
 
 def test_probe_without_time_before_the_deadline_or_without_requests_reads_nothing():
     clock = FakeClock()
     asked = []
     assert probe_first_poll([A], {A: 1000.0}, asked.append, eta, 2, clock.now + 0.5, sleep=clock.sleep,
-                            monotonic=clock.monotonic) is None
+                            monotonic=clock.monotonic) == (None, {})
     assert probe_first_poll([A], {}, asked.append, eta, 2, clock.now + 600, sleep=clock.sleep,
-                            monotonic=clock.monotonic) is None
+                            monotonic=clock.monotonic) == (None, {})
     assert asked == [] and clock.sleeps == []
+
+
+def test_jobs_seen_done_moments_ago_are_not_polled_again():
+    clock = FakeClock()
+    fleet = TimedFleet(clock, {A: 1001.0, B: 1003.0})
+    seen = {A: {"id": A, "done": True}, B: {"id": B, "done": False}}
+    last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep,
+                             monotonic=clock.monotonic, first_poll_after=2, seen=seen)
+    assert pending == [] and last[A] == seen[A]
+    assert [(when, ids) for when, ids in fleet.polls] == [(1002.0, [B]), (1004.0, [B])]
 
 
 def test_wait_needs_a_deadline():

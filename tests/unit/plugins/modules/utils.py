@@ -287,10 +287,10 @@ class FakeDrs(object):
     def deadline_in(self, seconds):
         return self.clock + float(seconds)
 
-    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None, early=None):
+    def wait(self, ids, fetch, is_done, deadline, poll_interval, first_poll_after=0.0, since=None, early=None, seen=None):
         self.waited_since.append(dict(since or {}))
         return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
-                        first_poll_after=first_poll_after, since=since, early=early)
+                        first_poll_after=first_poll_after, since=since, early=early, seen=seen)
 
     def probe(self, ids, since, fetch, estimate, poll_interval, deadline):
         return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
