@@ -427,10 +427,7 @@ error:
            "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-detail"}
 '''
 
-try:
-    from collections.abc import Sequence
-except ImportError:  # pragma: no cover  (Python 2)
-    from collections import Sequence
+from collections.abc import Sequence
 
 from ansible_collections.cloudops.drs.plugins.module_utils import _readiness
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
@@ -480,8 +477,7 @@ class HandedOver(Sequence):
 
     def __iter__(self):
         items = self._items
-        for item in items:
-            yield item
+        yield from items
         if items is self._items:
             self._items = []
 
