@@ -427,6 +427,8 @@ error:
            "method": "POST", "url": "https://drs.eu-de.otc.t-systems.com/v3/054ba152d480d55b2f5dc0069e7ddef0/jobs/batch-detail"}
 '''
 
+from collections.abc import Sequence
+
 from ansible_collections.cloudops.drs.plugins.module_utils import _readiness
 from ansible_collections.cloudops.drs.plugins.module_utils._base import DrsModuleBase
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError
@@ -452,6 +454,32 @@ def _share_strings(value, strings):
     if isinstance(value, list):
         return [_share_strings(item, strings) for item in value]
     return value
+
+
+class HandedOver(Sequence):
+    """The jobs of the result as ``exit_json``/``fail_json`` receive them: a read-once sequence.
+
+    ansible-core copies every dict and list of the result to remove no_log values, and writes the JSON from that
+    copy. A complete pass over this sequence (the copy's) lets go of the module's own list, so on 10 000 jobs the
+    module does not hold a second copy of every job while the JSON text is built (about 40 MB); each job is freed
+    as soon as its copy is made. Indexing and ``len()`` work until that pass; a later pass is empty.
+    Not a list on purpose: ansible-core then copies it into a plain list (2.17 and 2.18 keep the type of a list).
+    """
+
+    def __init__(self, items):
+        self._items = items
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+    def __iter__(self):
+        items = self._items
+        yield from items
+        if items is self._items:
+            self._items = []
 
 
 def _scheduled_start(item):
@@ -627,13 +655,16 @@ class DrsBatchInfo(DrsModuleBase):
         return self.names
 
     def get_result(self):
-        result = dict(changed=False, jobs=self.jobs, not_found=self.not_found, elapsed=self.elapsed(),
-                      all_ready=None, ready=[], not_ready=[])
+        """The result, handed over to exit_json/fail_json: the module keeps no reference to the jobs (memory)."""
+        result = dict(changed=False, jobs=None, not_found=self.not_found, elapsed=self.elapsed(), all_ready=None, ready=[],
+                      not_ready=[])
         if self.condition is not None:
             result['not_ready'] = self.not_ready()
             result['ready'] = [job['id'] for job in self.jobs if (self.verdicts.get(job['id']) or {}).get('ready')]
             result['all_ready'] = not result['not_ready'] and bool(self.verdicts) and all(
                 verdict['ready'] for verdict in self.verdicts.values())
+        result['jobs'] = HandedOver(self.jobs)
+        self.jobs, self.verdicts, self.last_reads = [], {}, {}
         return result
 
 

@@ -217,6 +217,39 @@ def test_share_strings_returns_an_equal_copy_and_leaves_the_original_alone():
     assert sorted(strings) == ['a', 'db_type', 'mysql', 'none', 'port', 'rate', 'ssl', 'tags']
 
 
+def test_handed_over_jobs_are_let_go_after_one_complete_pass_only():
+    jobs = module.HandedOver([{'id': jid(1)}, {'id': jid(2)}])
+    assert len(jobs) == 2 and jobs[1] == {'id': jid(2)}
+    assert next(iter(jobs)) == {'id': jid(1)} and len(jobs) == 2   # a partial pass keeps them
+    assert list(jobs) == [{'id': jid(1)}, {'id': jid(2)}]
+    assert len(jobs) == 0 and list(jobs) == []
+
+
+def test_ansible_core_copies_handed_over_jobs_into_a_plain_list_with_no_log_values_removed():
+    from ansible.module_utils.common.parameters import remove_values
+    jobs = module.HandedOver([{'id': jid(1), 'detail': {'note': 'pw-0001', 'tags': ['a']}}])
+    copy = remove_values({'changed': False, 'jobs': jobs}, {'pw-0001'})
+    assert type(copy['jobs']) is list   # pylint: disable=unidiomatic-typecheck
+    assert copy['jobs'] == [{'id': jid(1), 'detail': {'note': 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', 'tags': ['a']}}]
+    assert len(jobs) == 0   # the module's own list is let go once copied
+
+
+def test_info_hands_its_jobs_over_to_exit_json_and_keeps_none():
+    handed = []
+
+    class Recording(module.HandedOver):
+        def __init__(self, items):
+            super().__init__(items)
+            handed.append(self)
+
+    with mock.patch.object(module, 'HandedOver', Recording):
+        result = run_module(module, {'jobs': [jid(1), jid(2)], 'include': ['status', 'detail', 'progress']},
+                            FakeDrs(FakeJob(jid(1)), FakeJob(jid(2))))
+    assert [job['id'] for job in result['jobs']] == [jid(1), jid(2)] and 'source_endpoint' in result['jobs'][0]['detail']
+    assert list(result)[:3] == ['changed', 'jobs', 'not_found']
+    assert len(handed) == 1 and len(handed[0]) == 0
+
+
 def test_info_returns_the_scheduled_start_of_a_waiting_job_and_null_for_the_others():
     waiting = FakeJob(jid(1), status='WAITING_FOR_START')
     waiting.start_time = 1896127200000
