@@ -28,7 +28,7 @@ ARGUMENT_SPEC = dict(
     rows=dict(type='list', elements='dict', required=True),
     errors=dict(type='list', elements='dict', default=[]),
     context=dict(type='dict', default={}),
-    stats_key=dict(type='str', required=True),
+    stats_key=dict(type='str', required=True, no_log=False),
     title=dict(type='str', required=True),
     junit_name=dict(type='str', required=True),
     columns=dict(type='list', elements='str', required=True),

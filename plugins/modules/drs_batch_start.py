@@ -89,7 +89,7 @@ options:
       - Pre-check the jobs first, in this module run, exactly as M(cloudops.drs.drs_batch_precheck) does (the same rules,
         the same per-job results, returned in RV(precheck)), and let those results decide the start gate as
         O(prechecked) would. This is one module process, one IAM token and no records passed through a task argument,
-        so it is the fastest way to pre-check and start a fleet; the role M(cloudops.drs.precheck_and_start) uses it.
+        so it is the fastest way to pre-check and start a fleet; the role C(cloudops.drs.precheck_and_start) uses it.
       - The pre-check waits until every submitted pre-check is done, polling every O(poll_interval) seconds. With
         O(alarm_is_failure), a pre-check with ALARM items is not passed. O(wait_timeout) then counts from the end of
         the pre-check step.

@@ -100,6 +100,8 @@ attributes:
     support: none
   idempotent:
     support: full
+extends_documentation_fragment:
+  - cloudops.drs.drs.attributes
 seealso:
   - module: cloudops.drs.drs_report_files
 '''
@@ -170,7 +172,7 @@ def main():
             rows=dict(type='list', elements='dict', required=True),
             errors=dict(type='list', elements='dict', default=[]),
             context=dict(type='dict', default={}),
-            stats_key=dict(type='str', required=True),
+            stats_key=dict(type='str', required=True, no_log=False),
             title=dict(type='str', required=True),
             junit_name=dict(type='str', required=True),
             columns=dict(type='list', elements='str', required=True),
