@@ -27,6 +27,7 @@ from ansible_collections.cloudops.drs.plugins.module_utils._client import DrsCli
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsConfigError, DrsError, DrsTimeoutError
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import DrPairs, describe_pending, not_found_error
 from ansible_collections.cloudops.drs.plugins.module_utils._options import ValidatedOptions, validate_options
+from ansible_collections.cloudops.drs.plugins.module_utils._output import stream_output
 from ansible_collections.cloudops.drs.plugins.module_utils._secrets import secret_values
 from ansible_collections.cloudops.drs.plugins.module_utils._selection import (
     DB_USE_TYPES, apply_names, flatten, intersect, list_request_filters, listed_candidates, resolve_names, selection_error,
@@ -128,7 +129,7 @@ class DrsModuleBase(object):
         if 'jobs' in spec:   # every module that selects jobs (see the cloudops.drs.drs.selection doc fragment)
             spec['filters'] = filters_argument_spec()
         spec.update(common_argument_spec())
-        cls(AnsibleModule(argument_spec=spec, supports_check_mode=True)).execute()
+        cls(stream_output(AnsibleModule(argument_spec=spec, supports_check_mode=True))).execute()
 
     def run(self):
         raise NotImplementedError
