@@ -71,6 +71,8 @@ BARE_PHASES, CHECKED_PHASES = 4, 6  # pre-check, result, start, status (+ detail
 CALLBACKS = os.path.join(HERE, 'callback_plugins')
 # Targets of issue 16, read off the results at the end of a run (informational: a missed one is no failure).
 TARGET_LATENCY, TARGET_SIZES, TARGET_CPU_S, TARGET_TASKS_S, TARGET_FLOOR_MARGIN_S = 50, (100, 1000), 4.0, 1.0, 2.0
+TARGET_MEMORY_N = 10000        # drs_batch_info on this many jobs with every facet of a migration job ...
+TARGET_MEMORY_MB = 150.0       # ... peaks below this (module process RSS)
 TARGET_RATIOS = (('sdk-c8-checked', 1.2), ('sdk-c8', 1.5))
 RUNNING = ('FULL_TRANSFER_STARTED', 'FULL_TRANSFER_COMPLETE', 'INCRE_TRANSFER_STARTED')
 # The facets drs_batch_info can read for a migration job (rpo_rto and struct_process are DR-only).
@@ -536,6 +538,9 @@ def targets(results):
             check('CPU s', r, r.get('cpu_s'), TARGET_CPU_S)
             check('tasks that run no module, s', r, (r.get('task_times') or {}).get('tasks_s'), TARGET_TASKS_S)
             check('wall s over the polling floor (4 phases)', r, r.get('wall_over_floor_s'), TARGET_FLOOR_MARGIN_S)
+    for r in results:
+        if r['contender'] == 'drs_batch_info' and r.get('include') == MIGRATION_FACETS and r['n'] >= TARGET_MEMORY_N:
+            check('drs_batch_info peak MB, every facet', r, r.get('peak_rss_mb'), TARGET_MEMORY_MB)
     return found
 
 
