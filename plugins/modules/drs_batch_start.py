@@ -205,6 +205,25 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "started {{ started.started_jobs | length }}, already running {{ started.skipped_jobs | length }}"
 
+- name: Pre-check and start a wave in one task (here the wave already runs, so nothing is sent but reads)
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudops.drs.drs:
+      cloud: otc-prod
+  tasks:
+    - name: Pre-check every job, then start them all, or none when any pre-check fails
+      cloudops.drs.drs_batch_start:
+        jobs: "{{ wave_1 }}"
+        precheck:
+          wait_timeout: 1200
+        all_or_nothing: true
+      register: wave
+
+    - name: Show the pre-check and start outcome of every job
+      ansible.builtin.debug:
+        msg: "{{ wave.precheck.jobs | map(attribute='outcome') | zip(wave.jobs | map(attribute='outcome')) | list }}"
+
 - name: Schedule the cut-over of two jobs for the maintenance window
   hosts: localhost
   gather_facts: false

@@ -107,23 +107,44 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Report on a fleet from rows made by drs_fleet_rows
-  cloudops.drs.drs_report:
-    kind: fleet
-    rows: "{{ my_rows }}"
-    stats_key: drs_precheck_and_start
-    title: "DRS precheck and start: {{ inventory_hostname }}"
-    junit_name: cloudops.drs.precheck_and_start
-    columns: [name, id, precheck, start, status_after]
-    headers: [job, id, precheck, start, status]
-    dir: reports
-    basename: "wave1-{{ inventory_hostname }}"
-  check_mode: false
-  register: report
+- name: Pre-check and start a wave, and write its reports
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/cloudops.drs.drs:
+      cloud: otc-prod
+  tasks:
+    - name: Pre-check and start the wave
+      block:
+        - name: Pre-check every job, then start them all, or none
+          cloudops.drs.drs_batch_start:
+            jobs: "{{ wave_1 }}"
+            precheck: {}
+            all_or_nothing: true
+          register: wave
+      rescue:
+        - name: Go on to the reports
+          ansible.builtin.debug:
+            msg: The wave did not start; the reports say why.
 
-- name: Show the table
-  ansible.builtin.debug:
-    msg: "{{ report.table }}"
+    - name: Render the reports and write them next to the playbook
+      cloudops.drs.drs_report:
+        kind: fleet
+        rows: "{{ wave_1 | cloudops.drs.drs_fleet_rows(precheck=wave.precheck, start=wave) }}"
+        errors: "{{ [['precheck', wave.precheck], ['start', wave]] | cloudops.drs.drs_step_errors }}"
+        stats_key: drs_wave_1
+        title: "Wave 1: {{ inventory_hostname }}"
+        junit_name: wave_1
+        columns: [name, id, precheck, start, status_after]
+        headers: [job, id, precheck, start, status]
+        dir: "{{ playbook_dir }}/reports"
+        basename: "wave1-{{ inventory_hostname }}"
+      check_mode: false   # local report files: written in check mode too
+      register: report
+
+    - name: Show the table
+      ansible.builtin.debug:
+        msg: "{{ report.table }}"
 '''
 
 RETURN = r'''

@@ -197,6 +197,11 @@ def test_drs_batch_start_examples_run(emulator, collections_path, tmp_path, clea
     assert runner.status == 'successful', stdout_of(runner)
     started = only(results, 'Start the wave and wait until every job runs (what the pre-check read is not read again)')['event_data']['res']
     assert sorted(started['started_jobs']) == sorted([CUSTOMERS, INVENTORY])
+    # the same wave pre-checked and started again in one task: nothing left to do, nothing sent but reads
+    again = only(results, 'Pre-check every job, then start them all, or none when any pre-check fails')['event_data']['res']
+    assert again['changed'] is False and again['started_jobs'] == []
+    assert sorted(again['skipped_jobs']) == sorted([CUSTOMERS, INVENTORY])
+    assert [job['outcome'] for job in again['precheck']['jobs']] == ['skipped', 'skipped']
     statuses = dict((job['id'], job['status']) for job in emulator.jobs())
     assert statuses[ORDERS] == statuses[REPORTING] == 'WAITING_FOR_START'
     # The backward task was started only once its forward task was incremental; the module waits until the backward
@@ -247,6 +252,22 @@ def test_drs_batch_resume_examples_run(emulator, collections_path, tmp_path, cle
     retried = only(results, 'Retry without the pre-check (running jobs are left alone)')['event_data']['res']
     assert (retried['changed'], retried['summary']['unchanged']) == (False, 2)
     assert emulator.stats()['jobs'][PAYMENTS_RUNNING]['requests']['batch-retry-task'] == 1
+
+
+def test_drs_report_examples_render_every_output_and_write_both_files(emulator, collections_path, tmp_path, clean_environment):
+    emulator.load_jobs(demo_fleet())
+    emulator.reset(jobs=False, stats=True)
+    runner, results = run_examples('drs_report', emulator, collections_path, tmp_path)
+    assert runner.status == 'successful', stdout_of(runner)
+    report = only(results, 'Render the reports and write them next to the playbook')['event_data']['res']
+    assert report['changed'] is False
+    assert (report['stats']['total'], report['stats']['ok'], report['stats']['problem_jobs']) == (2, True, [])
+    assert sorted(report['stats']['jobs']['start_started']) == sorted([CUSTOMERS, INVENTORY])
+    assert report['table'][0].startswith('| job ') and len(report['table']) == 4
+    reports = tmp_path / 'runner' / 'project' / 'reports'
+    assert report['report_files'] == {'markdown': str(reports / 'wave1-localhost.md'), 'junit': str(reports / 'wave1-localhost.xml')}
+    assert (reports / 'wave1-localhost.md').read_text(encoding='utf-8').startswith('# Wave 1: localhost')
+    assert '<testsuites name="wave_1"' in (reports / 'wave1-localhost.xml').read_text(encoding='utf-8')
 
 
 def test_drs_report_files_examples_run_and_a_second_run_changes_nothing(emulator, collections_path, tmp_path,
