@@ -25,17 +25,35 @@ SLOW_FIRST = ('tests/unit/reliability/test_fault_matrix.py', 'tests/unit/reliabi
               'tests/unit/reliability/test_wire.py', 'tests/unit/reliability/test_bad_input.py')
 
 
-def pytest_collection_modifyitems(items):
-    """Run the modules of ``SLOW_FIRST`` first, in that order; the others keep their order (a stable sort)."""
+def pytest_addoption(parser):
+    parser.addoption('--fault-cells', dest='fault_cells', default=os.environ.get('DRS_FAULT_CELLS') or 'all',
+                     help='which scenarios of tests/unit/reliability/test_fault_matrix.py run: all (default), split (the '
+                          'half of the emulator profile DRS_EMULATOR_PROFILE names; make test), otc or pessimistic (that '
+                          'half); default from DRS_FAULT_CELLS. The rule is in that module\'s docstring.')
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the modules of ``SLOW_FIRST`` first, in that order; the others keep their order (a stable sort).
+
+    A test module may define ``select_test(item)``: its tests for which that returns false are deselected (the
+    fault matrix runs one half of its scenarios per emulator profile, see ``--fault-cells``)."""
     def rank(item):
         path = item.nodeid.split('::', 1)[0]
         return next((index for index, slow in enumerate(SLOW_FIRST) if path.endswith(slow)), len(SLOW_FIRST))
     items.sort(key=rank)
+    keep, drop = [], []
+    for item in items:
+        select = getattr(getattr(item, 'module', None), 'select_test', None)
+        (keep if select is None or select(item) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 # Test modules whose tests are independent and slow on their own (each makes its own run, no module-wide fixture
-# run): pytest-xdist spreads their tests over its workers (see pytest_xdist_make_scheduler below).
-SPREAD_MODULES = ('tests/unit/reliability/test_fault_runs.py',)
+# run): pytest-xdist spreads their tests over its workers (see pytest_xdist_make_scheduler below). None at present:
+# the 200-job fault runs (test_fault_runs.py) mostly wait, so they are made at once in a module-wide fixture.
+SPREAD_MODULES = ()
 
 
 def pytest_xdist_make_scheduler(config, log):
