@@ -53,7 +53,8 @@ UNIT_PATHS_OTHER_CORES := tests/unit/plugins tests/unit/roles
 unit_paths = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
 # The suites that run a second time against the emulator's pessimistic profile (DRS_EMULATOR_PROFILE=pessimistic:
 # every open question of the API read the harsh way; tests/drs_emulator/MODEL.md): the ones that drive the
-# collection against the emulator: the role scenarios, the client against the emulator, the fault matrix, and of
+# collection against the emulator: the role scenarios, the client against the emulator, the fault matrix (in `make
+# test` only its pessimistic half: DRS_FAULT_CELLS=split; run alone, `make unit-pessimistic` runs all of it), and of
 # the 200-job fault runs the two where start requests or replies are lost (the start lag matters there); the other
 # 200-job runs (throttling, 5xx, busy, tokens, all together: about 2 minutes for all_together alone) would add
 # minutes for faults the matrix already covers in this profile. The emulator's own tests choose their profiles
@@ -92,6 +93,9 @@ help: ## Show this help
 	@echo "  Variables: UNIT_ARGS (default '-n auto'; e.g. '-k auth', or empty for one process), UNIT_PATHS (e.g."
 	@echo "             UNIT_PATHS=tests/unit/plugins/module_utils/test_jobs.py: one test file), SANITY_ARGS (e.g. '--test pylint'),"
 	@echo "             INTEGRATION_ARGS (targets, -v)"
+	@echo "  One test file:     make unit UNIT_PATHS=tests/unit/roles/test_reports.py UNIT_ARGS=   (UNIT_ARGS='-k name' narrows it)"
+	@echo "  Fault matrix:      runs all its scenarios by default; make test runs each once, half per emulator profile"
+	@echo "                     (DRS_FAULT_CELLS=split; or UNIT_ARGS='--fault-cells=otc|pessimistic|all')"
 
 check-python:
 	@if [ -z "$(PY_VERSION)" ]; then echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; fi
@@ -235,8 +239,10 @@ bench: venv collection ## Benchmark role/modules vs a per-job uri playbook and t
 		--python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) \
 		--out $(abspath tests/perf/results) $(BENCH_ARGS)
 
+# DRS_FAULT_CELLS=split: unit-$(MAIN_CORE_VERSION) and unit-pessimistic each run one half of the fault matrix, so that
+# each of its scenarios runs once (tests/unit/reliability/test_fault_matrix.py says which half runs where).
 test: ## Everything CI runs (.ci/run), step by step with timings
-	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(foreach step,$(TEST_STEPS),'$(step)')
+	@MAKE="$(MAKE)" DRS_FAULT_CELLS=split bash scripts/run_steps.sh $(foreach step,$(TEST_STEPS),'$(step)')
 
 # ---------------------------------------------------------------- housekeeping
 
