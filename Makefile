@@ -69,14 +69,14 @@ ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
 # background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
-# for the package registry) while the unit tests and the quick static checks run, and the integration targets run
-# against both emulator profiles while the sanity steps run (they mostly wait for the emulator's clock).
-# Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
+# for the package registry) while the unit tests and the quick static checks run; the integration targets run
+# against both emulator profiles (each in a tree of its own) while unit-pessimistic and the quick static checks run
+# (they mostly wait for the emulator's clock: ~330 s of wall time, little CPU, about as long as those steps); the demos
+# (they wait too) run beside the sanity steps. Quick static checks come before the slow ansible-test runs.
 TEST_STEPS := venvs collection sanity-venvs& \
-	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
+	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) integration-pessimistic& integration& unit-pessimistic \
 	lint docs-lint docs-test changelog-lint release wait \
-	integration-pessimistic& integration& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait \
-	demo demo-cutover
+	demo& demo-cutover& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
