@@ -50,7 +50,8 @@ INTEGRATION_ARGS ?=
 # would add minutes per core (make test has to stay under 30 minutes on 2 cores).
 UNIT_PATHS := tests/unit
 UNIT_PATHS_OTHER_CORES := tests/unit/plugins tests/unit/roles
-unit_paths = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
+# UNIT_PATHS given on the command line wins on every core (`make unit-2.17 UNIT_PATHS=tests/unit/roles/test_reports.py`).
+unit_paths = $(if $(or $(filter $(1),$(MAIN_CORE_VERSION)),$(filter command line,$(origin UNIT_PATHS))),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
 # The suites that run a second time against the emulator's pessimistic profile (DRS_EMULATOR_PROFILE=pessimistic:
 # every open question of the API read the harsh way; tests/drs_emulator/MODEL.md): the ones that drive the
 # collection against the emulator: the role scenarios, the client against the emulator, the fault matrix (in `make
