@@ -16,13 +16,15 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 
-# The slowest test modules (seconds of wall time on 2 cores, `make unit UNIT_ARGS='-n auto --durations=50'`), run
-# first so that no worker is left with a long one at the end while the other idles: the fault matrix (~140 s in its
-# module-wide fixture), the bench smoke run (~90 s), the 200-job fault runs (~300 s in all, spread), the secret,
-# wire and bad-input playbooks (~50 s each).
-SLOW_FIRST = ('tests/unit/reliability/test_fault_matrix.py', 'tests/unit/reliability/test_fault_runs.py',
-              'tests/unit/perf/test_bench_smoke.py', 'tests/unit/reliability/test_secret_leaks.py',
-              'tests/unit/reliability/test_wire.py', 'tests/unit/reliability/test_bad_input.py')
+# The slowest test modules (seconds of wall time of each module alone, `make unit UNIT_PATHS=<file>
+# UNIT_ARGS=--durations=10`), run first so that no worker is left with a long one at the end while the other idles:
+# the 200-job fault runs (~140 s in their module-wide fixture, mostly waiting), the fault matrix (~130 s for all of
+# it, ~100 s for one half, in its module-wide fixture), the bench smoke run (~85 s), the role reports (~70 s), the
+# secret, wire and cut-over playbooks (~50 s each) and the bad-input cases (~30 s).
+SLOW_FIRST = ('tests/unit/reliability/test_fault_runs.py', 'tests/unit/reliability/test_fault_matrix.py',
+              'tests/unit/perf/test_bench_smoke.py', 'tests/unit/roles/test_reports.py',
+              'tests/unit/reliability/test_secret_leaks.py', 'tests/unit/reliability/test_wire.py',
+              'tests/unit/roles/test_cutover.py', 'tests/unit/reliability/test_bad_input.py')
 
 
 def pytest_addoption(parser):
