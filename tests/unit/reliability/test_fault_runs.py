@@ -94,8 +94,7 @@ CASES = collections.OrderedDict(
                                          extravars={'drs_start_timeout': 3})),
         ('start_503_until_the_deadline', case(70, {'error_rate': 1.0, 'error_status': 503, 'endpoints': ['batch-starting']},
                                               jobs=30, extravars={'drs_start_timeout': 3})),
-        ('precheck_results_502_until_the_deadline', case(80, {'error_rate': 1.0, 'error_status': 502,
-                                                               'endpoints': ['batch-precheck-result']},
+        ('precheck_results_502_until_the_deadline', case(80, {'error_rate': 1.0, 'error_status': 502, 'endpoints': ['batch-precheck-result']},
                                                          jobs=30, extravars={'drs_precheck_timeout': 3})),
     ])
 # the longest runs first, so that the short ones fill the gaps (the rest keep their order)
