@@ -59,7 +59,7 @@ SPREAD_MODULES = ()
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """With pytest-xdist (``make unit`` runs ``-n auto``), keep the tests of one module on one worker.
+    """With pytest-xdist (``make unit`` runs ``-n <cores + 1>``), keep the tests of one module on one worker.
 
     Many suites make their expensive runs (playbooks, emulators, the whole fault matrix) once, in a module-scoped
     fixture; spread over several workers, every worker that got one of the module's tests would make all of them
