@@ -12,7 +12,8 @@ The runs spend most of their time waiting, not computing: the client's start-lag
 is re-read for 60 s before it is sent again), Retry-After, backoff and poll intervals are real seconds, whatever the
 emulator clock's speed. So the runs are made at once, each against an emulator of its own, in the module fixture
 ``runs`` (at most ``WORKERS`` at a time, the longest first); only the selected tests' runs are made, and each test
-asserts on its run. A run's jobs and faults are the same as when each test made its own run.
+asserts on its run. The faults, fleets and role variables are those each test used when it made its own run; a
+fleet's seed is fixed per case (it was the number of runs made before it in the same process).
 """
 
 import collections
