@@ -42,7 +42,11 @@ SANITY_ARGS ?=
 # Unit tests run on every core (pytest-xdist); the suites start their own emulators on free ports, so they are
 # independent. The tests of one module stay on one worker (tests/unit/conftest.py: module-wide fixture runs are
 # made once). UNIT_ARGS= (empty) runs them in one process.
-UNIT_ARGS ?= -n auto
+# One worker more than the cores: many suites mostly wait (the client's real-time backoff, poll intervals and start-lag
+# window, the emulator's outages), so a third worker on 2 cores keeps both busy (the four slowest waiting modules,
+# fault runs, bench smoke, wire and secrets: 205 s with 2 workers, 121 s with 3, the same CPU time).
+UNIT_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+UNIT_ARGS ?= -n $(UNIT_WORKERS)
 INTEGRATION_ARGS ?=
 # What the unit targets run. On MAIN_CORE_VERSION: all of tests/unit. On the older cores: the tests
 # whose outcome depends on ansible-core (modules, module_utils, filters, roles run through
@@ -50,10 +54,20 @@ INTEGRATION_ARGS ?=
 # would add minutes per core (make test has to stay under 30 minutes on 2 cores).
 UNIT_PATHS := tests/unit
 UNIT_PATHS_OTHER_CORES := tests/unit/plugins tests/unit/roles
-unit_paths = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
+# Of those, the client's own tests give the same result on every core: the module_utils they test import nothing of
+# ansible-core (only _base.py does; its tests are not listed) and every venv has the same pinned packages. They run
+# on MAIN_CORE_VERSION only (--ignore on the others), unless UNIT_PATHS is given on the command line.
+CORE_INDEPENDENT_UNIT_TESTS := $(addprefix tests/unit/plugins/module_utils/,test_auth_resolve.py test_client_actions.py \
+	test_client_auth.py test_client_batch.py test_client_emulator.py test_client_job_actions.py \
+	test_client_reply_limits.py test_client_retry.py test_client_secrets.py test_readiness.py test_signer.py test_waiter.py)
+unit_ignores = $(if $(or $(filter $(1),$(MAIN_CORE_VERSION)),$(filter command line,$(origin UNIT_PATHS))),,\
+	$(addprefix --ignore=,$(CORE_INDEPENDENT_UNIT_TESTS)))
+# UNIT_PATHS given on the command line wins on every core (`make unit-2.17 UNIT_PATHS=tests/unit/roles/test_reports.py`).
+unit_paths = $(if $(or $(filter $(1),$(MAIN_CORE_VERSION)),$(filter command line,$(origin UNIT_PATHS))),$(UNIT_PATHS),$(UNIT_PATHS_OTHER_CORES))
 # The suites that run a second time against the emulator's pessimistic profile (DRS_EMULATOR_PROFILE=pessimistic:
 # every open question of the API read the harsh way; tests/drs_emulator/MODEL.md): the ones that drive the
-# collection against the emulator: the role scenarios, the client against the emulator, the fault matrix, and of
+# collection against the emulator: the role scenarios, the client against the emulator, the fault matrix (in `make
+# test` only its pessimistic half: DRS_FAULT_CELLS=split; run alone, `make unit-pessimistic` runs all of it), and of
 # the 200-job fault runs the two where start requests or replies are lost (the start lag matters there); the other
 # 200-job runs (throttling, 5xx, busy, tokens, all together: about 2 minutes for all_together alone) would add
 # minutes for faults the matrix already covers in this profile. The emulator's own tests choose their profiles
@@ -68,14 +82,14 @@ ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
 # background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
-# for the package registry) while the unit tests and the quick static checks run, and the integration targets run
-# against both emulator profiles while the sanity steps run (they mostly wait for the emulator's clock).
-# Quick static checks come before the slow ansible-test runs. (A later step, e.g. demo, goes here.)
+# for the package registry) while the unit tests and the quick static checks run; the integration targets run
+# against both emulator profiles (each in a tree of its own) while unit-pessimistic and the quick static checks run
+# (they mostly wait for the emulator's clock: ~330 s of wall time, little CPU, about as long as those steps); the demos
+# (they wait too) run beside the sanity steps. Quick static checks come before the slow ansible-test runs.
 TEST_STEPS := venvs collection sanity-venvs& \
-	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) unit-pessimistic \
+	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) integration-pessimistic& integration& unit-pessimistic \
 	lint docs-lint docs-test changelog-lint release wait \
-	integration-pessimistic& integration& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait \
-	demo demo-cutover
+	demo& demo-cutover& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
@@ -89,9 +103,12 @@ help: ## Show this help
 	@grep -E '^[a-zA-Z0-9_.%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 	@echo "  unit-<core>        Unit tests on one ansible-core ($(ANSIBLE_CORE_VERSIONS))"
 	@echo "  sanity-<core>      ansible-test sanity on one ansible-core"
-	@echo "  Variables: UNIT_ARGS (default '-n auto'; e.g. '-k auth', or empty for one process), UNIT_PATHS (e.g."
+	@echo "  Variables: UNIT_ARGS (default '-n $(UNIT_WORKERS)', cores + 1; e.g. '-k auth', or empty for one process), UNIT_PATHS (e.g."
 	@echo "             UNIT_PATHS=tests/unit/plugins/module_utils/test_jobs.py: one test file), SANITY_ARGS (e.g. '--test pylint'),"
 	@echo "             INTEGRATION_ARGS (targets, -v)"
+	@echo "  One test file:     make unit UNIT_PATHS=tests/unit/roles/test_reports.py UNIT_ARGS=   (UNIT_ARGS='-k name' narrows it)"
+	@echo "  Fault matrix:      runs all its scenarios by default; make test runs each once, half per emulator profile"
+	@echo "                     (DRS_FAULT_CELLS=split; or UNIT_ARGS='--fault-cells=otc|pessimistic|all')"
 
 check-python:
 	@if [ -z "$(PY_VERSION)" ]; then echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; fi
@@ -135,7 +152,7 @@ $(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests 
 	paths=""; for p in $(call unit_paths,$*); do [ ! -e "$$p" ] || paths="$$paths $$p"; done; \
 	echo "pytest on ansible-core $$($$venv/bin/python -c 'import ansible; print(ansible.__version__)'):$${paths:- (no test directories)}"; \
 	rc=0; if [ -z "$$paths" ]; then rc=5; else \
-	PATH="$$venv/bin:$$PATH" PYTHONPATH="$(abspath $(BUILD))" "$$venv/bin/python" -m pytest -p no:cacheprovider -ra $$paths $(UNIT_ARGS) || rc=$$?; fi; \
+	PATH="$$venv/bin:$$PATH" PYTHONPATH="$(abspath $(BUILD))" "$$venv/bin/python" -m pytest -p no:cacheprovider -ra $$paths $(call unit_ignores,$*) $(UNIT_ARGS) || rc=$$?; fi; \
 	if [ $$rc -eq 5 ]; then \
 		if [ "$(ALLOW_NO_TESTS)" = 1 ]; then echo "unit: pytest collected no tests (allowed by ALLOW_NO_TESTS=1)"; exit 0; fi; \
 		echo "unit: pytest collected no tests in$${paths:- $(call unit_paths,$*)}; that is an error (ALLOW_NO_TESTS=1 to allow)" >&2; \
@@ -235,8 +252,10 @@ bench: venv collection ## Benchmark role/modules vs a per-job uri playbook and t
 		--python $(VENV_BIN)/python --collections-path $(abspath $(BUILD)) \
 		--out $(abspath tests/perf/results) $(BENCH_ARGS)
 
+# DRS_FAULT_CELLS=split: unit-$(MAIN_CORE_VERSION) and unit-pessimistic each run one half of the fault matrix, so that
+# each of its scenarios runs once (tests/unit/reliability/test_fault_matrix.py says which half runs where).
 test: ## Everything CI runs (.ci/run), step by step with timings
-	@MAKE="$(MAKE)" bash scripts/run_steps.sh $(foreach step,$(TEST_STEPS),'$(step)')
+	@MAKE="$(MAKE)" DRS_FAULT_CELLS=split bash scripts/run_steps.sh $(foreach step,$(TEST_STEPS),'$(step)')
 
 # ---------------------------------------------------------------- housekeeping
 

@@ -19,6 +19,22 @@ Every run is judged from the emulator's statistics and job states, never from wh
 
 The runs are independent, so they go through a few emulators at once (``WORKERS``); only the selected tests' runs
 are made. With RELIABILITY_MATRIX_FIGURES=<file.json> set, the figures of every run are written there.
+
+**Halves.** ``make test`` runs this module twice, once against the emulator's default profile (``otc``, in unit-2.19)
+and once against the pessimistic one (unit-pessimistic), and each run makes only its half of the scenarios, so that
+every scenario runs once per ``make test``. The rule (``half_of``), deterministic and checked by a test below:
+
+- a point x kind cell goes to half ``(i + j) % 2``, ``i`` the index of its point in ``POINTS`` and ``j`` that of its
+  kind in ``KINDS`` (a checkerboard: every point meets three kinds in each half and every kind three points);
+- the extra cells (``after_requests``, lost replies, a failing pre-check) and the named scenarios (the issue's four
+  cases and the fleet without faults) alternate by their position in their list, starting with half 0;
+- half 0 runs against the ``otc`` profile, half 1 against ``pessimistic``.
+
+Which half runs is chosen by ``--fault-cells`` (tests/unit/conftest.py; the environment variable
+``DRS_FAULT_CELLS`` gives its default): ``all`` (the default: every scenario, against whatever profile
+``DRS_EMULATOR_PROFILE`` names; what ``make unit UNIT_PATHS=tests/unit/reliability/test_fault_matrix.py`` runs),
+``split`` (the half of the profile ``DRS_EMULATOR_PROFILE`` names, ``otc`` when unset; what ``make test`` sets),
+``otc`` or ``pessimistic`` (that half, whatever the profile). The other half's tests are deselected.
 """
 
 import collections
@@ -32,7 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from junitparser import JUnitXml
 
-from drs_emulator.pytest_plugin import PROJECT_A_ID, RunningEmulator
+from drs_emulator.pytest_plugin import PROJECT_A_ID, RunningEmulator, profile_from_env
 
 from reliability_helpers import (EMULATOR_ARGS, aksk_auth, assert_failed_steps_are_named, failed_steps,
                                  fatal_message, password_auth, run_playbook)
@@ -122,6 +138,54 @@ NAMED = [
     scenario('no_faults', None, jobs=50, auth='aksk', extravars=ROLE_DEFAULTS, green=True),
 ]
 SCENARIOS = collections.OrderedDict((cell.name, cell) for cell in matrix_cells() + NAMED)
+
+
+# ---- the halves (see the module docstring) -------------------------------------------------------------------
+
+HALF_PROFILES = ('otc', 'pessimistic')   # half 0, half 1
+FAULT_CELLS_CHOICES = ('all', 'split') + HALF_PROFILES
+
+
+def halves():
+    """scenario name -> its half (0 or 1), by the rule of the module docstring."""
+    half = {}
+    for i, point in enumerate(POINTS):
+        for j, kind in enumerate(KINDS):
+            half['%s-%s' % (point, kind)] = (i + j) % 2
+    extras = [cell.name for cell in matrix_cells() if cell.name not in half]
+    for group in (extras, [cell.name for cell in NAMED]):
+        for position, name in enumerate(group):
+            half[name] = position % 2
+    return half
+
+
+HALF_OF = halves()
+
+
+def selected_half(choice, environ=None):
+    """The half (0 or 1) that ``--fault-cells`` ``choice`` runs, or None for every scenario."""
+    if choice not in FAULT_CELLS_CHOICES:
+        raise ValueError('--fault-cells must be one of %s, not %r' % (', '.join(FAULT_CELLS_CHOICES), choice))
+    if choice == 'all':
+        return None
+    profile = profile_from_env(environ) if choice == 'split' else choice
+    if profile not in HALF_PROFILES:
+        raise ValueError('--fault-cells=split: no half of the fault matrix for the emulator profile %r' % profile)
+    return HALF_PROFILES.index(profile)
+
+
+def scenario_of(item):
+    """The scenario a test of this module asserts on (None for the tests that make no run)."""
+    if hasattr(item, 'callspec') and 'name' in item.callspec.params:
+        return item.callspec.params['name']
+    return getattr(getattr(item, 'function', None), 'scenario', None)
+
+
+def select_test(item):
+    """Called by tests/unit/conftest.py for each test of this module: whether it runs with this ``--fault-cells``."""
+    half = selected_half(item.config.getoption('fault_cells'))
+    name = scenario_of(item)
+    return half is None or name is None or HALF_OF[name] == half
 
 
 def runs_scenario(name):
@@ -227,7 +291,7 @@ def selected_scenarios(items):
     for item in items:
         if getattr(item, 'module', None) is not sys.modules[__name__]:
             continue
-        name = item.callspec.params.get('name') if hasattr(item, 'callspec') else getattr(item.function, 'scenario', None)
+        name = scenario_of(item)
         if name and name not in names:
             names.append(name)
     return names
@@ -335,6 +399,19 @@ def test_the_matrix_has_at_least_30_cells_and_every_point_meets_every_kind():
     names = [cell.name for cell in matrix_cells()]
     assert len(names) >= 30
     assert set('%s-%s' % (point, kind) for point in POINTS for kind in KINDS) <= set(names)
+
+
+def test_each_half_meets_every_point_and_every_kind_and_the_halves_share_no_scenario():
+    assert set(HALF_OF) == set(SCENARIOS)
+    for half in (0, 1):
+        cells = [name for name in HALF_OF if HALF_OF[name] == half and name in ['%s-%s' % (p, k) for p in POINTS for k in KINDS]]
+        assert set(name.split('-', 1)[0] for name in cells) == set(POINTS)
+        assert set(name.split('-', 1)[1] for name in cells) == set(KINDS)
+        assert len(cells) == len(POINTS) * len(KINDS) // 2
+    assert [selected_half(choice, {}) for choice in FAULT_CELLS_CHOICES] == [None, 0, 0, 1]
+    assert selected_half('split', {'DRS_EMULATOR_PROFILE': 'pessimistic'}) == 1
+    with pytest.raises(ValueError):
+        selected_half('half')
 
 
 @runs_scenario('issue-one_job_fails_precheck-results_500_after_submission')
