@@ -1,4 +1,4 @@
-"""The module result written in pieces: the same JSON text as one json.dumps, on every ansible-core."""
+"""The module result with its per-job lists written item by item: the same JSON as ansible-core's, on every core."""
 
 import datetime
 import io
@@ -10,72 +10,84 @@ from unittest import mock
 import pytest
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as core_warnings
 
 from ansible_collections.cloudops.drs.plugins.module_utils import _output
 from ansible_collections.cloudops.drs.plugins.modules.drs_batch_info import HandedOver
-from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import set_module_args
+from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import _fresh_warnings, set_module_args
 
 RESULT = {
     'changed': False,
     'jobs': [{'id': 'a', 'detail': {'nested': [1, 2, {'x': None}]}, 'ok': True}, {'id': 'b', 'rate': 1.5, 'items': []}],
     'not_found': [],
+    'ids': ['a', 'b'],
     'msg': 'quote " and unicode \u00e9 \u2603',
     'counts': {'a': 1},
 }
 
 
-def written(result):
+def test_split_takes_out_only_the_top_level_lists_of_dicts():
+    rest, lists, markers = _output.split_result(dict(RESULT, jobs=HandedOver(list(RESULT['jobs']))))
+    assert list(lists) == ['jobs'] and list(lists['jobs']) == RESULT['jobs']
+    assert rest == dict(RESULT, jobs=markers['jobs'])           # empty lists and lists of strings stay
+    assert markers['jobs'] != _output.split_result(RESULT)[2]['jobs']   # a new marker every time
+
+
+def test_the_spliced_text_is_the_json_of_the_whole_result():
+    rest, lists, markers = _output.split_result(RESULT)
     out = io.StringIO()
-    _output.write_json(result, out)
-    return out.getvalue()
+    _output.write_spliced(out.write, '\n%s\n' % json.dumps(rest), lists, markers)
+    assert out.getvalue() == '\n%s\n' % json.dumps(RESULT)
 
 
-def test_the_pieces_make_the_text_of_one_json_dumps_between_line_breaks():
-    assert written(RESULT) == '\n%s\n' % json.dumps(RESULT)
-
-
-def test_a_sequence_that_is_not_a_list_is_written_as_a_list():
-    result = dict(RESULT, jobs=HandedOver(list(RESULT['jobs'])))
-    assert json.loads(written(result)) == RESULT
-
-
-def test_values_json_cannot_encode_are_written_as_ansible_core_writes_them():
+def test_values_json_cannot_encode_in_a_job_are_written_as_ansible_core_writes_them():
     when = datetime.datetime(2030, 1, 31, 22, 0, 0)
-    result = {'jobs': [{'when': when, 'tags': frozenset(['x']), 'raw': b'abc'}], 'top': (1, 2)}
-    assert json.loads(written(result)) == {'jobs': [{'when': '2030-01-31T22:00:00', 'tags': ['x'], 'raw': 'abc'}],
-                                           'top': [1, 2]}
-
-
-def test_a_dict_with_keys_that_are_not_strings_is_encoded_whole():
-    assert json.loads(written({'jobs': [{1: 'one'}]})) == {'jobs': [{'1': 'one'}]}
-
-
-def run_exit_json(result):
-    """exit_json of a real AnsibleModule of this ansible-core, with the output streamed; returns stdout."""
+    result = {'jobs': [{'when': when, 'tags': frozenset(['x']), 'raw': b'abc'}]}
+    rest, lists, markers = _output.split_result(result)
     out = io.StringIO()
-    with set_module_args({}), mock.patch.object(sys, 'stdout', out):
-        module = _output.stream_output(basic.AnsibleModule(argument_spec={}))
+    _output.write_spliced(out.write, json.dumps(rest), lists, markers)
+    assert json.loads(out.getvalue()) == {'jobs': [{'when': '2030-01-31T22:00:00', 'tags': ['x'], 'raw': 'abc'}]}
+
+
+def test_a_missing_marker_is_an_error_not_a_silent_loss():
+    with pytest.raises(ValueError):
+        _output.write_spliced(io.StringIO().write, '{}', {'jobs': [{}]}, {'jobs': 'no-such-marker'})
+
+
+def exit_json_output(result, stream):
+    """stdout of exit_json of a real AnsibleModule of this ansible-core (output streamed or not), with a warning,
+    a deprecation and a no_log value in play."""
+    out = io.StringIO()
+    fresh_deprecations = mock.patch.object(core_warnings, '_global_deprecations', type(core_warnings._global_deprecations)())
+    with set_module_args({}), _fresh_warnings(), fresh_deprecations, mock.patch.object(sys, 'stdout', out):
+        module = basic.AnsibleModule(argument_spec={})
+        if stream:
+            _output.stream_output(module)
         module.no_log_values.add('s3cret')
+        module.warn('jobs: a is listed 2 times; it is handled once.')
+        module.deprecate('an old option', version='2.0.0', collection_name='cloudops.drs')
         with pytest.raises(SystemExit):
             module.exit_json(**result)
     return out.getvalue()
 
 
-def test_exit_json_of_this_ansible_core_writes_the_result_and_still_removes_no_log_values():
-    text = run_exit_json(dict(RESULT, msg='the password is s3cret'))
-    assert 's3cret' not in text
+def json_line(text):
     lines = [line for line in text.splitlines() if line.startswith('{')]
-    assert len(lines) == 1
-    data = json.loads(lines[0])
-    assert data['jobs'] == RESULT['jobs'] and data['msg'] == 'the password is ********'
-    assert 'invocation' in data
+    assert len(lines) == 1, text
+    return lines[0]
 
 
-def test_the_hook_of_this_ansible_core_is_the_one_replaced():
-    module = mock.Mock(spec=['jsonify', '_record_module_result'])
-    assert _output.stream_output(module)._record_module_result is _output.write_json
-    older = mock.Mock(spec=['jsonify'])
-    out = io.StringIO()
-    with mock.patch.object(sys, 'stdout', out):
-        assert _output.stream_output(older).jsonify({'a': [1]}) == ''
-    assert out.getvalue() == '{"a": [1]}'
+def test_exit_json_writes_what_ansible_core_writes_warnings_and_no_log_removal_included():
+    result = dict(RESULT, msg='the password is s3cret', jobs=[dict(job, note='s3cret') for job in RESULT['jobs']])
+    streamed, plain = exit_json_output(result, True), exit_json_output(result, False)
+    assert 's3cret' not in streamed
+    assert json_line(streamed) == json_line(plain)               # the same text, warnings encoded by ansible-core
+    assert streamed.startswith('\n{')                            # the JSON starts on a line of its own
+    data = json.loads(json_line(streamed))
+    assert data['jobs'][0]['note'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' and data['msg'] == 'the password is ********'
+    assert data['warnings']
+
+
+def test_exit_json_of_a_handed_over_job_list():
+    result = dict(RESULT, jobs=HandedOver(list(RESULT['jobs'])))
+    assert json.loads(json_line(exit_json_output(result, True)))['jobs'] == RESULT['jobs']
