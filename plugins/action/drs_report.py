@@ -82,7 +82,9 @@ class ActionModule(ActionBase):
         except AnsibleError as exc:
             return dict(result, failed=True, msg='Cannot render the reports: %s' % exc)
 
-        result.update(changed=False, stats=stats, table=table, problems=problems, report_files=files,
+        # set_stats data only reaches AWX from a task that did not fail: a failed write is returned in write_error
+        # for the caller to fail on after it kept the summary (the reports role does)
+        result.update(changed=False, stats=stats, table=table, problems=problems, report_files=files, write_error=None,
                       ansible_stats={'data': {args['stats_key']: {hostname: stats}}, 'per_host': False, 'aggregate': True})
         if files:
             written = self._execute_module(
@@ -91,6 +93,7 @@ class ActionModule(ActionBase):
                              'mode': args['mode'], 'directory_mode': args['directory_mode']},
                 task_vars=task_vars)
             self._remove_tmp_path(self._connection._shell.tmpdir)
-            if written.get('failed'):
-                result.update(failed=True, msg=written.get('msg') or 'Cannot write the report files')
+            if written.get('failed') or written.get('unreachable'):
+                result['write_error'] = written.get('msg') or 'Cannot write the report files'
+                result['msg'] = 'The reports were rendered but not written: %s' % result['write_error']
         return result

@@ -133,9 +133,11 @@ class PrecheckStep(object):
             def fetch(some):
                 return self.client.batch_precheck_result(some, deadline=deadline)[0]
 
-            since = self._accepted(submit)
-            early, seen = (self.client.probe(submit, since, fetch, precheck_eta, self.settings['poll_interval'], deadline)
-                           if since else (None, {}))
+            accepted = self._accepted(submit)
+            since = dict.fromkeys(watch, self.client.monotonic())   # one found running: from now, not after the probe
+            since.update(accepted)
+            early, seen = (self.client.probe(list(accepted), accepted, fetch, precheck_eta, self.settings['poll_interval'],
+                                             deadline) if accepted else (None, {}))
             last, self.pending = self.client.wait(
                 watch,
                 fetch=fetch,

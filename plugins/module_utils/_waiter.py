@@ -141,7 +141,8 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
         if wake > now:
             sleep(max(0.0, min(wake, deadline) - now))
             now = monotonic()
-        if final or now >= deadline:
+        final = final or now >= deadline
+        if final:
             ready = list(pending)   # the deadline: one final poll of every pending id
         else:
             ready = [job_id for job_id in pending if due[job_id] <= now + slack]
@@ -151,9 +152,14 @@ def wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=time.sleep, mon
                 last[job_id] = item
         done = set(job_id for job_id in ready if job_id in items and is_done(items[job_id]))
         pending = [job_id for job_id in pending if job_id not in done]
-        if not pending or final or monotonic() >= deadline:
+        if not pending or final:
             break
         polled = monotonic()
+        if polled >= deadline:
+            # the read ran past the deadline: the ids it did not ask for get their final poll in the next round
+            if all(job_id in ready for job_id in pending):
+                break
+            continue
         for job_id in ready:
             if job_id in done:
                 continue

@@ -93,8 +93,9 @@ options:
       - The pre-check waits until every submitted pre-check is done, polling every O(poll_interval) seconds. With
         O(alarm_is_failure), a pre-check with ALARM items is not passed. O(wait_timeout) then counts from the end of
         the pre-check step.
-      - "When the pre-check step fails part-way (a request fails, its time runs out), nothing is started: every job is
-        V(not_started), and RV(precheck) keeps what the step learnt."
+      - "When the pre-check step does not finish (a request fails, its time runs out, the outcome of a submission is not
+        known), nothing is started, whatever O(all_or_nothing) says: every job is V(not_started) (one already running
+        V(unchanged)), and RV(precheck) keeps what the step learnt."
       - Mutually exclusive with O(prechecked); needs O(require_precheck=true).
     type: dict
     suboptions:
@@ -287,7 +288,7 @@ jobs:
         - V(started) this run started it and it runs; V(scheduled) this run scheduled it (C(WAITING_FOR_START));
           V(unchanged) it was already starting, scheduled, running or paused; V(failed) it could not be started (not
           found, a state that allows no start, DRS refused it, or its start failed); V(not_started) its own pre-check
-          did not positively pass; V(blocked) held back because of other jobs (O(all_or_nothing), or the other task of
+          did not positively pass, or the step of O(precheck) did not finish; V(blocked) held back because of other jobs (O(all_or_nothing), or the other task of
           its dual-active pair cannot start); V(pending) it had not reached its target state when O(wait_timeout) ran
           out; V(unknown) its fate is not known (a request failed half-way, so it may or may not have been started).
         - In check mode V(would_start), V(would_schedule), or V(depends_on_precheck) (its pre-check would run first,
@@ -672,6 +673,15 @@ class DrsBatchStart(DrsModuleBase):
             self.precheck_step.run(ids, dict.fromkeys(ids, settings['mode']), self.client.deadline_in(settings['wait_timeout']))
             records = self.precheck_step.records()
             self.phase = 'start'
+            undecided = [job_id for job_id, record in records.items() if record['outcome'] in ('pending', 'unknown')]
+            if undecided:
+                # the step did not finish (its time ran out, a submission's reply was lost): fail closed, as when a
+                # request of the step fails, whatever all_or_nothing says
+                self._hold_for_precheck_step('not started: the pre-check step did not finish (%d pre-check(s) still '
+                                             'running or of unknown outcome)' % len(undecided))
+                self.failure = ('Nothing was started: the pre-check of %d of %d job(s) did not finish or its outcome is '
+                                'not known, and the start waits for every pre-check of the run.' % (len(undecided), len(ids)))
+                return
         self.deadline = self.client.deadline_in(self.params['wait_timeout'])
         gated = self.params['require_precheck']
 
@@ -1032,9 +1042,11 @@ class DrsBatchStart(DrsModuleBase):
         def fetch(some):
             return self.client.batch_status(some, deadline=self.deadline)[0]
 
-        since = self._accepted(watch)
-        early, seen = (self.client.probe(list(since), since, fetch, eta, self.params['poll_interval'], self.deadline)
-                       if since else (None, {}))
+        accepted = self._accepted(watch)
+        since = dict.fromkeys(watch, self.client.monotonic())   # one found starting: from now, not after the probe
+        since.update(accepted)
+        early, seen = (self.client.probe(list(accepted), accepted, fetch, eta, self.params['poll_interval'], self.deadline)
+                       if accepted else (None, {}))
         last, pending = self.client.wait(watch, fetch=fetch,
                                          is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
                                          # every watched job was just started or just read as STARTJOBING: none runs at once;
@@ -1065,6 +1077,17 @@ class DrsBatchStart(DrsModuleBase):
                 if reason:
                     self._set(job_id, 'failed', 'start failed: %s (%s)' % (self.jobs[job_id]['status_after'], reason))
 
+    def _hold_for_precheck_step(self, reason):
+        """The precheck option's step did not finish: no job is started. A job the step found already started is
+        ``unchanged``; every other job is ``not_started`` with ``reason`` (its status as the step read it, if it did)."""
+        for job_id in self.jobs:
+            read = self.precheck_step.jobs.get(job_id) or {}
+            self.jobs[job_id].update(name=read.get('name'), status_before=read.get('status'), status_after=read.get('status'))
+            if read.get('status') in ALREADY_STARTED:
+                self._set(job_id, 'unchanged', skipped='already %s' % read['status'])
+            else:
+                self._set(job_id, 'not_started', reason)
+
     def _accepted(self, ids):
         """id -> the time DRS accepted the start of each of ``ids`` that this run started."""
         answered = getattr(self.client, 'answered_at', None) or {}
@@ -1084,8 +1107,7 @@ class DrsBatchStart(DrsModuleBase):
         if self.phase == 'precheck':
             self.precheck_step.record_failure(message, pending, last_seen)
             self.precheck_error = message
-            for job_id in self.jobs:
-                self._set(job_id, 'not_started', 'not started: the pre-check step failed (%s)' % message)
+            self._hold_for_precheck_step('not started: the pre-check step failed (%s)' % message)
             return
         for job_id in pending:
             if job_id in self.jobs and job_id not in self.pending:

@@ -149,38 +149,51 @@ EXAMPLES = r'''
 
 RETURN = r'''
 stats:
-  description: The summary (P(cloudops.drs.drs_report_stats#filter)); RV(stats.ok) is false when any row is not OK or any step failed.
-  returned: success
+  description:
+    - The summary (P(cloudops.drs.drs_report_stats#filter)); RV(stats.ok) is false when any row is not OK or any step failed.
+    - The same summary goes to C(set_stats) under O(stats_key), keyed by inventory host (the result carries it as
+      C(ansible_stats), which ansible-core applies to a task that did not fail).
+  returned: always
   type: dict
   sample: {"total": 2, "ok": true, "problem_jobs": [], "errors": [], "jobs": {}, "counts": {"total": 2, "problems": 0}}
   contains:
     ok:
       description: Whether every row is OK and no step failed.
-      returned: success
+      returned: always
       type: bool
       sample: true
     total:
       description: Number of rows.
-      returned: success
+      returned: always
       type: int
       sample: 2
 table:
   description: The plain-text table of O(columns), one string per line (P(cloudops.drs.drs_text_table#filter)).
-  returned: success
+  returned: always
   type: list
   elements: str
   sample: ["| job | id |", "|-----|----|"]
 problems:
   description: One entry per problem (P(cloudops.drs.drs_problems#filter)), for the message that fails a play.
-  returned: success
+  returned: always
   type: list
   elements: dict
   sample: []
 report_files:
-  description: The paths of the Markdown (C(markdown)) and JUnit XML (C(junit)) files; empty without O(dir).
-  returned: success
+  description:
+    - The paths of the Markdown (C(markdown)) and JUnit XML (C(junit)) files; empty without O(dir).
+    - In check mode, unless the task sets C(check_mode=false), these are the paths the files would have.
+  returned: always
   type: dict
   sample: {"markdown": "/srv/reports/wave1-localhost.md", "junit": "/srv/reports/wave1-localhost.xml"}
+write_error:
+  description:
+    - Why the files could not be written; V(null) when they were (or none was asked for). The task does not fail
+      for it, so that the summary still reaches C(set_stats); fail on it after keeping what you need, as the role
+      C(cloudops.drs.reports) does.
+  returned: always
+  type: str
+  sample: null
 '''
 
 from ansible.module_utils.basic import AnsibleModule

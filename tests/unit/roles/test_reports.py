@@ -324,3 +324,20 @@ def test_status_report_of_a_wave_selected_by_name_shows_the_names(emulator, coll
     selected = sorted(job['id'] for job in emulator.jobs() if job['status'] == 'INCRE_TRANSFER_STARTED'
                       and job.get('role') not in ('forward', 'backward'))
     assert sorted(artifact_data(runner)['drs_status_report']['localhost']['status']) == selected
+
+
+def test_report_files_that_cannot_be_written_fail_the_play_after_set_stats_and_the_table(emulator, collections_path, tmp_path):
+    load(emulator, 'role_all_pass.yml')
+    blocker = tmp_path / 'not-a-directory'
+    blocker.write_text('a file stands where the report directory would go\n')
+    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path,
+                          {'drs_jobs': ALL_PASS, 'drs_report_dir': str(blocker / 'reports')})
+    assert runner.status == 'failed'
+    failed = [event['event_data'] for event in runner.events if event['event'] == 'runner_on_failed']
+    assert [data['task'] for data in failed] == ['Fail when the report files could not be written (the summary and set_stats are kept)']
+    assert 'The report files could not be written: Cannot write' in failed[0]['res']['msg']
+    summary = artifact_data(runner)['drs_precheck_and_start']['localhost']      # set_stats reached the artifacts
+    assert summary['ok'] is True and sorted(summary['jobs']['start_started']) == sorted(ALL_PASS)
+    assert 'Show the result of every job' in [event['event_data'].get('task') for event in runner.events
+                                              if event['event'] == 'runner_on_ok']
+    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]

@@ -169,6 +169,21 @@ def test_since_still_polls_every_pending_id_once_more_at_the_deadline():
     assert sorted(pending) == sorted([A, B]) and clock.now == 1003.0
 
 
+def test_a_read_that_runs_past_the_deadline_leaves_no_pending_id_without_its_final_poll():
+    clock = FakeClock()
+    asked = []
+
+    def slow_fetch(ids):
+        asked.append((clock.now, list(ids)))
+        clock.sleep(3)                                  # a read that retries until after the deadline
+        return dict((job, {"id": job, "done": False}) for job in ids)
+
+    last, pending = wait_for([A, B], slow_fetch, TimedFleet.is_done, clock.now + 12, 2, sleep=clock.sleep,
+                             monotonic=clock.monotonic, first_poll_after=10, since={A: 1000.0, B: 1001.5})
+    assert asked == [(1010.0, [A]), (1013.0, [A, B])]  # B, not due at 1010, gets the final poll after the deadline
+    assert sorted(pending) == sorted([A, B]) and sorted(last) == sorted([A, B])
+
+
 def test_an_early_look_that_finds_the_job_not_done_keeps_the_regular_first_poll():
     clock = FakeClock()
     fleet = TimedFleet(clock, {A: 1001.8, B: 1001.2})

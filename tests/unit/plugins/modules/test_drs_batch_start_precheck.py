@@ -164,5 +164,42 @@ def test_each_wait_counts_from_when_drs_accepted_the_requests_of_this_run_only()
     assert 'failed' not in result
     precheck_wait, start_wait = drs.waited_since
     assert sorted(precheck_wait) == [jid(1)]                          # the one pre-check submitted (2 passed, 3 runs)
-    assert sorted(start_wait) == [jid(1), jid(2)]                     # the two started, not the one found starting
-    assert all(when == drs.answered_at[job_id] for job_id, when in start_wait.items())
+    assert sorted(start_wait) == [jid(1), jid(2), jid(3)]
+    # the two started count from when DRS accepted their start; the one found starting from before the probe
+    assert start_wait[jid(1)] == drs.answered_at[jid(1)] and start_wait[jid(2)] == drs.answered_at[jid(2)]
+    assert start_wait[jid(3)] >= drs.answered_at[jid(1)]
+
+
+@pytest.mark.parametrize('all_or_nothing', [False, True], ids=['passed_subset', 'all_or_nothing'])
+def test_a_precheck_step_whose_time_runs_out_starts_nothing_even_for_the_jobs_that_passed(all_or_nothing):
+    drs, ids = all_pass()
+    drs.jobs[jid(4)] = FakeJob(jid(4), status='INCRE_TRANSFER_STARTED')
+    drs.starts[jid(4)] = 0
+    original = drs.batch_precheck
+
+    def submit(items, deadline=None, reconcile=None):
+        replies = original(items, deadline=deadline, reconcile=reconcile)
+        drs.jobs[jid(3)].precheck["ticks"] = 10 ** 6              # its pre-check never ends
+        return replies
+
+    drs.batch_precheck = submit
+    result = run_module(module, {'jobs': ids + [jid(4)], 'precheck': {'wait_timeout': 12}, 'poll_interval': 5,
+                                 'all_or_nothing': all_or_nothing}, drs)
+    assert result['failed'] is True and drs.called('batch_start') == []
+    assert result['precheck']['pending_jobs'] == [jid(3)] and result['precheck']['passed_jobs'] == [jid(1), jid(2)]
+    assert [job['outcome'] for job in result['jobs']] == ['not_started', 'not_started', 'not_started', 'unchanged']
+    assert result['jobs'][0]['error']['error_msg'] == (
+        'not started: the pre-check step did not finish (1 pre-check(s) still running or of unknown outcome)')
+    assert result['jobs'][0]['status_before'] == 'CONFIGURATION' and result['jobs'][0]['name'] == 'job-001'
+    assert result['msg'].startswith('Nothing was started: the pre-check of 1 of 4 job(s) did not finish')
+    assert_matches_return_doc(module, result)
+
+
+def test_a_job_already_running_stays_unchanged_when_the_precheck_step_fails():
+    drs, ids = all_pass()
+    drs.jobs[jid(4)] = FakeJob(jid(4), status='INCRE_TRANSFER_STARTED')
+    drs.starts[jid(4)] = 0
+    drs.raise_on['batch_precheck'] = DrsApiError('HTTP 500 DRS.M00004: Service abnormal.', status=500)
+    result = run_module(module, {'jobs': ids + [jid(4)], 'precheck': {}, 'poll_interval': 5}, drs)
+    assert result['failed'] is True and drs.called('batch_start') == []
+    assert [job['outcome'] for job in result['jobs']] == ['not_started', 'not_started', 'not_started', 'unchanged']
