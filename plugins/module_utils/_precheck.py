@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible_collections.cloudops.drs.plugins.module_utils._jobs import (
     PRECHECK_ALLOWED, action_error, check_items, describe_pending, error_text, fate_known, job_error, job_label,
-    precheck_eta, precheck_state, precheck_verdict, precheck_wait_over)
+    precheck_eta, precheck_fingerprint, precheck_result_stale, precheck_state, precheck_verdict, precheck_wait_over)
 
 NOT_NEEDED = 'backward task of a dual-active DR pair whose forward task is INCRE_TRANSFER_STARTED needs no pre-check'
 
@@ -127,6 +127,8 @@ class PrecheckStep(object):
                     continue   # keep DRS's failed result: reported failed, nothing submitted
             submit.append(job_id)
 
+        # what a pre-check submitted again said before: DRS may show it for a while after the new submission
+        before = dict((job_id, precheck_fingerprint(existing.get(job_id))) for job_id in submit)
         self._submit(submit, modes, deadline)
         watch.extend(job_id for job_id in submit if self.jobs[job_id]['submitted'])
         if watch and self.settings['wait'] and not self.check_mode:
@@ -136,12 +138,27 @@ class PrecheckStep(object):
             accepted = self._accepted(submit)
             since = dict.fromkeys(watch, self.client.monotonic())   # one found running: from now, not after the probe
             since.update(accepted)
-            early, seen = (self.client.probe(list(accepted), accepted, fetch, precheck_eta, self.settings['poll_interval'],
+            running = set()
+
+            def is_done(item):
+                """Over (done, or an error), and not the earlier pre-check's result shown again (``_jobs``)."""
+                job_id = item.get('id')
+                if precheck_state(item) == 'running':
+                    running.add(job_id)
+                if not precheck_wait_over(item):   # an item without a process is no answer yet: keep waiting
+                    return False
+                return not precheck_result_stale(before.get(job_id), item, job_id in running, since[job_id],
+                                                 self.client.monotonic())
+
+            def eta(item, elapsed):
+                return precheck_eta(item, elapsed) if is_done(item) or precheck_state(item) == 'running' else None
+
+            early, seen = (self.client.probe(list(accepted), accepted, fetch, eta, self.settings['poll_interval'],
                                              deadline) if accepted else (None, {}))
             last, self.pending = self.client.wait(
                 watch,
                 fetch=fetch,
-                is_done=precheck_wait_over,   # an item without a process is no answer yet: keep waiting
+                is_done=is_done,
                 deadline=deadline,
                 poll_interval=self.settings['poll_interval'],
                 # every watched pre-check was just submitted or just read as running: none is done at once; a

@@ -79,7 +79,10 @@ options:
   poll_interval:
     description:
       - Seconds between two polls of the pre-check results at first; the interval grows (up to four times) while waiting.
-      - The first poll comes one interval after the pre-checks were submitted.
+      - "The first poll of each batch comes one interval after DRS accepted its request, or earlier: the batch
+        accepted first is read once at half the interval, and when it shows how long the pre-checks take (a pre-check's
+        C(process), a start that is over), every batch is first polled at that estimate plus 10 %. A job not
+        done then keeps its regular first poll."
     type: int
     default: 10
   alarm_is_failure:

@@ -147,7 +147,10 @@ options:
   poll_interval:
     description:
       - Seconds between two status polls at first; the interval grows (up to four times) while waiting.
-      - The first poll comes one interval after the starts were sent.
+      - "The first poll of each batch comes one interval after DRS accepted its request, or earlier: the batch
+        accepted first is read once at half the interval, and when it shows how long the starts take (a pre-check's
+        C(process), a start that is over), every batch is first polled at that estimate plus 10 %. A job not
+        done then keeps its regular first poll."
     type: int
     default: 10
   rpo_rto_max:
@@ -399,7 +402,8 @@ diff:
 precheck:
   description:
     - The result of the pre-check step that O(precheck) ran, with the keys of M(cloudops.drs.drs_batch_precheck)'s
-      result (without its C(elapsed), C(retries) and target keys), plus RV(precheck.failed) and RV(precheck.msg).
+      result (without its C(elapsed), C(retries), C(selection) and target keys, which are this module's), plus
+      RV(precheck.failed) and RV(precheck.msg).
   returned: when O(precheck) is given
   type: dict
   contains:

@@ -184,8 +184,9 @@ def failed_steps(run):
     registered result in a block/rescue)."""
     failed = {}
     for result in run.results(STEP_TASK, skipped=False):
-        # the pre-check step of drs_batch_start reports in its result's precheck (none when the module failed before it)
-        precheck = result.get('precheck') or {'failed': result.get('failed'), 'msg': result.get('msg')}
+        # the pre-check step of drs_batch_start reports in its result's precheck (none when the module failed before
+        # it: then only the start step failed, as the role's reports say)
+        precheck = result.get('precheck') or {}
         if precheck.get('failed') or precheck.get('msg'):
             failed['precheck'] = precheck.get('msg') or ''
         if result.get('failed') or result.get('msg'):

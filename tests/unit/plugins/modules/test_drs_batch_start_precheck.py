@@ -203,3 +203,15 @@ def test_a_job_already_running_stays_unchanged_when_the_precheck_step_fails():
     result = run_module(module, {'jobs': ids + [jid(4)], 'precheck': {}, 'poll_interval': 5}, drs)
     assert result['failed'] is True and drs.called('batch_start') == []
     assert [job['outcome'] for job in result['jobs']] == ['not_started', 'not_started', 'not_started', 'unchanged']
+
+
+def test_the_earlier_result_shown_again_after_a_new_precheck_is_not_taken_as_its_result():
+    # the last pre-check failed; the database was fixed; DRS shows the old failed result for two more reads
+    drs = FakeDrs(FakeJob(jid(1), precheck='fail', precheck_outcome='pass'), FakeJob(jid(2), precheck='pass'))
+    drs.stale_precheck[jid(1)] = 2
+    result = run_module(module, {'jobs': [jid(1), jid(2)], 'precheck': {}, 'all_or_nothing': True, 'poll_interval': 5}, drs)
+    assert 'failed' not in result
+    assert drs.called('batch_precheck') == [[jid(1)]]
+    assert result['precheck']['passed_jobs'] == [jid(1), jid(2)]
+    assert result['started_jobs'] == [jid(1), jid(2)]
+    assert len(drs.called('batch_precheck_result')) >= 4              # before, the probe and a poll saw the old one

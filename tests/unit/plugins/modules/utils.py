@@ -228,6 +228,7 @@ class FakeDrs(object):
         self.lose_start_reply = set()   # job ids whose start is applied but whose reply is lost (ambiguous)
         self.lose_precheck_reply = set()  # job ids whose pre-check is submitted but whose reply is lost (the client gave up)
         self.raise_on = {}              # method -> exception to raise when it is called
+        self.stale_precheck = {}        # job id -> reads after a new pre-check that still show the earlier result
         self.waited_since = []          # the since of every wait (id -> time its action was answered)
         self.answered_at = {}           # id -> fake time its last action was answered (as DrsClient keeps it)
         self.omit = {}                  # read method -> job ids its reply does not mention (the client: not_found)
@@ -339,11 +340,15 @@ class FakeDrs(object):
 
     def batch_precheck_result(self, ids, deadline=None):
         def view(job):
-            if job.precheck is None:
+            precheck, stale = job.precheck, getattr(job, 'stale', None)
+            if stale and stale[1] > 0:     # the earlier finished result, shown again
+                job.stale = (stale[0], stale[1] - 1)
+                precheck = dict(stale[0], ticks=0)
+            if precheck is None:
                 return {'id': job.id, 'precheck_id': job.id, 'error_code': 'DRS.M00304',
                         'error_msg': 'The task has not been pre-checked.'}
-            done = job.precheck['ticks'] <= 0
-            items = job.precheck['items']
+            done = precheck['ticks'] <= 0
+            items = precheck['items']
             passed = done and all(item['result'] != 'FAILED' for item in items)
             rate = sum(1 for item in items if item['result'] != 'FAILED') * 100 // len(items)
             return {'id': job.id, 'precheck_id': job.id, 'result': passed, 'process': '100%' if done else '50%',
@@ -403,6 +408,9 @@ class FakeDrs(object):
                 code, msg = self.refuse[job_id]
                 replies[job_id] = {'id': job_id, 'status': 'failed', 'error_code': code, 'error_msg': msg}
                 continue
+            if job_id in self.stale_precheck and job.precheck and job.precheck['ticks'] <= 0:
+                # DRS shows the finished result of the earlier pre-check for this many reads (MODEL.md choice 33)
+                job.stale = (dict(job.precheck), self.stale_precheck[job_id])
             job.precheck = {'mode': mode, 'ticks': self.precheck_ticks, 'items': precheck_items(job.precheck_outcome)}
             replies[job_id] = {'id': job_id, 'status': 'success', 'precheck_id': job_id, 'error_code': None, 'error_msg': None}
             if job_id in self.lose_precheck_reply:
