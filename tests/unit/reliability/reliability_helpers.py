@@ -172,6 +172,7 @@ def leaked(text, secrets):
 # ---- failed steps of precheck_and_start ------------------------------------------------------------------------
 
 STEP_TASK = 'Precheck the jobs, wait for the results, start those that may start and wait until they run'
+STATUS_TASK = 'Read status and progress of every job for the report'   # with drs_report_progress only
 FINISH_TASK = 'Fail unless every job runs'
 
 
@@ -191,6 +192,9 @@ def failed_steps(run):
             failed['precheck'] = precheck.get('msg') or ''
         if result.get('failed') or result.get('msg'):
             failed['start'] = result.get('msg') or ''
+    for result in run.results(STATUS_TASK, skipped=False):
+        if result.get('failed'):
+            failed['status read'] = result.get('msg') or ''
     return failed
 
 
