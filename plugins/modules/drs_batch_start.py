@@ -291,9 +291,10 @@ jobs:
         - V(started) this run started it and it runs; V(scheduled) this run scheduled it (C(WAITING_FOR_START));
           V(unchanged) it was already starting, scheduled, running or paused; V(failed) it could not be started (not
           found, a state that allows no start, DRS refused it, or its start failed); V(not_started) its own pre-check
-          did not positively pass, or the step of O(precheck) did not finish; V(blocked) held back because of other jobs (O(all_or_nothing), or the other task of
-          its dual-active pair cannot start); V(pending) it had not reached its target state when O(wait_timeout) ran
-          out; V(unknown) its fate is not known (a request failed half-way, so it may or may not have been started).
+          did not positively pass, or the step of O(precheck) did not finish; V(blocked) held back because of other
+          jobs (O(all_or_nothing), or the other task of its dual-active pair cannot start); V(pending) it had not
+          reached its target state when O(wait_timeout) ran out; V(unknown) its fate is not known (a request failed
+          half-way, so it may or may not have been started).
         - In check mode V(would_start), V(would_schedule), or V(depends_on_precheck) (its pre-check would run first,
           so whether it starts depends on the result); the other outcomes are predicted the same way.
         - Only V(started), V(scheduled), V(unchanged) (and in check mode the three predictions) are OK.
@@ -1043,6 +1044,7 @@ class DrsBatchStart(DrsModuleBase):
             return start_eta(item, elapsed, 'scheduled' if start_times.get((item or {}).get('id')) else 'now')
 
         self.watching = list(watch)    # undecided until the wait says how each ended (record_failure reads it)
+
         def fetch(some):
             return self.client.batch_status(some, deadline=self.deadline)[0]
 

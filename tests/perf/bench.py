@@ -177,7 +177,8 @@ def task_times(events, wall_s, started):
     Kinds: ``modules`` (a cloudops.drs.drs_batch_* module, which contacts DRS, that was not skipped),
     ``report_files`` (cloudops.drs.drs_report_files, a local file writer) and ``tasks`` (everything else: tasks
     that run no module, cloudops.drs.drs_report included: it renders the reports on the controller and runs a
-    module only to write files, which the benchmark does not ask for). ``startup_exit_s`` is the wall time outside the plays (ansible-playbook start-up and exit);
+    module only to write files, which the benchmark does not ask for). ``startup_exit_s`` is the wall time outside
+    the plays (ansible-playbook start-up and exit);
     ``every_task`` lists each task's seconds (the harness writes it to the scratch directory).
     """
     plays = [e['t'] for e in events if e['event'] == 'play']

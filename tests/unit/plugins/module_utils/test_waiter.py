@@ -157,7 +157,7 @@ def test_an_id_without_a_since_time_counts_from_now():
     fleet = TimedFleet(clock, {A: 0.0, B: 0.0})
     wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep, monotonic=clock.monotonic,
              first_poll_after=2, since={A: 999.0})
-    assert [(when, ids) for when, ids in fleet.polls] == [(1001.0, [A]), (1002.0, [B])]
+    assert fleet.polls == [(1001.0, [A]), (1002.0, [B])]
 
 
 def test_since_still_polls_every_pending_id_once_more_at_the_deadline():
@@ -165,7 +165,7 @@ def test_since_still_polls_every_pending_id_once_more_at_the_deadline():
     fleet = TimedFleet(clock, {A: 5000.0, B: 5000.0})
     last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 3, 2, sleep=clock.sleep,
                              monotonic=clock.monotonic, first_poll_after=2, since={A: 1000.0, B: 1000.5})
-    assert [(when, ids) for when, ids in fleet.polls] == [(1002.0, [A]), (1002.5, [B]), (1003.0, [A, B])]
+    assert fleet.polls == [(1002.0, [A]), (1002.5, [B]), (1003.0, [A, B])]
     assert sorted(pending) == sorted([A, B]) and clock.now == 1003.0
 
 
@@ -191,7 +191,7 @@ def test_an_early_look_that_finds_the_job_not_done_keeps_the_regular_first_poll(
                              monotonic=clock.monotonic, first_poll_after=2, early=1.5)
     assert pending == []
     # the early look at 1.5 s finds B done and A not; A is polled at its regular first poll (2 s), not 1.5 + 2
-    assert [(when, ids) for when, ids in fleet.polls] == [(1001.5, [A, B]), (1002.0, [A])]
+    assert fleet.polls == [(1001.5, [A, B]), (1002.0, [A])]
 
 
 def test_early_at_or_beyond_the_regular_first_poll_changes_nothing():
@@ -258,7 +258,7 @@ def test_jobs_seen_done_moments_ago_are_not_polled_again():
     last, pending = wait_for([A, B], fleet.fetch, fleet.is_done, clock.now + 600, 2, sleep=clock.sleep,
                              monotonic=clock.monotonic, first_poll_after=2, seen=seen)
     assert pending == [] and last[A] == seen[A]
-    assert [(when, ids) for when, ids in fleet.polls] == [(1002.0, [B]), (1004.0, [B])]
+    assert fleet.polls == [(1002.0, [B]), (1004.0, [B])]
 
 
 def test_wait_needs_a_deadline():
