@@ -205,3 +205,13 @@ def test_targets_are_read_off_the_roles_results_at_fifty_ms():
     assert found[('wall s over the polling floor (4 phases)', 1000)]['measured'] == pytest.approx(12.0 - 6.6)
     assert ('CPU s', 100) not in found
     assert 'MISSED' in bench.targets_text(bench.targets(results))
+
+
+def test_the_memory_target_is_read_off_the_memory_run_with_every_facet():
+    bench = load_bench()
+    memory = [{'n': 10000, 'latency_ms': 0, 'include': ['status', 'progress'], 'peak_rss_mb': 55.0},
+              {'n': 10000, 'latency_ms': 0, 'include': list(bench.MIGRATION_FACETS), 'peak_rss_mb': 151.0}]
+    found = bench.targets([], memory)
+    assert [(t['target'], t['n'], t['measured'], t['met']) for t in found] == [
+        ('drs_batch_info peak MB, every facet', 10000, 151.0, False)]
+    assert bench.targets([], [dict(memory[1], n=5000)]) == []     # a smaller run says nothing of 10,000 jobs
