@@ -22,22 +22,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.cloudops.drs.plugins.filter.drs_report import (
     drs_problems, drs_report_junit, drs_report_markdown, drs_report_stats, drs_text_table)
-
-ARGUMENT_SPEC = dict(
-    kind=dict(type='str', required=True, choices=['fleet', 'status', 'cutover']),
-    rows=dict(type='list', elements='dict', required=True),
-    errors=dict(type='list', elements='dict', default=[]),
-    context=dict(type='dict', default={}),
-    stats_key=dict(type='str', required=True, no_log=False),
-    title=dict(type='str', required=True),
-    junit_name=dict(type='str', required=True),
-    columns=dict(type='list', elements='str', required=True),
-    headers=dict(type='list', elements='str', required=True),
-    dir=dict(type='str', default=''),
-    basename=dict(type='str', required=True),
-    mode=dict(type='str', default='0644'),
-    directory_mode=dict(type='str', default='0755'),
-)
+from ansible_collections.cloudops.drs.plugins.modules.drs_report import ARGUMENT_SPEC
 
 
 def report_paths(directory, basename):

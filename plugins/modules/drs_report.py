@@ -198,26 +198,26 @@ write_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
+# The options, checked here and by the action plugin (plugins/action/drs_report.py), which imports them.
+ARGUMENT_SPEC = dict(
+    kind=dict(type='str', required=True, choices=['fleet', 'status', 'cutover']),
+    rows=dict(type='list', elements='dict', required=True),
+    errors=dict(type='list', elements='dict', default=[]),
+    context=dict(type='dict', default={}),
+    stats_key=dict(type='str', required=True, no_log=False),
+    title=dict(type='str', required=True),
+    junit_name=dict(type='str', required=True),
+    columns=dict(type='list', elements='str', required=True),
+    headers=dict(type='list', elements='str', required=True),
+    dir=dict(type='str', default=''),
+    basename=dict(type='str', required=True),
+    mode=dict(type='str', default='0644'),
+    directory_mode=dict(type='str', default='0755'),
+)
+
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            kind=dict(type='str', required=True, choices=['fleet', 'status', 'cutover']),
-            rows=dict(type='list', elements='dict', required=True),
-            errors=dict(type='list', elements='dict', default=[]),
-            context=dict(type='dict', default={}),
-            stats_key=dict(type='str', required=True, no_log=False),
-            title=dict(type='str', required=True),
-            junit_name=dict(type='str', required=True),
-            columns=dict(type='list', elements='str', required=True),
-            headers=dict(type='list', elements='str', required=True),
-            dir=dict(type='str', default=''),
-            basename=dict(type='str', required=True),
-            mode=dict(type='str', default='0644'),
-            directory_mode=dict(type='str', default='0755'),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg='cloudops.drs.drs_report runs on the controller, as an action plugin; it cannot run as a module.')
 
 

@@ -14,7 +14,7 @@ from ansible.module_utils.common import warnings as core_warnings
 
 from ansible_collections.cloudops.drs.plugins.module_utils import _output
 from ansible_collections.cloudops.drs.plugins.modules.drs_batch_info import HandedOver
-from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import _fresh_warnings, set_module_args
+from ansible_collections.cloudops.drs.tests.unit.plugins.modules.utils import _as_module_process, _fresh_warnings, set_module_args
 
 RESULT = {
     'changed': False,
@@ -59,7 +59,7 @@ def exit_json_output(result, stream):
     a deprecation and a no_log value in play."""
     out = io.StringIO()
     fresh_deprecations = mock.patch.object(core_warnings, '_global_deprecations', type(core_warnings._global_deprecations)())
-    with set_module_args({}), _fresh_warnings(), fresh_deprecations, mock.patch.object(sys, 'stdout', out):
+    with set_module_args({}), _fresh_warnings(), fresh_deprecations, _as_module_process(), mock.patch.object(sys, 'stdout', out):
         module = basic.AnsibleModule(argument_spec={})
         if stream:
             _output.stream_output(module)
