@@ -257,8 +257,9 @@ def test_fleet_of_200_survives_the_fault(runs, name):
     for kind in kinds:
         assert retries[kind] > 0, (kind, retries, stats['faults_injected'])
     if 'token_ttl' in faults:
-        # three module runs (precheck, start, status) outlived their first token: IAM issued new ones
-        assert figures['iam_tokens'] > 3, figures
+        # two module runs (pre-check and start in one, then the status read) outlived their first token: IAM issued
+        # new ones (the pre-check-and-start run lasts seconds, the token half a second)
+        assert figures['iam_tokens'] > 2, figures
 
 
 @runs_case('tokens_expire_early')
