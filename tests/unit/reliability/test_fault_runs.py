@@ -257,9 +257,9 @@ def test_fleet_of_200_survives_the_fault(runs, name):
     for kind in kinds:
         assert retries[kind] > 0, (kind, retries, stats['faults_injected'])
     if 'token_ttl' in faults:
-        # two module runs (pre-check and start in one, then the status read) outlived their first token: IAM issued
-        # new ones (the pre-check-and-start run lasts seconds, the token half a second)
-        assert figures['iam_tokens'] > 2, figures
+        # the one module run (pre-check and start) outlived its first token, which lives half a second, by seconds:
+        # IAM issued new ones
+        assert figures['iam_tokens'] > 1, figures
 
 
 @runs_case('tokens_expire_early')
