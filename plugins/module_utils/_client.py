@@ -108,6 +108,21 @@ class DrsClient(IamSession):
         return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
                                 monotonic=self.monotonic, batch_size=self.batch_size)
 
+    def wait_after_requests(self, ids, sent, fetch, is_done, estimate, deadline, poll_interval):
+        """Wait for ``ids`` right after this run sent an action for ``sent`` (a subset): ``(last_items, pending_ids)``.
+
+        None is done at once, so each id is first polled one ``poll_interval`` after DRS accepted its request
+        (``answered_at``; an id not sent, found already under way, from now), or earlier when the batch accepted first
+        shows how long the jobs take (:meth:`probe`, with ``estimate``); see :func:`_waiter.wait_for`.
+        """
+        accepted = dict((job_id, self.answered_at[job_id]) for job_id in sent if job_id in self.answered_at)
+        since = dict.fromkeys(ids, self.monotonic())   # taken before the probe: its sleep delays no regular first poll
+        since.update(accepted)
+        early, seen = (self.probe(list(accepted), accepted, fetch, estimate, poll_interval, deadline)
+                       if accepted else (None, {}))
+        return self.wait(ids, fetch, is_done, deadline, poll_interval, first_poll_after=poll_interval, since=since,
+                         early=early, seen=seen)
+
     def _drs_url(self, suffix):
         return "%s/v3/%s/jobs%s" % (self.endpoint, self.project_id, suffix)
 

@@ -135,9 +135,6 @@ class PrecheckStep(object):
             def fetch(some):
                 return self.client.batch_precheck_result(some, deadline=deadline)[0]
 
-            accepted = self._accepted(submit)
-            since = dict.fromkeys(watch, self.client.monotonic())   # one found running: from now, not after the probe
-            since.update(accepted)
             running = set()
 
             def is_done(item):
@@ -147,28 +144,16 @@ class PrecheckStep(object):
                     running.add(job_id)
                 if not precheck_wait_over(item):   # an item without a process is no answer yet: keep waiting
                     return False
-                return not precheck_result_stale(before.get(job_id), item, job_id in running, since[job_id],
+                submitted_at = self.client.answered_at.get(job_id, 0.0)
+                return not precheck_result_stale(before.get(job_id), item, job_id in running, submitted_at,
                                                  self.client.monotonic())
 
             def eta(item, elapsed):
                 return precheck_eta(item, elapsed) if is_done(item) or precheck_state(item) == 'running' else None
 
-            early, seen = (self.client.probe(list(accepted), accepted, fetch, eta, self.settings['poll_interval'],
-                                             deadline) if accepted else (None, {}))
-            last, self.pending = self.client.wait(
-                watch,
-                fetch=fetch,
-                is_done=is_done,
-                deadline=deadline,
-                poll_interval=self.settings['poll_interval'],
-                # every watched pre-check was just submitted or just read as running: none is done at once; a
-                # submitted one is first polled one interval after DRS accepted it (its batch, not the last one),
-                # or earlier when the batch accepted first shows how long the pre-checks take
-                first_poll_after=self.settings['poll_interval'],
-                since=since,
-                early=early,
-                seen=seen,
-            )
+            sent = [job_id for job_id in submit if self.jobs[job_id]['submitted']]
+            last, self.pending = self.client.wait_after_requests(watch, sent, fetch, is_done, eta, deadline,
+                                                                 self.settings['poll_interval'])
             for job_id in watch:
                 self._apply_result(self.jobs[job_id], last.get(job_id))
         self.failure = self._failure_message()
@@ -206,11 +191,6 @@ class PrecheckStep(object):
             else:
                 job['submitted'] = True
                 self.changed = True
-
-    def _accepted(self, ids):
-        """id -> the time DRS accepted the pre-check of each of ``ids`` that this run submitted."""
-        answered = getattr(self.client, 'answered_at', None) or {}
-        return dict((job_id, answered[job_id]) for job_id in ids if self.jobs[job_id]['submitted'] and job_id in answered)
 
     def job_names(self):
         return dict((job_id, job['name']) for job_id, job in self.jobs.items() if job['name'])

@@ -1048,18 +1048,8 @@ class DrsBatchStart(DrsModuleBase):
         def fetch(some):
             return self.client.batch_status(some, deadline=self.deadline)[0]
 
-        accepted = self._accepted(watch)
-        since = dict.fromkeys(watch, self.client.monotonic())   # one found starting: from now, not after the probe
-        since.update(accepted)
-        early, seen = (self.client.probe(list(accepted), accepted, fetch, eta, self.params['poll_interval'], self.deadline)
-                       if accepted else (None, {}))
-        last, pending = self.client.wait(watch, fetch=fetch,
-                                         is_done=is_done, deadline=self.deadline, poll_interval=self.params['poll_interval'],
-                                         # every watched job was just started or just read as STARTJOBING: none runs at once;
-                                         # a started one is first polled one interval after DRS accepted its start, or
-                                         # earlier when the batch started first shows how long the starts take
-                                         first_poll_after=self.params['poll_interval'],
-                                         since=since, early=early, seen=seen)
+        last, pending = self.client.wait_after_requests(watch, [job_id for job_id in watch if self.jobs[job_id]['started']],
+                                                        fetch, is_done, eta, self.deadline, self.params['poll_interval'])
         for job_id, item in last.items():
             self.jobs[job_id]['status_after'] = item.get('status') or self.jobs[job_id]['status_after']
         for job_id in pending:
@@ -1093,11 +1083,6 @@ class DrsBatchStart(DrsModuleBase):
                 self._set(job_id, 'unchanged', skipped='already %s' % read['status'])
             else:
                 self._set(job_id, 'not_started', reason)
-
-    def _accepted(self, ids):
-        """id -> the time DRS accepted the start of each of ``ids`` that this run started."""
-        answered = getattr(self.client, 'answered_at', None) or {}
-        return dict((job_id, answered[job_id]) for job_id in ids if self.jobs[job_id]['started'] and job_id in answered)
 
     def job_names(self):
         names = self.precheck_step.job_names() if self.precheck_step is not None else {}

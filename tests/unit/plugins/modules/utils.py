@@ -20,6 +20,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.cloudops.drs.plugins.module_utils import _base
+from ansible_collections.cloudops.drs.plugins.module_utils._client import DrsClient
 from ansible_collections.cloudops.drs.plugins.module_utils._waiter import probe_first_poll, wait_for
 
 PROJECT_ID = '054ba152d480d55b2f5dc0069e7ddef0'
@@ -292,6 +293,8 @@ class FakeDrs(object):
         self.waited_since.append(dict(since or {}))
         return wait_for(ids, fetch, is_done, deadline, poll_interval, sleep=self.sleep, monotonic=self.monotonic,
                         first_poll_after=first_poll_after, since=since, early=early, seen=seen)
+
+    wait_after_requests = DrsClient.wait_after_requests   # the client's own composition of probe and wait
 
     def probe(self, ids, since, fetch, estimate, poll_interval, deadline):
         return probe_first_poll(ids, since, fetch, estimate, poll_interval, deadline, sleep=self.sleep,
