@@ -80,15 +80,16 @@ PESSIMISTIC_UNIT_PATHS := tests/unit/roles tests/unit/plugins/module_utils/test_
 # pytest exits 5 when it collected no test; that fails the unit targets unless ALLOW_NO_TESTS=1.
 ALLOW_NO_TESTS ?= 0
 
-# The steps of `make test`, in order; scripts/run_steps.sh runs and times each one. A step ending in `&` runs in the
-# background until the step `wait`: ansible-test's sanity venvs are built (minutes on a cold HOME, mostly waiting
-# for the package registry) while the unit tests and the quick static checks run; the integration targets run
-# against both emulator profiles (each in a tree of its own) while unit-pessimistic and the quick static checks run
-# (they mostly wait for the emulator's clock: ~330 s of wall time, little CPU, about as long as those steps); the demos
-# (they wait too) run beside the sanity steps. Quick static checks come before the slow ansible-test runs.
+# The steps of `make test`, in order; scripts/run_steps.sh runs and times each one (wall and CPU time). A step ending
+# in `&` runs in the background until `wait` (every background step) or `wait:STEP` (that one): ansible-test's sanity
+# venvs are built (minutes on a cold HOME, mostly waiting for the package registry) while the unit tests run; the
+# integration targets run against both emulator profiles (each in a tree of its own; they mostly wait for the
+# emulator's clock: ~400 s of wall time, little CPU) from the end of the unit tests to the end of the sanity steps,
+# beside unit-pessimistic, the quick static checks, the sanity steps and the demos (they wait too). Quick static
+# checks come before the slow ansible-test runs.
 TEST_STEPS := venvs collection sanity-venvs& \
 	$(addprefix unit-,$(ANSIBLE_CORE_VERSIONS)) integration-pessimistic& integration& unit-pessimistic \
-	lint docs-lint docs-test changelog-lint release wait \
+	lint docs-lint docs-test changelog-lint release wait:sanity-venvs \
 	demo& demo-cutover& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))

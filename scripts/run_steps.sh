@@ -3,7 +3,9 @@
 # Used by `make test`; the steps come from TEST_STEPS in the Makefile.
 #
 # A step written `STEP&` runs in the background while the next steps run (its output goes to a log file and is
-# printed when it ends); the pseudo-step `wait` waits for every background step started so far. Background steps
+# printed when it ends); the pseudo-step `wait` waits for every background step started so far, `wait:STEP` for that
+# one background step only. The summary gives each step's wall time and the CPU time (user + system) of the
+# processes it ran, so that the steps that keep the 2 cores busy can be told from those that wait. Background steps
 # that are still running at the end are waited for; after a failure they are stopped. A background step counts like
 # any other: its time and result are in the summary, and its failure fails the run.
 # Usage: scripts/run_steps.sh STEP[&]... [wait] ...
@@ -21,22 +23,33 @@ start_all=$(date +%s)
 bg_steps=()
 declare -A bg_pid bg_start
 
+cpu_of() {  # cpu_of STEP: the CPU seconds its processes used, from the `times` line written when it ended
+    # `times` prints the shell's own times, then its children's: "0m12.340s 0m1.230s"
+    awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, t, "m"); sub("s", "", t[2]); n += t[1] * 60 + t[2] }
+         printf "%d", n + 0.5; found = 1 } END { if (!found) printf "-" }' "${LOG_DIR}/${1}.times" 2>/dev/null || printf -- '-'
+}
+
 record() {  # record STEP SECONDS RC [NOTE]
-    local step=$1 took=$2 rc=$3 note=${4:-}
+    local step=$1 took=$2 rc=$3 note=${4:-} cpu
+    cpu=$(cpu_of "${step}")
     if [ "${rc}" -eq 0 ]; then
-        results+=("$(printf '  %-22s %6ss  ok%s' "${step}" "${took}" "${note}")")
+        results+=("$(printf '  %-22s %6ss  cpu %5ss  ok%s' "${step}" "${took}" "${cpu}" "${note}")")
         passed=$(( passed + 1 ))
     else
-        results+=("$(printf '  %-22s %6ss  FAILED (exit %s)%s' "${step}" "${took}" "${rc}" "${note}")")
+        results+=("$(printf '  %-22s %6ss  cpu %5ss  FAILED (exit %s)%s' "${step}" "${took}" "${cpu}" "${rc}" "${note}")")
         echo "make test: step '${step}' failed with exit code ${rc}; stopping" >&2
         failed=$(( failed + 1 ))
         [ "${overall}" -ne 0 ] || overall=${rc}
     fi
 }
 
-wait_background() {  # wait for every background step, print its output and record it
-    local step rc took
+wait_background() {  # wait_background [STEP]: wait for that background step (default: every one), print its output, record it
+    local step rc took left=()
     for step in "${bg_steps[@]}"; do
+        if [ -n "${1:-}" ] && [ "${step}" != "$1" ]; then
+            left+=("${step}")
+            continue
+        fi
         wait "${bg_pid[${step}]}"
         rc=$?
         took=$(( $(cat "${LOG_DIR}/${step}.end" 2>/dev/null || date +%s) - bg_start[${step}] ))
@@ -45,7 +58,7 @@ wait_background() {  # wait for every background step, print its output and reco
         cat "${LOG_DIR}/${step}.log"
         record "${step}" "${took}" "${rc}" " (background)"
     done
-    bg_steps=()
+    bg_steps=("${left[@]}")
 }
 
 stop_background() {
@@ -58,11 +71,20 @@ trap 'stop_background; rm -rf "${LOG_DIR}"' EXIT
 
 for step in "$@"; do
     if [ "${overall}" -ne 0 ]; then
-        [ "${step}" = wait ] || results+=("$(printf '  %-22s %6s   %s' "${step%&}" "-" "not run")")
+        [ "${step%%:*}" = wait ] || results+=("$(printf '  %-22s %6s   %s' "${step%&}" "-" "not run")")
         continue
     fi
     if [ "${step}" = wait ]; then
         wait_background
+        continue
+    fi
+    if [ "${step#wait:}" != "${step}" ]; then
+        if [ -z "${bg_pid[${step#wait:}]:-}" ]; then
+            echo "make test: '${step}' names no background step started before it" >&2
+            record "${step}" 0 2
+            continue
+        fi
+        wait_background "${step#wait:}"
         continue
     fi
     if [ "${step%&}" != "${step}" ]; then
@@ -71,7 +93,8 @@ for step in "$@"; do
         echo "==================== make ${step} (in the background; output when it ends) ===================="
         bg_start[${step}]=$(date +%s)
         # the end time is written when the step ends, so that its time is its own, not the wait's
-        { ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; date +%s > "${LOG_DIR}/${step}.end"; exit "${rc}"; } \
+        { ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; date +%s > "${LOG_DIR}/${step}.end"
+          times > "${LOG_DIR}/${step}.times"; exit "${rc}"; } \
             > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
         bg_pid[${step}]=$!
         bg_steps+=("${step}")
@@ -80,7 +103,8 @@ for step in "$@"; do
     echo
     echo "==================== make ${step} ===================="
     start=$(date +%s)
-    ${MAKE_CMD} --no-print-directory "${step}"
+    # in a subshell, so that `times` counts this step's processes only
+    ( ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
     rc=$?
     record "${step}" "$(( $(date +%s) - start ))" "${rc}"
 done
@@ -96,7 +120,8 @@ wait_background
 echo
 echo "==================== make test: timing summary ===================="
 printf '%s\n' "${results[@]}"
-printf '  %-22s %6ss\n' "total" "$(( $(date +%s) - start_all ))"
+times > "${LOG_DIR}/total.times"
+printf '  %-22s %6ss  cpu %5ss\n' "total" "$(( $(date +%s) - start_all ))" "$(cpu_of total)"
 echo "==================================================================="
 # The plain closing line: how many steps passed and failed.
 echo "steps: ${passed} passed, ${failed} failed"
