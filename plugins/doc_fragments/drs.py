@@ -116,6 +116,10 @@ options:
   ca_cert:
     description:
       - Path to a PEM file of CA certificates to verify the servers with.
+      - Without it, the bundle named by the environment variable E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is used
+        when set, else the default store of C(requests).
+      - Proxies come from the environment too (E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY), except for the hosts in
+        E(NO_PROXY)), read once per host and run. A C(~/.netrc) file is never read.
     type: path
   client_cert:
     description:

@@ -4,7 +4,7 @@
 
 """The HTTP transport of the DRS client: how one request is sent, retried, timed and reported.
 
-It owns the ``requests`` session (TLS verification, client certificate, connection pool), the common headers
+It owns the ``requests`` session (TLS verification, client certificate, proxies, connection pool), the common headers
 (``Content-Type``, ``X-Language``, ``User-Agent``), JSON encoded once (the signed bytes are the sent bytes), the
 socket timeout, the retry rules below, deadlines and waiting on the injected clock, the request and retry
 counters, error messages scrubbed of secrets, and bounded concurrency for chunks. It is the only file that
@@ -43,6 +43,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import os
 import re
 import random
 import threading
@@ -256,11 +257,17 @@ class Transport(object):
         key = client_key or auth.client_key
         self._cert = (cert, key) if cert and key else cert
 
+        # scheme://host -> (proxies, verify) from the environment (see _environment); None: the session reads it
+        self._environments = None
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(10, self.max_concurrency), max_retries=0)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
+            # requests would read the environment again for every request (a fifth of the client's CPU time in a
+            # fleet run) and add Basic auth from ~/.netrc, which replaces the Authorization header of AK/SK signing
+            session.trust_env = False
+            self._environments = {}
         self.session = session
         self._lock = threading.Lock()
         # hosts (scheme://netloc) that answered a request of this run: a refused connection to one is an outage
@@ -328,6 +335,22 @@ class Transport(object):
                 text = text.replace(secret, MASK)
         return text
 
+    def _environment(self, url):
+        """``(proxies, verify)`` for a request to ``url``: what ``requests`` takes from the environment
+        (``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` unless ``NO_PROXY`` names the host; ``REQUESTS_CA_BUNDLE`` or
+        ``CURL_CA_BUNDLE`` when certificates are checked against the default store), read once per scheme and host
+        and kept for the run. ``~/.netrc`` is not read. An injected session reads the environment itself."""
+        if self._environments is None:
+            return None, self._verify
+        key = "/".join(url.split("/", 3)[:3])
+        found = self._environments.get(key)
+        if found is None:
+            verify = self._verify
+            if verify is True:
+                verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            found = self._environments[key] = (requests.utils.get_environ_proxies(url), verify)
+        return found
+
     def _timeout(self, deadline):
         if deadline is None:
             return self.api_timeout
@@ -341,8 +364,9 @@ class Transport(object):
         url, headers, generation = self._authorize(method, url, headers, body, mode, deadline)
         timeout = self._timeout(deadline)
         limit = self.monotonic() + timeout    # the whole request: api_timeout, never past the caller's deadline
-        response = self.session.request(method, url, data=body, headers=headers, timeout=timeout,
-                                        verify=self._verify, cert=self._cert, allow_redirects=False, stream=True)
+        proxies, verify = self._environment(url)
+        response = self.session.request(method, url, data=body, headers=headers, timeout=timeout, proxies=proxies,
+                                        verify=verify, cert=self._cert, allow_redirects=False, stream=True)
         try:
             content = self._read_body(response, limit, timeout)
         finally:

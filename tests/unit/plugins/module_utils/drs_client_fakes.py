@@ -48,7 +48,7 @@ def reply(status=200, body=None, headers=None, raw=None):
 class Call(object):
     """One request as the client sent it."""
 
-    def __init__(self, prepared, timeout, verify, cert):
+    def __init__(self, prepared, timeout, verify, cert, proxies=None):
         self.method = prepared.method
         self.url = prepared.url
         parts = urlsplit(prepared.url)
@@ -61,6 +61,7 @@ class Call(object):
         self.timeout = timeout
         self.verify = verify
         self.cert = cert
+        self.proxies = proxies
 
     @property
     def json(self):
@@ -103,7 +104,7 @@ class FakeApi(BaseAdapter):
         return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        call = Call(request, timeout, verify, cert)
+        call = Call(request, timeout, verify, cert, proxies)
         with self._lock:
             self.calls.append(call)
             scripted = self._responder(call)

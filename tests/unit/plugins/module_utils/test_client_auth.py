@@ -5,6 +5,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.cloudops.drs.plugins.module_utils._client import DrsClient
 from ansible_collections.cloudops.drs.plugins.module_utils._transport import COLLECTION_VERSION
 
 from ansible_collections.cloudops.drs.plugins.module_utils._errors import DrsApiError, DrsConfigError
@@ -18,6 +19,7 @@ from drs_client_fakes import (
     PROJECT_ID,
     SECRET_KEY,
     TOKEN,
+    FakeApi,
     Harness,
     aksk_auth,
     job_id,
@@ -327,6 +329,65 @@ def test_tls_and_timeout_settings_reach_every_request():
     h.api.route("POST", "/jobs/batch-status", status_results)
     h.client.batch_status([JOB])
     assert h.calls[0].verify is False
+
+
+def own_session_client(auth, monkeypatch, **options):
+    """A DrsClient with the session it makes itself (not an injected one), the scripted API mounted on that session."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+                 "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC"):
+        monkeypatch.delenv(name, raising=False)
+    client = DrsClient(auth, **options)
+    api = FakeApi()
+    client.session.mount("https://", api)
+    client.session.mount("http://", api)
+    api.route("POST", "/jobs/batch-status", status_results)
+    return client, api
+
+
+def test_proxies_come_from_the_environment_read_once_per_host(monkeypatch):
+    client, api = own_session_client(token_auth(), monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    client.batch_status([JOB])
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example:8080")   # read once: the run keeps what it found
+    client.batch_status([JOB])
+    assert [call.proxies.get("https") for call in api.calls] == ["http://proxy.example:3128"] * 2
+    assert client.session.trust_env is False   # requests itself reads nothing of the environment
+
+
+def test_no_proxy_for_the_endpoint_host_sends_it_direct(monkeypatch):
+    client, api = own_session_client(token_auth(), monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,.otc.t-systems.com")
+    client.batch_status([JOB])
+    assert "https" not in (api.calls[0].proxies or {})
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({}, "/etc/ssl/bundle.pem"),                                 # the default store: the environment's bundle
+    ({"ca_cert": "/etc/ca.pem"}, "/etc/ca.pem"),                 # the task's own CA wins
+    ({"validate_certs": False}, False),
+])
+def test_the_ca_bundle_of_the_environment_applies_only_to_the_default_store(monkeypatch, options, expected):
+    client, api = own_session_client(token_auth(), monkeypatch, **options)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/bundle.pem")
+    client.batch_status([JOB])
+    assert api.calls[0].verify == expected
+
+
+def test_a_netrc_entry_for_the_endpoint_never_replaces_the_signature(monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine drs.eu-de.otc.t-systems.com login someone password netrc-SECRET\n")
+    netrc.chmod(0o600)
+    client, api = own_session_client(aksk_auth(), monkeypatch)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    client.batch_status([JOB])
+    assert api.calls[0].headers["Authorization"].startswith("SDK-HMAC-SHA256 ")
+
+    client, api = own_session_client(token_auth(), monkeypatch)
+    monkeypatch.setenv("NETRC", str(netrc))
+    client.batch_status([JOB])
+    assert "Authorization" not in api.calls[0].headers and api.calls[0].headers["X-Auth-Token"] == TOKEN
 
 
 def test_user_agent_carries_the_collection_version():
