@@ -326,9 +326,10 @@ def validate_job_list(jobs, start_time=None, now=None, filters=None, selection=N
     """Check and normalise a role's ``drs_jobs`` list (and ``drs_filters``) without raising.
 
     Returns ``{'jobs': [...], 'ids': [...], 'start_items': [...], 'errors': [...], 'needs_selection': bool,
-    'empty_selection': bool}``. Each job becomes ``{id, name, start_time, start_item}``, where ``start_item`` is what
-    drs_batch_start takes (``{id}`` or ``{id, start_time}``) and ``start_time`` the job's own time or ``start_time``;
-    ``ids`` and ``start_items`` list them in order (the roles pass them to the modules as they are). ``errors`` says
+    'empty_selection': bool}``. Each job becomes ``{id, name, start_time}``, ``start_time`` being the job's own time or
+    ``start_time``; ``ids`` and ``start_items`` list them in order (the roles pass them to the modules as they are), a
+    start item being what drs_batch_start takes: the id, or ``{id, start_time}`` for a job with a start time (plain
+    ids where there is none: a fleet's job list is a fact, and every dict in it costs a role run time). ``errors`` says
     what is wrong with each bad entry; the job ids or names, the duplicates and the start times follow the rules of
     :func:`validate_options`, ``filters`` those of ``_selection.validate_filters``.
 
@@ -376,8 +377,7 @@ def validate_job_list(jobs, start_time=None, now=None, filters=None, selection=N
                 parse_start_time(when, '%s start time' % where, now)
             except ValueError as exc:
                 errors.append(str(exc))
-        item = dict({'id': job_id}, **({'start_time': when} if when else {}))
-        out.append({'id': job_id, 'name': '' if job.get('name') is None else str(job['name']), 'start_time': when, 'start_item': item})
+        out.append({'id': job_id, 'name': '' if job.get('name') is None else str(job['name']), 'start_time': when})
     needs = filters is not None or any(not JOB_ID_RE.fullmatch(job['id']) for job in out)
     if selection is not None and not errors:
         out = _selected_jobs(out, selection, start_time)
@@ -397,12 +397,11 @@ def _selected_jobs(entries, selection, start_time):
             continue
         job_id, drs_name = selected['id'], selected.get('name') or ''
         entry = given.get(job_id) or given.get(drs_name) or {'name': '', 'start_time': default}
-        when = entry['start_time']
-        item = dict({'id': job_id}, **({'start_time': when} if when else {}))
-        out.append({'id': job_id, 'name': entry['name'] or drs_name, 'start_time': when, 'start_item': item})
+        out.append({'id': job_id, 'name': entry['name'] or drs_name, 'start_time': entry['start_time']})
     return out
 
 
 def _job_list(jobs, errors):
-    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': [job['start_item'] for job in jobs], 'errors': errors,
+    start_items = [{'id': job['id'], 'start_time': job['start_time']} if job['start_time'] else job['id'] for job in jobs]
+    return {'jobs': jobs, 'ids': [job['id'] for job in jobs], 'start_items': start_items, 'errors': errors,
             'needs_selection': False, 'empty_selection': False}

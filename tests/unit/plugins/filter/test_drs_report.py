@@ -76,9 +76,9 @@ def test_job_list_is_the_option_check_of_module_utils():
     result = f.drs_job_list([J1, {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z'}])
     assert result['errors'] == [] and result['ids'] == [J1, J2]
     assert result['jobs'] == [
-        {'id': J1, 'name': '', 'start_time': '', 'start_item': {'id': J1}},
-        {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z',
-         'start_item': {'id': J2, 'start_time': '2099-01-31T22:00:00Z'}}]
+        {'id': J1, 'name': '', 'start_time': ''},
+        {'id': J2, 'name': 'customers', 'start_time': '2099-01-31T22:00:00Z'}]
+    assert result['start_items'] == [J1, {'id': J2, 'start_time': '2099-01-31T22:00:00Z'}]
     assert f.drs_job_list([J1, J1])['errors'] == ['drs_jobs[1]: job %s is listed more than once' % J1]
 
 

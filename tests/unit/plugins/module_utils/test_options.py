@@ -152,14 +152,13 @@ def test_prechecked_rejects_an_outcome_outside_the_vocabulary():
 
 # -- validate_job_list (the roles' drs_jobs) ------------------------------------------------------------------------
 
-def test_job_list_normalises_ids_and_dicts_with_their_start_item():
+def test_job_list_normalises_ids_and_dicts_with_their_start_items():
     checked = validate_job_list([jid(1), {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z'}],
                                 now=NOW_MS)
     assert checked == {'errors': [], 'jobs': [
-        {'id': jid(1), 'name': '', 'start_time': '', 'start_item': {'id': jid(1)}},
-        {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z',
-         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}}],
-        'ids': [jid(1), jid(2)], 'start_items': [{'id': jid(1)}, {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}],
+        {'id': jid(1), 'name': '', 'start_time': ''},
+        {'id': jid(2), 'name': 'orders', 'start_time': '2030-02-01T00:00:00Z'}],
+        'ids': [jid(1), jid(2)], 'start_items': [jid(1), {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}],
         'needs_selection': False, 'empty_selection': False}
 
 
@@ -203,12 +202,10 @@ def test_job_list_with_a_selection_keeps_each_entry_settings_and_fills_names_fro
                                 selection=selection, now=NOW_MS)
     assert checked['errors'] == [] and checked['empty_selection'] is False
     assert checked['jobs'] == [
-        {'id': jid(2), 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z',
-         'start_item': {'id': jid(2), 'start_time': '2030-02-01T00:00:00Z'}},
-        {'id': jid(1), 'name': 'billing', 'start_time': '2030-03-01T00:00:00Z',
-         'start_item': {'id': jid(1), 'start_time': '2030-03-01T00:00:00Z'}},
-        {'id': jid(3), 'name': 'crm', 'start_time': '2030-03-01T00:00:00Z',
-         'start_item': {'id': jid(3), 'start_time': '2030-03-01T00:00:00Z'}}]
+        {'id': jid(2), 'name': 'Orders', 'start_time': '2030-02-01T00:00:00Z'},
+        {'id': jid(1), 'name': 'billing', 'start_time': '2030-03-01T00:00:00Z'},
+        {'id': jid(3), 'name': 'crm', 'start_time': '2030-03-01T00:00:00Z'}]
+    assert checked['start_items'] == [dict(id=job['id'], start_time=job['start_time']) for job in checked['jobs']]
 
 
 def test_job_list_says_when_a_selection_is_empty():
