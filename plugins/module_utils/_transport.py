@@ -149,14 +149,18 @@ def _size_text(size):
 
 
 def _too_deep(data, limit=MAX_REPLY_DEPTH):
-    """True when ``data`` (decoded JSON) nests lists and dicts more than ``limit`` levels deep (no recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > limit:
-                return True
-            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    """True when ``data`` (decoded by ``json.loads``: plain dicts and lists) nests lists and dicts more than ``limit``
+    levels deep. No recursion; level by level, only the containers are visited (every reply is checked)."""
+    level, depth = [data] if type(data) in (dict, list) else [], 1
+    while level:
+        if depth > limit:
+            return True
+        below = []
+        for value in level:
+            for item in value.values() if type(value) is dict else value:
+                if type(item) is dict or type(item) is list:
+                    below.append(item)
+        level, depth = below, depth + 1
     return False
 
 

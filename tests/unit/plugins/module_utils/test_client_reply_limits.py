@@ -144,3 +144,19 @@ def test_a_reply_nested_deeper_than_any_drs_reply_is_refused_before_anything_wal
     with pytest.raises(DrsApiError) as info:
         h.client.batch_status([JOB])
     assert "answered HTTP 200: the reply is JSON nested more than 100 levels deep" in str(info.value)
+
+
+def test_the_nesting_limit_counts_every_list_and_dict_level():
+    from ansible_collections.cloudops.drs.plugins.module_utils._transport import MAX_REPLY_DEPTH, _too_deep
+
+    def nested(levels):  # dicts and lists taking turns, each beside scalars
+        value = {"leaf": 1}
+        for level in range(levels - 1):
+            value = [1, "x", value] if level % 2 else {"a": None, "b": value}
+        return value
+
+    assert _too_deep(nested(MAX_REPLY_DEPTH)) is False
+    assert _too_deep(nested(MAX_REPLY_DEPTH + 1)) is True
+    assert _too_deep(json.loads("[" * 3 + "]" * 3), limit=3) is False
+    assert _too_deep(json.loads('{"a": [[{}]]}'), limit=3) is True
+    assert _too_deep("text") is False and _too_deep(None) is False and _too_deep([]) is False
