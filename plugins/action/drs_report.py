@@ -20,9 +20,51 @@ import os
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
+import inspect
+import re
+
 from ansible_collections.cloudops.drs.plugins.filter.drs_report import (
-    drs_problems, drs_report_junit, drs_report_markdown, drs_report_stats, drs_text_table)
-from ansible_collections.cloudops.drs.plugins.modules.drs_report import ARGUMENT_SPEC
+    drs_cutover_rows, drs_fleet_rows, drs_problems, drs_report_junit, drs_report_markdown, drs_report_stats, drs_status_rows,
+    drs_text_table)
+from ansible_collections.cloudops.drs.plugins.modules.drs_report import ARGUMENT_RULES, ARGUMENT_SPEC
+
+# The row filter of each kind (rows_from names its arguments).
+ROW_FILTERS = {'fleet': drs_fleet_rows, 'status': drs_status_rows, 'cutover': drs_cutover_rows}
+# A variable name, then dot-separated keys into it.
+VARIABLE_PATH = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$')
+
+
+def read_variable(task_vars, path):
+    """The value at ``path`` (``name.key.key``) in ``task_vars``, as it is (not templated); None when a variable or a
+    key on the way is not defined (or not a dict)."""
+    names = path.split('.')
+    value = task_vars.get(names[0])
+    for key in names[1:]:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def rows_from_variables(kind, sources, values, task_vars):
+    """The rows of ``kind``, made by its row filter from the variables ``sources`` names (argument -> variable path)
+    and the plain ``values`` (argument -> value). Raises ValueError naming what is wrong."""
+    row_filter = ROW_FILTERS[kind]
+    known = list(inspect.signature(row_filter).parameters)
+    unknown = sorted((set(sources) | set(values)) - set(known))
+    both = sorted(set(sources) & set(values))
+    bad = sorted(name for name, path in sources.items() if not isinstance(path, str) or not VARIABLE_PATH.match(path))
+    problems = []
+    if unknown:
+        problems.append('%s are not arguments of %s (its arguments: %s)' % (', '.join(unknown), row_filter.__name__, ', '.join(known)))
+    if both:
+        problems.append('%s given in both rows_from and rows_args' % ', '.join(both))
+    if bad:
+        problems.append('rows_from %s must be variable names, optionally with dot-separated keys (for example '
+                        'wave.precheck), got %s' % (', '.join(bad), ', '.join(repr(sources[name]) for name in bad)))
+    if problems:
+        raise ValueError('; '.join(problems))
+    arguments = dict(values)
+    arguments.update((name, read_variable(task_vars, path)) for name, path in sources.items())
+    return row_filter(**arguments)
 
 
 def report_paths(directory, basename):
@@ -44,7 +86,7 @@ class ActionModule(ActionBase):
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
 
-        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, **ARGUMENT_RULES)
         del validation
         if len(args['columns']) != len(args['headers']) or not args['columns']:
             return dict(result, failed=True, msg='columns and headers must be non-empty lists of the same length')
@@ -53,6 +95,11 @@ class ActionModule(ActionBase):
         files = report_paths(args['dir'], args['basename'])
         rows, kind, errors, context = args['rows'], args['kind'], args['errors'], args['context']
         try:
+            if rows is None:
+                try:
+                    rows = rows_from_variables(kind, args['rows_from'], args['rows_args'], task_vars)
+                except (ValueError, TypeError) as exc:
+                    return dict(result, failed=True, msg='Cannot make the rows from rows_from: %s' % exc)
             stats = drs_report_stats(rows, kind, report_files=files, errors=errors, context=context, generated=generated)
             table = drs_text_table(rows, args['columns'], args['headers'])
             problems = drs_problems(rows, kind)

@@ -34,10 +34,29 @@ options:
     required: true
     choices: [fleet, status, cutover]
   rows:
-    description: The report rows, one per job.
+    description:
+      - The report rows, one per job.
+      - Give O(rows) or O(rows_from).
     type: list
     elements: dict
-    required: true
+  rows_from:
+    description:
+      - Instead of O(rows), where the rows are made from. The keys are the arguments of the row filter of O(kind)
+        (V(fleet) P(cloudops.drs.drs_fleet_rows#filter) takes C(jobs), C(precheck), C(start) and C(after); V(status)
+        P(cloudops.drs.drs_status_rows#filter) takes C(info), C(jobs), C(not_found) and C(dr); V(cutover)
+        P(cloudops.drs.drs_cutover_rows#filter) takes C(jobs), C(readiness) and C(stop)). Each value is the B(name)
+        of the variable that holds it, with dot-separated keys into it (for example V(wave.precheck)). A variable or
+        key that is not defined gives V(null).
+      - The variables are read as they are, not templated, so they must hold data (registered module results, facts
+        set by C(ansible.builtin.set_fact), values from the inventory or C(vars) without Jinja), not templates.
+        This is for large fleets. ansible-core 2.19 templates a thousand per-job results into a filter argument one
+        lazy value at a time (about a quarter of a second); reading them here takes milliseconds.
+      - The filter's other arguments (plain values) go in O(rows_args).
+    type: dict
+  rows_args:
+    description: Arguments of the row filter of O(kind) given as values (with O(rows_from)), for example C(rpo_rto_max).
+    type: dict
+    default: {}
   errors:
     description: The failed steps (P(cloudops.drs.drs_step_errors#filter)); any makes RV(stats.ok) false.
     type: list
@@ -145,6 +164,30 @@ EXAMPLES = r'''
     - name: Show the table
       ansible.builtin.debug:
         msg: "{{ report.table }}"
+
+- name: A large fleet - the rows made from the registered results, read as they are (not templated)
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Pre-check and start the fleet
+      cloudops.drs.drs_batch_start:
+        cloud: otc-prod
+        jobs: "{{ fleet }}"
+        precheck: {}
+      register: fleet_run
+      ignore_errors: true
+
+    - name: Render the reports
+      cloudops.drs.drs_report:
+        kind: fleet
+        rows_from: {jobs: fleet, precheck: fleet_run.precheck, start: fleet_run}
+        stats_key: drs_fleet
+        title: Fleet
+        junit_name: fleet
+        columns: [name, id, precheck, start]
+        headers: [job, id, precheck, start]
+        basename: fleet
+      register: report
 '''
 
 RETURN = r'''
@@ -201,7 +244,9 @@ from ansible.module_utils.basic import AnsibleModule
 # The options, checked here and by the action plugin (plugins/action/drs_report.py), which imports them.
 ARGUMENT_SPEC = dict(
     kind=dict(type='str', required=True, choices=['fleet', 'status', 'cutover']),
-    rows=dict(type='list', elements='dict', required=True),
+    rows=dict(type='list', elements='dict'),
+    rows_from=dict(type='dict'),
+    rows_args=dict(type='dict', default={}),
     errors=dict(type='list', elements='dict', default=[]),
     context=dict(type='dict', default={}),
     stats_key=dict(type='str', required=True, no_log=False),
@@ -214,10 +259,11 @@ ARGUMENT_SPEC = dict(
     mode=dict(type='str', default='0644'),
     directory_mode=dict(type='str', default='0755'),
 )
+ARGUMENT_RULES = dict(mutually_exclusive=[['rows', 'rows_from']], required_one_of=[['rows', 'rows_from']])
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, **ARGUMENT_RULES)
     module.fail_json(msg='cloudops.drs.drs_report runs on the controller, as an action plugin; it cannot run as a module.')
 
 
