@@ -91,7 +91,7 @@ def main(argv):
                 print('ansible-test pip bootstrap: stand-in present at %s' % path)
                 continue
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        temp_path = path + '.tmp'
+        temp_path = '%s.%d.tmp' % (path, os.getpid())   # steps that run at once (make test) may write it together
         with open(temp_path, 'w', encoding='utf-8') as handle:
             handle.write(STANDIN)
         os.replace(temp_path, path)

@@ -14,6 +14,7 @@ source are removed, and the laid-out tree's own output (``tests/output/`` and th
 Usage: layout_collection.py SOURCE_DIR DEST_DIR
 """
 
+import errno
 import filecmp
 import os
 import shutil
@@ -101,7 +102,11 @@ def preserved(rel_path):
 
 
 def remove_stale(dest, wanted):
-    """Delete destination files that the source no longer has, then empty directories."""
+    """Delete destination files that the source no longer has, then empty directories.
+
+    Tests may run in the laid-out tree meanwhile (``make test`` runs steps in the background; their Python writes
+    ``__pycache__`` there): a file that is gone before it is deleted, or a directory that is filled or removed
+    before it is, is left to them."""
     removed = 0
     for root, dirs, files in os.walk(dest, topdown=False):
         rel_root = os.path.relpath(root, dest).replace(os.sep, '/')
@@ -109,10 +114,18 @@ def remove_stale(dest, wanted):
         for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
             rel_path = rel_root + name
             if rel_path not in wanted and not preserved(rel_path):
-                os.unlink(os.path.join(root, name))
+                try:
+                    os.unlink(os.path.join(root, name))
+                except FileNotFoundError:
+                    continue
                 removed += 1
-        if rel_root and not os.listdir(root) and not preserved(rel_root):
-            os.rmdir(root)
+        if rel_root and not preserved(rel_root):
+            try:
+                if not os.listdir(root):
+                    os.rmdir(root)
+            except OSError as error:
+                if error.errno not in (errno.ENOENT, errno.ENOTEMPTY, errno.EEXIST):
+                    raise
     return removed
 
 

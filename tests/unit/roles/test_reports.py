@@ -168,11 +168,25 @@ def emulator_requests(run):
     return run[2]['requests']['by_endpoint']
 
 
-def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(emulator, collections_path, tmp_path):
+@pytest.fixture(scope='module')
+def first_and_second_run(emulator, collections_path, tmp_path_factory):
+    """The all-pass fleet run twice with the same variables: a first run on the fresh fleet, then a second run on the
+    started fleet; returns (first runner, emulator stats after it, second runner, emulator stats of the second run).
+    The emulator's statistics are zeroed in between. One first run serves the test of its requests and the test of
+    the second run (each made its own identical first run before)."""
     load(emulator, 'role_all_pass.yml')
-    runner = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    tmp_path = tmp_path_factory.mktemp('first-and-second')
+    first = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    first_stats = emulator.stats()
+    emulator.reset(jobs=False, stats=True, faults=True)
+    second = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+    return first, first_stats, second, emulator.stats()
+
+
+def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(first_and_second_run):
+    runner, stats, dummy, dummy = first_and_second_run
     assert runner.status == 'successful'
-    counts = emulator.stats()['requests']['by_endpoint']
+    counts = stats['requests']['by_endpoint']
     # one read of the jobs and one of their last precheck result (to skip passed ones), then precheck, its result,
     # start and the status until they run; the start takes what the precheck read instead of reading again, in the
     # same module run (one IAM token)
@@ -181,7 +195,7 @@ def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(emulator
     assert counts == {'iam-tokens': 1, 'batch-detail': 1, 'batch-precheck-result': 2, 'batch-precheck': 1,
                       'batch-starting': 1, 'batch-status': counts['batch-status']}
     assert counts['batch-status'] >= 1
-    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
+    assert [stats['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
 
 
 def test_report_shows_the_progress_read_after_the_start_when_asked(emulator, collections_path, tmp_path):
@@ -197,19 +211,16 @@ def test_report_shows_the_progress_read_after_the_start_when_asked(emulator, col
     assert counts['batch-progress'] == 1 and counts['iam-tokens'] == 2     # precheck-and-start, then the status read
 
 
-def test_second_run_on_a_started_fleet_reports_no_change(emulator, collections_path, tmp_path):
-    load(emulator, 'role_all_pass.yml')
-    first = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
-    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
-    emulator.reset(jobs=False, stats=True, faults=True)
-    second = run_playbook('precheck_and_start', emulator, collections_path, tmp_path, {'drs_jobs': ALL_PASS})
+def test_second_run_on_a_started_fleet_reports_no_change(first_and_second_run):
+    first, first_stats, second, second_stats = first_and_second_run
+    assert [first_stats['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]
     assert (first.status, second.status) == ('successful', 'successful')
     assert first.stats['changed'] == {'localhost': 1}                    # the one precheck-and-start task
     assert second.stats['changed'] == {}
     # the second run reads the jobs once (all running: nothing to precheck or start) and sends nothing else; the start
     # step knows from the pre-check records that every job runs and sends no request at all
-    assert emulator.stats()['requests']['by_endpoint'] == {'iam-tokens': 1, 'batch-detail': 1}
-    assert [emulator.stats()['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]  # still the first run's start
+    assert second_stats['requests']['by_endpoint'] == {'iam-tokens': 1, 'batch-detail': 1}
+    assert [second_stats['jobs'][job]['starts'] for job in ALL_PASS] == [1, 1, 1, 1]  # still the first run's start
     assert artifact_data(second)['drs_precheck_and_start']['localhost']['jobs']['start_unchanged'] == ALL_PASS
 
 
