@@ -165,29 +165,20 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ report.table }}"
 
-- name: A large fleet - the rows made from the registered results, read as they are (not templated)
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Pre-check and start the fleet
-      cloudops.drs.drs_batch_start:
-        cloud: otc-prod
-        jobs: "{{ fleet }}"
-        precheck: {}
-      register: fleet_run
-      ignore_errors: true
-
-    - name: Render the reports
+    # For a fleet of thousands: the same rows, made from the variables as they are (not templated)
+    - name: Render the same reports from the registered result itself
       cloudops.drs.drs_report:
         kind: fleet
-        rows_from: {jobs: fleet, precheck: fleet_run.precheck, start: fleet_run}
-        stats_key: drs_fleet
-        title: Fleet
-        junit_name: fleet
-        columns: [name, id, precheck, start]
-        headers: [job, id, precheck, start]
-        basename: fleet
-      register: report
+        rows_from: {jobs: wave_1, precheck: wave.precheck, start: wave}
+        errors: "{{ [['precheck', wave.precheck], ['start', wave]] | cloudops.drs.drs_step_errors }}"
+        stats_key: drs_wave_1
+        title: "Wave 1: {{ inventory_hostname }}"
+        junit_name: wave_1
+        columns: [name, id, precheck, start, status_after]
+        headers: [job, id, precheck, start, status]
+        basename: "wave1-{{ inventory_hostname }}"   # no dir: no file is written
+      register: report_from_variables
+
 '''
 
 RETURN = r'''

@@ -268,6 +268,10 @@ def test_drs_report_examples_render_every_output_and_write_both_files(emulator, 
     assert report['report_files'] == {'markdown': str(reports / 'wave1-localhost.md'), 'junit': str(reports / 'wave1-localhost.xml')}
     assert (reports / 'wave1-localhost.md').read_text(encoding='utf-8').startswith('# Wave 1: localhost')
     assert '<testsuites name="wave_1"' in (reports / 'wave1-localhost.xml').read_text(encoding='utf-8')
+    # rows_from: the same rows made from the registered result as it is; no files (no dir)
+    from_variables = only(results, 'Render the same reports from the registered result itself')['event_data']['res']
+    assert from_variables['table'] == report['table'] and from_variables['report_files'] == {}
+    assert dict(from_variables['stats'], report_files={}, generated=None) == dict(report['stats'], report_files={}, generated=None)
 
 
 def test_drs_report_files_examples_run_and_a_second_run_changes_nothing(emulator, collections_path, tmp_path,
