@@ -178,7 +178,6 @@ EXAMPLES = r'''
         headers: [job, id, precheck, start, status]
         basename: "wave1-{{ inventory_hostname }}"   # no dir: no file is written
       register: report_from_variables
-
 '''
 
 RETURN = r'''
