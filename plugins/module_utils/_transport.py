@@ -151,15 +151,14 @@ def _size_text(size):
 def _too_deep(data, limit=MAX_REPLY_DEPTH):
     """True when ``data`` (decoded by ``json.loads``: plain dicts and lists) nests lists and dicts more than ``limit``
     levels deep. No recursion; level by level, only the containers are visited (every reply is checked)."""
-    level, depth = [data] if type(data) in (dict, list) else [], 1
+    level, depth = [data] if isinstance(data, (dict, list)) else [], 1
     while level:
         if depth > limit:
             return True
         below = []
         for value in level:
-            for item in value.values() if type(value) is dict else value:
-                if type(item) is dict or type(item) is list:
-                    below.append(item)
+            below.extend(item for item in (value.values() if isinstance(value, dict) else value)
+                         if isinstance(item, (dict, list)))
         level, depth = below, depth + 1
     return False
 
