@@ -81,20 +81,19 @@ PESSIMISTIC_UNIT_PATHS := tests/unit/roles tests/unit/plugins/module_utils/test_
 ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one (wall and CPU time). A step ending
-# in `&` runs in the background until `wait` (every background step) or `wait:STEP` (that one). The order keeps both
-# cores busy (CPU s / wall s of each step on 2 cores, cold HOME: unit-2.19 ~390/300, unit-pessimistic ~180/210,
-# unit-2.17 and unit-2.18 ~80/65 each, sanity-venvs ~200/350, each integration run ~160/400, the three sanity steps
-# ~175/220, the quick checks and release ~90/125):
-# - what mostly waits starts early: ansible-test's sanity venvs (minutes on a cold HOME, mostly waiting for the package
-#   registry) and the pessimistic integration run (mostly waiting for the emulator's clock; a tree of its own) go beside
-#   the quick static checks and the release checks (under one core together), which come first;
-# - the other integration run goes beside unit-2.19, so that each unit suite has at most one integration run beside it
-#   (the suites' fault runs are timed against real seconds) and both runs end before the sanity steps do;
-# - unit-pessimistic (mostly waiting: the client's 60 s start-lag window) goes in the background beside the sanity
-#   steps and the demos, which use under one core; the unit suites never run two at a time.
-TEST_STEPS := venvs collection sanity-venvs& integration-pessimistic& \
-	lint docs-lint docs-test changelog-lint release \
-	unit-2.17 unit-2.18 integration& unit-2.19 unit-pessimistic& wait:sanity-venvs \
+# in `&` runs in the background until `wait` (every background step) or `wait:STEP` (that one); `A+B+C&` runs A, B and
+# C one after another in the background (a chain; each is timed on its own). The order keeps both cores busy, from
+# the CPU s / wall s of each step on 2 cores with a cold HOME (unit-2.19 ~390/300, unit-pessimistic ~190/190,
+# unit-2.17 and unit-2.18 ~80/75 each, sanity-venvs ~180/310, each integration run ~150/400 and mostly waiting for the
+# emulator's clock, the three sanity steps ~60/65 each, the quick checks and release ~90/130): 1,530 CPU s in all, so
+# ~770 s at best. What mostly waits starts first and runs longest: the sanity venvs and both integration runs (each
+# in a tree of its own). Beside them, two chains of about one core each: unit-2.19 in the foreground, and the quick
+# checks, release, unit-2.17 and unit-2.18 in the background. Then unit-pessimistic (one core, mostly the client's
+# 60 s start-lag window) in the background beside the sanity steps and the demos. unit-pessimistic starts only when
+# both chains are done, so that its fault runs (timed in real seconds) never share the machine with unit-2.19's.
+UNIT_CHAIN := lint+docs-lint+docs-test+changelog-lint+release+unit-2.17+unit-2.18
+TEST_STEPS := venvs collection sanity-venvs& integration-pessimistic& integration& $(UNIT_CHAIN)& \
+	unit-2.19 wait:$(UNIT_CHAIN) unit-pessimistic& wait:sanity-venvs \
 	demo& demo-cutover& $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)) wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))

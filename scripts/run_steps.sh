@@ -3,8 +3,9 @@
 # Used by `make test`; the steps come from TEST_STEPS in the Makefile.
 #
 # A step written `STEP&` runs in the background while the next steps run (its output goes to a log file and is
-# printed when it ends); the pseudo-step `wait` waits for every background step started so far, `wait:STEP` for that
-# one background step only. The summary gives each step's wall time and the CPU time (user + system) of the
+# printed when it ends); `STEP1+STEP2+...&` runs those steps one after another in the background (a chain: each is
+# timed and recorded on its own, and the chain stops at its first failure). The pseudo-step `wait` waits for every
+# background step or chain started so far, `wait:STEP` (or `wait:STEP1+STEP2+...`) for that one only. The summary gives each step's wall time and the CPU time (user + system) of the
 # processes it ran, so that the steps that keep the 2 cores busy can be told from those that wait. Background steps
 # that are still running at the end are waited for; after a failure they are stopped. A background step counts like
 # any other: its time and result are in the summary, and its failure fails the run.
@@ -21,7 +22,7 @@ passed=0
 failed=0
 start_all=$(date +%s)
 bg_steps=()
-declare -A bg_pid bg_start
+declare -A bg_pid
 
 cpu_of() {  # cpu_of STEP: the CPU seconds its processes used, from the `times` line written when it ended
     # `times` prints the shell's own times, then its children's: "0m12.340s 0m1.230s"
@@ -43,20 +44,40 @@ record() {  # record STEP SECONDS RC [NOTE]
     fi
 }
 
-wait_background() {  # wait_background [STEP]: wait for that background step (default: every one), print its output, record it
-    local step rc took left=()
-    for step in "${bg_steps[@]}"; do
-        if [ -n "${1:-}" ] && [ "${step}" != "$1" ]; then
-            left+=("${step}")
+run_chain() {  # run_chain STEP...: the steps one after another, until one fails; start, end, CPU and exit code of each
+    local sub rc
+    for sub in "$@"; do
+        date +%s > "${LOG_DIR}/${sub}.start"
+        [ "$#" -eq 1 ] || echo "==================== make ${sub} ===================="
+        # in a subshell, so that `times` counts this step's processes only
+        ( ${MAKE_CMD} --no-print-directory "${sub}"; rc=$?; times > "${LOG_DIR}/${sub}.times"; exit "${rc}" )
+        rc=$?
+        date +%s > "${LOG_DIR}/${sub}.end"
+        echo "${rc}" > "${LOG_DIR}/${sub}.rc"
+        [ "${rc}" -eq 0 ] || return "${rc}"
+    done
+}
+
+wait_background() {  # wait_background [CHAIN]: wait for that background chain (default: every one), print its output,
+    # record each of its steps
+    local chain sub rc left=()
+    for chain in "${bg_steps[@]}"; do
+        if [ -n "${1:-}" ] && [ "${chain}" != "$1" ]; then
+            left+=("${chain}")
             continue
         fi
-        wait "${bg_pid[${step}]}"
-        rc=$?
-        took=$(( $(cat "${LOG_DIR}/${step}.end" 2>/dev/null || date +%s) - bg_start[${step}] ))
+        wait "${bg_pid[${chain}]}"
         echo
-        echo "==================== make ${step} (ran in the background; its output) ===================="
-        cat "${LOG_DIR}/${step}.log"
-        record "${step}" "${took}" "${rc}" " (background)"
+        echo "==================== make ${chain//+/, } (ran in the background; its output) ===================="
+        cat "${LOG_DIR}/${chain}.log"
+        for sub in ${chain//+/ }; do
+            if [ -f "${LOG_DIR}/${sub}.rc" ]; then
+                rc=$(cat "${LOG_DIR}/${sub}.rc")
+                record "${sub}" "$(( $(cat "${LOG_DIR}/${sub}.end") - $(cat "${LOG_DIR}/${sub}.start") ))" "${rc}" " (background)"
+            else
+                results+=("$(printf '  %-22s %6s   %s' "${sub}" "-" "not run (an earlier step of its chain failed)")")
+            fi
+        done
     done
     bg_steps=("${left[@]}")
 }
@@ -71,7 +92,10 @@ trap 'stop_background; rm -rf "${LOG_DIR}"' EXIT
 
 for step in "$@"; do
     if [ "${overall}" -ne 0 ]; then
-        [ "${step%%:*}" = wait ] || results+=("$(printf '  %-22s %6s   %s' "${step%&}" "-" "not run")")
+        if [ "${step%%:*}" != wait ]; then
+            step=${step%&}
+            for sub in ${step//+/ }; do results+=("$(printf '  %-22s %6s   %s' "${sub}" "-" "not run")"); done
+        fi
         continue
     fi
     if [ "${step}" = wait ]; then
@@ -90,12 +114,10 @@ for step in "$@"; do
     if [ "${step%&}" != "${step}" ]; then
         step=${step%&}
         echo
-        echo "==================== make ${step} (in the background; output when it ends) ===================="
-        bg_start[${step}]=$(date +%s)
-        # the end time is written when the step ends, so that its time is its own, not the wait's
-        { ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; date +%s > "${LOG_DIR}/${step}.end"
-          times > "${LOG_DIR}/${step}.times"; exit "${rc}"; } \
-            > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
+        echo "==================== make ${step//+/, } (in the background; output when it ends) ===================="
+        # each step's end time is written when it ends, so that its time is its own, not the wait's
+        # shellcheck disable=SC2086  # the chain's steps, split at +
+        run_chain ${step//+/ } > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
         bg_pid[${step}]=$!
         bg_steps+=("${step}")
         continue
@@ -110,7 +132,9 @@ for step in "$@"; do
 done
 if [ "${overall}" -ne 0 ]; then
     for step in "${bg_steps[@]}"; do
-        results+=("$(printf '  %-22s %6s   %s' "${step}" "-" "stopped (an earlier step failed)")")
+        for sub in ${step//+/ }; do
+            results+=("$(printf '  %-22s %6s   %s' "${sub}" "-" "stopped (an earlier step failed)")")
+        done
     done
     stop_background
     bg_steps=()
