@@ -42,6 +42,8 @@ SANITY_TEST_ENV := ANSIBLE_TEST_CONTENT_ROOT=$(abspath $(SANITY_COLLECTION_DIR))
 # ~/.ansible/test/venv), isolated from the packages in our venvs. No Docker/Podman is needed.
 SANITY_MODE ?= --venv
 SANITY_ARGS ?=
+# Hypothesis keeps its example database outside the laid-out tree (HYPOTHESIS_STORAGE_DIRECTORY, one per unit step):
+# the steps that run beside a unit step re-sync that tree, which removes what is not in git.
 # Unit tests run on every core (pytest-xdist); the suites start their own emulators on free ports, so they are
 # independent. The tests of one module stay on one worker (tests/unit/conftest.py: module-wide fixture runs are
 # made once). UNIT_ARGS= (empty) runs them in one process.
@@ -160,7 +162,8 @@ $(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests 
 	paths=""; for p in $(call unit_paths,$*); do [ ! -e "$$p" ] || paths="$$paths $$p"; done; \
 	echo "pytest on ansible-core $$($$venv/bin/python -c 'import ansible; print(ansible.__version__)'):$${paths:- (no test directories)}"; \
 	rc=0; if [ -z "$$paths" ]; then rc=5; else \
-	PATH="$$venv/bin:$$PATH" PYTHONPATH="$(abspath $(BUILD))" "$$venv/bin/python" -m pytest -p no:cacheprovider -ra $$paths $(call unit_ignores,$*) $(UNIT_ARGS) || rc=$$?; fi; \
+	PATH="$$venv/bin:$$PATH" PYTHONPATH="$(abspath $(BUILD))" HYPOTHESIS_STORAGE_DIRECTORY="$(abspath $(BUILD))/hypothesis-$*" \
+		"$$venv/bin/python" -m pytest -p no:cacheprovider -ra $$paths $(call unit_ignores,$*) $(UNIT_ARGS) || rc=$$?; fi; \
 	if [ $$rc -eq 5 ]; then \
 		if [ "$(ALLOW_NO_TESTS)" = 1 ]; then echo "unit: pytest collected no tests (allowed by ALLOW_NO_TESTS=1)"; exit 0; fi; \
 		echo "unit: pytest collected no tests in$${paths:- $(call unit_paths,$*)}; that is an error (ALLOW_NO_TESTS=1 to allow)" >&2; \
@@ -170,6 +173,7 @@ $(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests 
 unit-pessimistic: venv collection ## The emulator-backed unit suites (roles, client, fault runs) against the pessimistic profile
 	@cd $(COLLECTION_DIR) && echo "pytest with DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE): $(PESSIMISTIC_UNIT_PATHS)" && \
 	DRS_EMULATOR_PROFILE=$(PESSIMISTIC_PROFILE) PATH="$(VENV_BIN):$$PATH" PYTHONPATH="$(abspath $(BUILD))" \
+	HYPOTHESIS_STORAGE_DIRECTORY="$(abspath $(BUILD))/hypothesis-pessimistic" \
 	$(VENV_BIN)/python -m pytest -p no:cacheprovider -ra $(PESSIMISTIC_UNIT_PATHS) $(UNIT_ARGS)
 
 sanity: $(SANITY_TARGETS) ## ansible-test sanity on every ansible-core version (no ignore files)
