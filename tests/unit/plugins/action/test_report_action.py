@@ -3,6 +3,7 @@
 The role runs that use it end to end are in tests/unit/roles/test_reports.py and the integration targets.
 """
 
+import datetime
 from unittest import mock
 
 import pytest
@@ -28,6 +29,17 @@ COMMON = {'kind': 'fleet', 'stats_key': 'drs_wave', 'title': 'Wave', 'junit_name
           'columns': ['name', 'id', 'precheck', 'start'], 'headers': ['job', 'id', 'precheck', 'start'], 'basename': 'wave'}
 
 
+NOW = datetime.datetime(2026, 12, 7, 20, 33, 27, 999999, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    # two renderings compared with each other must not straddle a second: the clock stands still
+    clock = mock.MagicMock(wraps=datetime)
+    clock.datetime.now.return_value = NOW
+    monkeypatch.setattr(drs_report, 'datetime', clock)
+
+
 def run_action(args, task_vars=None):
     task = mock.MagicMock(args=dict(COMMON, **args), async_val=0, check_mode=False, diff=False)
     connection = mock.MagicMock(transport='local')
@@ -39,6 +51,7 @@ def test_rows_from_variables_are_the_rows_the_filter_makes_from_their_values():
     made = run_action({'rows_from': {'jobs': 'wave.jobs', 'precheck': 'run.precheck', 'start': 'run'}})
     given = run_action({'rows': drs_fleet_rows(TASK_VARS['wave']['jobs'], precheck=START['precheck'], start=START)})
     assert 'failed' not in made and made == given
+    assert made['stats']['generated'] == '2026-12-07T20:33:27Z'   # the clock stood still for both
     assert made['stats']['problem_jobs'] == [J2] and made['stats']['names'] == {J1: 'orders', J2: ''}
     assert made['table'][2].startswith('| orders ')
 
