@@ -87,22 +87,26 @@ ALLOW_NO_TESTS ?= 0
 
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one (wall and CPU time). A step ending
 # in `&` runs in the background until `wait` (every background step) or `wait:STEP` (that one); `A+B+C&` runs A, B and
-# C one after another in the background (a chain; each is timed on its own). The order keeps both cores busy to the
-# end, from the CPU s / wall s of each step alone on 2 cores with a cold HOME (unit-2.19 ~410/310, unit-pessimistic
-# ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60 each, each
-# integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release ~120/160, the
-# demos ~15/50): ~1,500 CPU s in all, so ~750 s at best. Everything that cannot be the end starts at once: the sanity
-# venvs followed by the sanity steps (a chain in their own tree), both integration runs (each in its own tree), the
-# demos, and a chain of the quick checks, release, unit-2.17 and unit-2.18; unit-pessimistic runs beside them in the
-# foreground. unit-2.19, the suite that spreads best over the cores (`-n 3`, slowest modules first), comes last, so that
-# the run ends on both cores busy. unit-2.19 starts only when unit-pessimistic is done, so that their fault runs (timed
-# in real seconds) never share the machine.
+# C one after another in the background (a chain; each is timed on its own); `nice:` runs a step or chain at a lower
+# CPU priority (nice 10). From the CPU s / wall s of each step alone on 2 cores with a cold HOME (unit-2.19 ~410/310,
+# unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60
+# each, each integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release
+# ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best), the order keeps both cores busy to the end:
+# - Everything that need not come last starts at once: the sanity venvs followed by the sanity steps (a chain in their
+#   own tree), both integration runs (each in its own tree), the demos, and a chain of the quick checks, release,
+#   unit-2.17 and unit-2.18; unit-pessimistic runs beside them in the foreground.
+# - unit-2.19, the suite that spreads best over the cores (`-n 3`, slowest modules first), comes last, so that the run
+#   ends on both cores busy. It starts only when unit-pessimistic is done, so that their fault runs (timed in real
+#   seconds) never share the machine.
+# - The sanity chain is one process at a time: among the dozen that the other steps run at once it got a small share
+#   of the CPU and ended last (sanity-venvs 804 s for 170 CPU s, on a run where everything else had ended by ~830 s).
+#   Every other step runs niced, so the sanity chain gets a core when it wants one.
 empty :=
 space := $(empty) $(empty)
 SANITY_CHAIN := sanity-venvs+$(subst $(space),+,$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)))
 UNIT_CHAIN := lint+docs-lint+docs-test+changelog-lint+release+unit-2.17+unit-2.18
-TEST_STEPS := venvs collection $(SANITY_CHAIN)& integration-pessimistic& integration& demo+demo-cutover& $(UNIT_CHAIN)& \
-	unit-pessimistic unit-2.19 wait
+TEST_STEPS := venvs collection $(SANITY_CHAIN)& nice:integration-pessimistic& nice:integration& nice:demo+demo-cutover& \
+	nice:$(UNIT_CHAIN)& nice:unit-pessimistic nice:unit-2.19 wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))

@@ -9,12 +9,17 @@
 # processes it ran, so that the steps that keep the 2 cores busy can be told from those that wait. Background steps
 # that are still running at the end are waited for; after a failure they are stopped. A background step counts like
 # any other: its time and result are in the summary, and its failure fails the run.
-# Usage: scripts/run_steps.sh STEP[&]... [wait] ...
+# A step or chain written `nice:STEP` (`nice:STEP&`, `nice:A+B&`) runs at a lower CPU priority (`nice -n
+# RUN_STEPS_NICENESS`, default 10): the steps left at the normal priority get the CPU first when both cores are
+# busy (`wait:STEP` names it without the prefix).
+# Usage: scripts/run_steps.sh [nice:]STEP[&]... [wait] ...
 set -uo pipefail
 # job control: every background step gets its own process group, so that it can be stopped with its children
 set -m
 
 MAKE_CMD=${MAKE:-make}
+NICENESS=${RUN_STEPS_NICENESS:-10}
+nice_cmd=()   # set per step: (nice -n NICENESS) for a step written nice:STEP
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/run-steps.XXXXXX")
 results=()
 overall=0
@@ -50,7 +55,7 @@ run_chain() {  # run_chain STEP...: the steps one after another, until one fails
         date +%s > "${LOG_DIR}/${sub}.start"
         [ "$#" -eq 1 ] || echo "==================== make ${sub} ===================="
         # in a subshell, so that `times` counts this step's processes only
-        ( ${MAKE_CMD} --no-print-directory "${sub}"; rc=$?; times > "${LOG_DIR}/${sub}.times"; exit "${rc}" )
+        ( "${nice_cmd[@]}" ${MAKE_CMD} --no-print-directory "${sub}"; rc=$?; times > "${LOG_DIR}/${sub}.times"; exit "${rc}" )
         rc=$?
         date +%s > "${LOG_DIR}/${sub}.end"
         echo "${rc}" > "${LOG_DIR}/${sub}.rc"
@@ -91,6 +96,11 @@ stop_background() {
 trap 'stop_background; rm -rf "${LOG_DIR}"' EXIT
 
 for step in "$@"; do
+    nice_cmd=()
+    if [ "${step#nice:}" != "${step}" ]; then
+        step=${step#nice:}
+        nice_cmd=(nice -n "${NICENESS}")
+    fi
     if [ "${overall}" -ne 0 ]; then
         if [ "${step%%:*}" != wait ]; then
             step=${step%&}
@@ -114,7 +124,7 @@ for step in "$@"; do
     if [ "${step%&}" != "${step}" ]; then
         step=${step%&}
         echo
-        echo "==================== make ${step//+/, } (in the background; output when it ends) ===================="
+        echo "==================== make ${step//+/, } (in the background${nice_cmd[*]:+, ${nice_cmd[*]}}; output when it ends) ===================="
         # each step's end time is written when it ends, so that its time is its own, not the wait's
         # shellcheck disable=SC2086  # the chain's steps, split at +
         run_chain ${step//+/ } > "${LOG_DIR}/${step}.log" 2>&1 < /dev/null &
@@ -123,10 +133,10 @@ for step in "$@"; do
         continue
     fi
     echo
-    echo "==================== make ${step} ===================="
+    echo "==================== make ${step}${nice_cmd[*]:+ (${nice_cmd[*]})} ===================="
     start=$(date +%s)
     # in a subshell, so that `times` counts this step's processes only
-    ( ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
+    ( "${nice_cmd[@]}" ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
     rc=$?
     record "${step}" "$(( $(date +%s) - start ))" "${rc}"
 done
