@@ -55,7 +55,7 @@ run_chain() {  # run_chain STEP...: the steps one after another, until one fails
         date +%s > "${LOG_DIR}/${sub}.start"
         [ "$#" -eq 1 ] || echo "==================== make ${sub} ===================="
         # in a subshell, so that `times` counts this step's processes only
-        ( "${nice_cmd[@]}" ${MAKE_CMD} --no-print-directory "${sub}"; rc=$?; times > "${LOG_DIR}/${sub}.times"; exit "${rc}" )
+        ( "${nice_cmd[@]}" "${MAKE_CMD}" --no-print-directory "${sub}"; rc=$?; times > "${LOG_DIR}/${sub}.times"; exit "${rc}" )
         rc=$?
         date +%s > "${LOG_DIR}/${sub}.end"
         echo "${rc}" > "${LOG_DIR}/${sub}.rc"
@@ -136,7 +136,7 @@ for step in "$@"; do
     echo "==================== make ${step}${nice_cmd[*]:+ (${nice_cmd[*]})} ===================="
     start=$(date +%s)
     # in a subshell, so that `times` counts this step's processes only
-    ( "${nice_cmd[@]}" ${MAKE_CMD} --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
+    ( "${nice_cmd[@]}" "${MAKE_CMD}" --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
     rc=$?
     record "${step}" "$(( $(date +%s) - start ))" "${rc}"
 done
