@@ -92,28 +92,33 @@ ALLOW_NO_TESTS ?= 0
 # unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60
 # each, each integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release
 # ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best), the order keeps both cores busy to the end:
-# - Everything that need not come last starts at once: the sanity venvs followed by the sanity steps (a chain in their
-#   own tree), both integration runs (each in its own tree), the demos, and a chain of the quick checks, release,
-#   unit-2.17 and unit-2.18; unit-pessimistic runs beside them in the foreground.
+# - The venvs are built side by side (one after the other, one core idled for ~50 s).
+# - Everything that need not come last starts at once, in the background: the sanity venvs followed by the sanity
+#   steps (a chain in their own tree), both integration runs (each in its own tree), the demos, unit-2.17 and unit-2.18
+#   (a chain). In the foreground: the quick checks and release, then unit-pessimistic, then unit-2.19.
 # - unit-2.19, the suite that spreads best over the cores (`-n 3`, slowest modules first), comes last, so that the run
 #   ends on both cores busy. It starts only when unit-pessimistic is done, so that their fault runs (timed in real
 #   seconds) never share the machine.
-# - The sanity chain is one process at a time: among the dozen that the other steps run at once it got a small share
-#   of the CPU and ended last (sanity-venvs 804 s for 170 CPU s, on a run where everything else had ended by ~830 s).
-#   Every other step runs niced, so the sanity chain gets a core when it wants one.
+# - The sanity chain and the quick checks are one process at a time: among the dozen that the unit suites and the
+#   integration runs keep busy, each got a small share of the CPU and ended last (sanity-venvs took 804 s for 170 CPU s
+#   in one run; with only the sanity chain ahead, the quick checks and release took 840 s for 150 CPU s in the next).
+#   The background steps but the sanity chain run niced, so that the sanity chain and the foreground get a core each
+#   when they want one (and the fault runs of the unit suites are not starved of the CPU).
 empty :=
 space := $(empty) $(empty)
 SANITY_CHAIN := sanity-venvs+$(subst $(space),+,$(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS)))
-UNIT_CHAIN := lint+docs-lint+docs-test+changelog-lint+release+unit-2.17+unit-2.18
-TEST_STEPS := venvs collection $(SANITY_CHAIN)& nice:integration-pessimistic& nice:integration& nice:demo+demo-cutover& \
-	nice:$(UNIT_CHAIN)& nice:unit-pessimistic nice:unit-2.19 wait
+QUICK_STEPS := lint docs-lint docs-test changelog-lint release
+OLDER_CORES_CHAIN := $(subst $(space),+,$(addprefix unit-,$(filter-out $(MAIN_CORE_VERSION),$(ANSIBLE_CORE_VERSIONS))))
+TEST_STEPS := $(addsuffix &,$(addprefix venv-core-,$(ANSIBLE_CORE_VERSIONS))) wait collection $(SANITY_CHAIN)& \
+	nice:integration-pessimistic& nice:integration& nice:demo+demo-cutover& nice:$(OLDER_CORES_CHAIN)& \
+	$(QUICK_STEPS) unit-pessimistic unit-$(MAIN_CORE_VERSION) wait
 
 UNIT_TARGETS := $(addprefix unit-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_TARGETS := $(addprefix sanity-,$(ANSIBLE_CORE_VERSIONS))
 SANITY_VENV_TARGETS := $(addprefix sanity-venvs-,$(ANSIBLE_CORE_VERSIONS))
 
 .PHONY: help check-python venv venvs collection unit unit-pessimistic sanity lint docs-lint docs docs-test integration integration-pessimistic \
-	changelog-lint release demo demo-cutover bench test \
+	changelog-lint release demo demo-cutover bench test $(addprefix venv-core-,$(ANSIBLE_CORE_VERSIONS)) \
 	clean distclean $(UNIT_TARGETS) $(SANITY_TARGETS) sanity-venvs $(SANITY_VENV_TARGETS)
 
 help: ## Show this help
@@ -136,6 +141,9 @@ check-python:
 venv: $(VENV)/.stamp ## Create .venv with requirements-dev.txt (again only when that file changes)
 
 venvs: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.stamp) ## Create the venv of every ansible-core version
+
+# One ansible-core's venv (`make test` builds them side by side): venv-core-2.17, venv-core-2.18, ... (the newest is .venv)
+$(foreach v,$(ANSIBLE_CORE_VERSIONS),$(eval venv-core-$(v): $(call core_venv,$(v))/.stamp))
 
 $(VENV)/.stamp: requirements-dev.txt requirements.txt | check-python
 	@echo "Creating $(VENV) with $(PYTHON) $(PY_VERSION) and requirements-dev.txt"
