@@ -91,7 +91,9 @@ ALLOW_NO_TESTS ?= 0
 # CPU priority (nice 10). From the CPU s / wall s of each step alone on 2 cores with a cold HOME (unit-2.19 ~410/310,
 # unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60
 # each, each integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release
-# ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best), the order keeps both cores busy to the end:
+# ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best; on a slower day of the same kind of machine
+# every figure grows by about a third: 1,904 CPU s and 997 s in the run of 2026-12-07 21:51 UTC), the order keeps
+# both cores busy to the end:
 # - The venvs are built side by side (one after the other, one core idled for ~50 s).
 # - Everything that need not come last starts at once, in the background: the sanity venvs followed by the sanity
 #   steps (a chain in their own tree), both integration runs (each in its own tree), the demos, unit-2.17 and unit-2.18
