@@ -5,8 +5,8 @@
 # A step written `STEP&` runs in the background while the next steps run (its output goes to a log file and is
 # printed when it ends); `STEP1+STEP2+...&` runs those steps one after another in the background (a chain: each is
 # timed and recorded on its own, and the chain stops at its first failure). The pseudo-step `wait` waits for every
-# background step or chain started so far, `wait:STEP` (or `wait:STEP1+STEP2+...`) for that one only. The summary gives each step's wall time and the CPU time (user + system) of the
-# processes it ran, so that the steps that keep the 2 cores busy can be told from those that wait. Background steps
+# background step or chain started so far, `wait:STEP` (or `wait:STEP1+STEP2+...`) for that one only. The summary
+# gives each step's wall time and the CPU time (user + system) of the processes it ran, so that the steps that keep the 2 cores busy can be told from those that wait. Background steps
 # that are still running at the end are waited for; after a failure they are stopped. A background step counts like
 # any other: its time and result are in the summary, and its failure fails the run.
 # A step or chain written `nice:STEP` (`nice:STEP&`, `nice:A+B&`) runs at a lower CPU priority (`nice -n
@@ -49,6 +49,12 @@ record() {  # record STEP SECONDS RC [NOTE]
     fi
 }
 
+record_ended() {  # record_ended STEP [NOTE]: record a step that run_chain ran, from the files it wrote
+    local step=$1
+    record "${step}" "$(( $(cat "${LOG_DIR}/${step}.end") - $(cat "${LOG_DIR}/${step}.start") ))" \
+        "$(cat "${LOG_DIR}/${step}.rc")" "${2:-}"
+}
+
 run_chain() {  # run_chain STEP...: the steps one after another, until one fails; start, end, CPU and exit code of each
     local sub rc
     for sub in "$@"; do
@@ -65,7 +71,7 @@ run_chain() {  # run_chain STEP...: the steps one after another, until one fails
 
 wait_background() {  # wait_background [CHAIN]: wait for that background chain (default: every one), print its output,
     # record each of its steps
-    local chain sub rc left=()
+    local chain sub left=()
     for chain in "${bg_steps[@]}"; do
         if [ -n "${1:-}" ] && [ "${chain}" != "$1" ]; then
             left+=("${chain}")
@@ -77,8 +83,7 @@ wait_background() {  # wait_background [CHAIN]: wait for that background chain (
         cat "${LOG_DIR}/${chain}.log"
         for sub in ${chain//+/ }; do
             if [ -f "${LOG_DIR}/${sub}.rc" ]; then
-                rc=$(cat "${LOG_DIR}/${sub}.rc")
-                record "${sub}" "$(( $(cat "${LOG_DIR}/${sub}.end") - $(cat "${LOG_DIR}/${sub}.start") ))" "${rc}" " (background)"
+                record_ended "${sub}" " (background)"
             else
                 results+=("$(printf '  %-22s %6s   %s' "${sub}" "-" "not run (an earlier step of its chain failed)")")
             fi
@@ -134,11 +139,8 @@ for step in "$@"; do
     fi
     echo
     echo "==================== make ${step}${nice_cmd[*]:+ (${nice_cmd[*]})} ===================="
-    start=$(date +%s)
-    # in a subshell, so that `times` counts this step's processes only
-    ( "${nice_cmd[@]}" "${MAKE_CMD}" --no-print-directory "${step}"; rc=$?; times > "${LOG_DIR}/${step}.times"; exit "${rc}" )
-    rc=$?
-    record "${step}" "$(( $(date +%s) - start ))" "${rc}"
+    run_chain "${step}"
+    record_ended "${step}"
 done
 if [ "${overall}" -ne 0 ]; then
     for step in "${bg_steps[@]}"; do

@@ -18,14 +18,15 @@ if TESTS_DIR not in sys.path:
     sys.path.insert(0, TESTS_DIR)
 
 
-def _load_release_checks():
-    spec = importlib.util.spec_from_file_location('release_checks', os.path.join(COLLECTION_DIR, 'scripts', 'release_checks.py'))
+def load_module(path, name):
+    """Import the Python file ``path`` (a script, not on sys.path) as the module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-release_checks = _load_release_checks()
+release_checks = load_module(os.path.join(COLLECTION_DIR, 'scripts', 'release_checks.py'), 'release_checks')
 
 
 def tool_environment(**extra):

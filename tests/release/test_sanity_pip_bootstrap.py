@@ -4,21 +4,13 @@ environment it is given, into a virtual environment made without pip, as ansible
 """
 
 import glob
-import importlib.util
 import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import COLLECTION_DIR
-
-
-def load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import COLLECTION_DIR, load_module
 
 
 def environment(config):
@@ -31,10 +23,10 @@ def environment(config):
 @pytest.fixture(scope='module')
 def standin(tmp_path_factory):
     """The stand-in as ansible-test finds it in its cache: a script of its own, loaded here as a module."""
-    writer = load(os.path.join(COLLECTION_DIR, 'scripts', 'ansible_test_get_pip.py'), 'ansible_test_get_pip')
+    writer = load_module(os.path.join(COLLECTION_DIR, 'scripts', 'ansible_test_get_pip.py'), 'ansible_test_get_pip')
     path = tmp_path_factory.mktemp('cache') / 'get_pip_24_2.py'
     path.write_text(writer.STANDIN)
-    return path, load(str(path), 'get_pip_standin')
+    return path, load_module(str(path), 'get_pip_standin')
 
 
 def test_pip_runs_from_the_bundled_wheel_once_without_get_pip_only_options_and_compiles_nothing(standin):

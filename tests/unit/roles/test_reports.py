@@ -184,7 +184,7 @@ def first_and_second_run(emulator, collections_path, tmp_path_factory):
 
 
 def test_a_first_run_reads_each_job_once_before_it_acts_and_never_again(first_and_second_run):
-    runner, stats, dummy, dummy = first_and_second_run
+    runner, stats = first_and_second_run[:2]
     assert runner.status == 'successful'
     counts = stats['requests']['by_endpoint']
     # one read of the jobs and one of their last precheck result (to skip passed ones), then precheck, its result,
