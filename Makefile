@@ -14,6 +14,8 @@ NAMESPACE := cloudops
 NAME := drs
 
 # .venv: the newest ansible-core and every tool (requirements-dev.txt).
+# Every venv gets the zip bytecode cache (scripts/zip_bytecode_cache.py): the module processes of the tests compile
+# ansible-core's and our module_utils from the AnsiballZ zip once, not in every task (`make bench` turns it off).
 VENV := .venv
 VENV_BIN := $(abspath $(VENV))/bin
 BUILD := build
@@ -147,14 +149,15 @@ venvs: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.stamp) ## Cr
 # One ansible-core's venv (`make test` builds them side by side): venv-core-2.17, venv-core-2.18, ... (the newest is .venv)
 $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(eval venv-core-$(v): $(call core_venv,$(v))/.stamp))
 
-$(VENV)/.stamp: requirements-dev.txt requirements.txt | check-python
+$(VENV)/.stamp: requirements-dev.txt requirements.txt scripts/zip_bytecode_cache.py | check-python
 	@echo "Creating $(VENV) with $(PYTHON) $(PY_VERSION) and requirements-dev.txt"
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
+	@$(VENV)/bin/python scripts/zip_bytecode_cache.py --install
 	@touch $@
 
-.venv-core-%/.stamp: requirements-dev.txt tests/unit/requirements.txt | check-python
+.venv-core-%/.stamp: requirements-dev.txt tests/unit/requirements.txt scripts/zip_bytecode_cache.py | check-python
 	@[ -n "$(ANSIBLE_CORE_PIN_$*)" ] || { echo "error: no ansible-core pin for $* (ANSIBLE_CORE_PIN_$*)" >&2; exit 1; }
 	@echo "Creating .venv-core-$* with ansible-core==$(ANSIBLE_CORE_PIN_$*) and the unit-test packages"
 	@[ -x .venv-core-$*/bin/python ] || $(PYTHON) -m venv .venv-core-$*
@@ -162,6 +165,7 @@ $(VENV)/.stamp: requirements-dev.txt requirements.txt | check-python
 	.venv-core-$*/bin/python -m pip install --quiet --upgrade pip
 	.venv-core-$*/bin/python -m pip install --quiet -c .venv-core-$*/constraints.txt \
 		"ansible-core==$(ANSIBLE_CORE_PIN_$*)" -r tests/unit/requirements.txt pytest pytest-xdist
+	@.venv-core-$*/bin/python scripts/zip_bytecode_cache.py --install
 	@touch $@
 
 # ---------------------------------------------------------------- collection tree
