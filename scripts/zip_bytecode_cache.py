@@ -40,16 +40,20 @@ def cache_directory(environ=None, prefix=None):
 
 
 def caching_compiler(directory, compile_source):
-    """A stand-in for ``zipimport._compile_source`` that keeps what ``compile_source`` returns in ``directory``."""
-    import hashlib
-    import marshal
-    import _imp
-    from importlib.util import MAGIC_NUMBER
+    """A stand-in for ``zipimport._compile_source`` that keeps what ``compile_source`` returns in ``directory``.
 
+    What it needs is imported on its first call: every Python of the venv installs it at start-up, and most never
+    import from a zip file.
+    """
     # zipimport asks for the same module twice in a row (get_filename, then get_code): the second is served here.
     last = {}
 
     def compile_cached(pathname, source):
+        import hashlib
+        import marshal
+        import _imp
+        from importlib._bootstrap_external import MAGIC_NUMBER
+
         key = hashlib.sha256(MAGIC_NUMBER + source).hexdigest()
         if last.get('key') == (key, pathname):
             return last['code']
@@ -87,11 +91,15 @@ def install():
 
 
 def install_into(site_packages):
-    """Copy this file into ``site_packages`` with the .pth file that installs the cache at start-up."""
+    """Copy this file into ``site_packages``, compiled (Python may not write bytecode: PYTHONDONTWRITEBYTECODE), with
+    the .pth file that installs the cache at start-up."""
+    import py_compile
     with open(os.path.abspath(__file__), 'rb') as handle:
         text = handle.read()
-    with open(os.path.join(site_packages, MODULE_NAME + '.py'), 'wb') as handle:
+    installed = os.path.join(site_packages, MODULE_NAME + '.py')
+    with open(installed, 'wb') as handle:
         handle.write(text)
+    py_compile.compile(installed, doraise=True)
     with open(os.path.join(site_packages, MODULE_NAME + '.pth'), 'w', encoding='utf-8') as handle:
         handle.write('import %s as cache; cache.install()\n' % MODULE_NAME)
 

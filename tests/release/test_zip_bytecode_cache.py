@@ -142,7 +142,9 @@ def test_install_makes_python_use_the_cache_at_start_up_and_off_turns_it_off(cac
     site_packages = tmp_path / 'site-packages'
     site_packages.mkdir()
     cache.install_into(str(site_packages))
-    assert sorted(path.name for path in site_packages.iterdir()) == [cache.MODULE_NAME + '.pth', cache.MODULE_NAME + '.py']
+    assert sorted(path.name for path in site_packages.iterdir()) == [
+        '__pycache__', cache.MODULE_NAME + '.pth', cache.MODULE_NAME + '.py']
+    assert [path.name.split('.')[0] for path in (site_packages / '__pycache__').iterdir()] == [cache.MODULE_NAME]
 
     directory = tmp_path / 'cache'
     (active, value, filename), payload = installed_python(tmp_path, site_packages, str(directory))
