@@ -94,7 +94,8 @@ ALLOW_NO_TESTS ?= 0
 # unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60
 # each, each integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release
 # ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best; on a slower day of the same kind of machine
-# every figure grows by about a third: 1,904 CPU s and 997 s in the run of 2026-12-07 21:51 UTC), the order keeps
+# every figure grows by about a third: 1,904 CPU s and 997 s in the run of 2026-12-07 21:51 UTC; by a half or more on
+# a slower day still: 3,027 CPU s and 1,658 s on 2026-12-08 00:11 UTC, with the zip bytecode cache), the order keeps
 # both cores busy to the end:
 # - Debian's chromium (for docs-test) is installed in the background from the start, niced, where it is missing (on a
 #   fresh machine: ~3 minutes, mostly unpacking; in the foreground it held up the quick checks); docs-test waits for it.
