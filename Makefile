@@ -90,13 +90,13 @@ ALLOW_NO_TESTS ?= 0
 # The steps of `make test`, in order; scripts/run_steps.sh runs and times each one (wall and CPU time). A step ending
 # in `&` runs in the background until `wait` (every background step) or `wait:STEP` (that one); `A+B+C&` runs A, B and
 # C one after another in the background (a chain; each is timed on its own); `nice:` runs a step or chain at a lower
-# CPU priority (nice 10). From the CPU s / wall s of each step alone on 2 cores with a cold HOME (unit-2.19 ~410/310,
-# unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each, sanity-venvs ~150/150, the three sanity steps ~55/60
-# each, each integration run ~165/500 and mostly waiting for the emulator's clock, the quick checks and release
-# ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best; on a slower day of the same kind of machine
-# every figure grows by about a third: 1,904 CPU s and 997 s in the run of 2026-12-07 21:51 UTC; by a half or more on
-# a slower day still: 3,027 CPU s and 1,658 s on 2026-12-08 00:11 UTC, with the zip bytecode cache), the order keeps
-# both cores busy to the end:
+# CPU priority (nice 10). From the CPU s / wall s of each step alone on 2 cores with a cold HOME (stop 22's machine,
+# before the zip bytecode cache: unit-2.19 ~410/310, unit-pessimistic ~170/160, unit-2.17 and unit-2.18 ~75/60 each,
+# sanity-venvs ~150/150, the three sanity steps ~55/60 each, each integration run ~165/500 and mostly waiting for the
+# emulator's clock, the quick checks and release ~120/160, the demos ~15/50; ~1,500 CPU s in all, so ~750 s at best;
+# on a slower day of the same kind of machine every figure grows by about a third: 1,904 CPU s and 997 s in the run
+# of 2026-12-07 21:51 UTC; by a half or more on a slower day still: 3,027 CPU s and 1,658 s on 2026-12-08 00:11 UTC,
+# with the zip bytecode cache), the order keeps both cores busy to the end:
 # - Debian's chromium (for docs-test) is installed in the background from the start, niced, where it is missing (on a
 #   fresh machine: ~3 minutes, mostly unpacking; in the foreground it held up the quick checks); docs-test waits for it.
 # - The venvs are built side by side (one after the other, one core idled for ~50 s).
@@ -147,22 +147,21 @@ check-python:
 
 # ---------------------------------------------------------------- virtual environments
 
-venv: $(VENV)/.stamp ## Create .venv with requirements-dev.txt (again only when that file changes)
+venv: $(VENV)/.zip-bytecode-cache-installed ## Create .venv with requirements-dev.txt (again only when that file changes)
 
-venvs: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.stamp) ## Create the venv of every ansible-core version
+venvs: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.zip-bytecode-cache-installed) ## Create the venv of every ansible-core version
 
 # One ansible-core's venv (`make test` builds them side by side): venv-core-2.17, venv-core-2.18, ... (the newest is .venv)
-$(foreach v,$(ANSIBLE_CORE_VERSIONS),$(eval venv-core-$(v): $(call core_venv,$(v))/.stamp))
+$(foreach v,$(ANSIBLE_CORE_VERSIONS),$(eval venv-core-$(v): $(call core_venv,$(v))/.zip-bytecode-cache-installed))
 
-$(VENV)/.stamp: requirements-dev.txt requirements.txt scripts/zip_bytecode_cache.py | check-python
+$(VENV)/.stamp: requirements-dev.txt requirements.txt | check-python
 	@echo "Creating $(VENV) with $(PYTHON) $(PY_VERSION) and requirements-dev.txt"
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
-	@$(VENV)/bin/python scripts/zip_bytecode_cache.py --install
 	@touch $@
 
-.venv-core-%/.stamp: requirements-dev.txt tests/unit/requirements.txt scripts/zip_bytecode_cache.py | check-python
+.venv-core-%/.stamp: requirements-dev.txt tests/unit/requirements.txt | check-python
 	@[ -n "$(ANSIBLE_CORE_PIN_$*)" ] || { echo "error: no ansible-core pin for $* (ANSIBLE_CORE_PIN_$*)" >&2; exit 1; }
 	@echo "Creating .venv-core-$* with ansible-core==$(ANSIBLE_CORE_PIN_$*) and the unit-test packages"
 	@[ -x .venv-core-$*/bin/python ] || $(PYTHON) -m venv .venv-core-$*
@@ -170,7 +169,13 @@ $(VENV)/.stamp: requirements-dev.txt requirements.txt scripts/zip_bytecode_cache
 	.venv-core-$*/bin/python -m pip install --quiet --upgrade pip
 	.venv-core-$*/bin/python -m pip install --quiet -c .venv-core-$*/constraints.txt \
 		"ansible-core==$(ANSIBLE_CORE_PIN_$*)" -r tests/unit/requirements.txt pytest pytest-xdist
-	@.venv-core-$*/bin/python scripts/zip_bytecode_cache.py --install
+	@touch $@
+
+# The zip bytecode cache in a venv (installed again when the script changes, without re-running pip). The stamps are
+# kept, though the pattern rule reaches them (make would delete them as intermediate files).
+.SECONDARY: $(foreach v,$(ANSIBLE_CORE_VERSIONS),$(call core_venv,$(v))/.stamp)
+%/.zip-bytecode-cache-installed: scripts/zip_bytecode_cache.py %/.stamp
+	@$*/bin/python scripts/zip_bytecode_cache.py --install
 	@touch $@
 
 # ---------------------------------------------------------------- collection tree
@@ -183,7 +188,7 @@ collection: ## Lay the collection out in build/ansible_collections/cloudops/drs
 unit: unit-$(MAIN_CORE_VERSION) ## Unit tests on the newest ansible-core (quick loop; `make test` runs all)
 
 .SECONDEXPANSION:
-$(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.stamp collection ## Unit tests (pytest) on ansible-core %
+$(UNIT_TARGETS): unit-%: $$(call core_venv,$$*)/.zip-bytecode-cache-installed collection ## Unit tests (pytest) on ansible-core %
 	@venv="$(abspath $(call core_venv,$*))"; cd $(COLLECTION_DIR); \
 	paths=""; for p in $(call unit_paths,$*); do [ ! -e "$$p" ] || paths="$$paths $$p"; done; \
 	echo "pytest on ansible-core $$($$venv/bin/python -c 'import ansible; print(ansible.__version__)'):$${paths:- (no test directories)}"; \
@@ -244,11 +249,13 @@ docs: venv collection ## Build the docs site (module, filter, role pages and the
 	@$(VENV_BIN)/python scripts/build_docsite.py --collection-dir $(COLLECTION_DIR) --collections-path $(BUILD) --dest $(DOCS_DIR)
 
 # Debian's chromium, installed when missing (we run as root; CI has no stdin). `make test` installs it in the
-# background from the start (on a fresh machine that took 60 CPU s and ~3 minutes, mostly unpacking).
+# background from the start (on a fresh machine that took 60 CPU s and ~3 minutes, mostly unpacking). apt runs in a
+# session of its own (setsid): when a failing step makes `make test` stop its background steps, the install is not
+# killed half-way (dpkg would then want `dpkg --configure -a`); it ends by itself.
 chromium: ## Install Debian's chromium for docs-test, unless it is installed
 	@if command -v chromium >/dev/null; then echo "chromium: $$(command -v chromium) is installed"; else \
 		echo "chromium: installing Debian's chromium"; export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null && echo "chromium: installed"; fi
+		setsid --wait sh -c 'apt-get update -qq && apt-get install -y -qq chromium >/dev/null' && echo "chromium: installed"; fi
 
 docs-test: docs chromium ## Open every page of the docs site in headless Chromium; no broken internal link
 	@DOCS_SITE="$(abspath $(DOCS_DIR))/html" $(VENV_BIN)/python -m pytest -p no:cacheprovider -ra tests/docs

@@ -10,7 +10,7 @@ of which 0.22 is compiling.
 with that environment's Python): a copy of this file in its site-packages and a ``.pth`` file that installs the cache
 when Python starts. It replaces ``zipimport._compile_source`` with a version that keeps the compiled code
 in ``<venv>/zip-bytecode-cache/``, one file per source text: the name is the SHA-256 of the bytecode format's magic
-number and the source. So a changed source is a new entry, and Python compiles what it runs exactly as before; only
+number, the optimization level (``-O``) and the source. So a changed source is a new entry, and Python compiles what it runs exactly as before; only
 the compiling is done once. The code object's file name is set to the importing path each time, as importlib does
 for cached bytecode, so tracebacks name the file being imported.
 
@@ -30,24 +30,28 @@ MODULE_NAME = '_cloudops_drs_zip_bytecode_cache'
 
 
 def cache_directory(environ=None, prefix=None):
-    """The cache directory to use, or None when the cache is off."""
+    """The cache directory to use (absolute), or None when the cache is off."""
     environ = os.environ if environ is None else environ
     value = environ.get(ENV)
     if value is None:
         return os.path.join(sys.prefix if prefix is None else prefix, DIRECTORY_NAME)
     if value.strip().lower() in ('', 'off', '0', 'false', 'no'):
         return None
-    return value
+    return os.path.abspath(value)
 
 
-def caching_compiler(directory, compile_source):
+def caching_compiler(directory, compile_source, optimize=None):
     """A stand-in for ``zipimport._compile_source`` that keeps what ``compile_source`` returns in ``directory``.
 
-    What it needs is imported on its first call: every Python of the venv installs it at start-up, and most never
-    import from a zip file.
+    The key is the SHA-256 of the bytecode format's magic number, the optimization level (``-O``: zipimport compiles
+    at the interpreter's level; ``optimize`` defaults to it) and the source. What it needs is imported on its first
+    call: every Python of the venv installs it at start-up, and most never import from a zip file. Warnings that
+    compiling a source emits (``SyntaxWarning``) come only from the process that compiles it.
     """
+    level = sys.flags.optimize if optimize is None else optimize
     # zipimport asks for the same module twice in a row (get_filename, then get_code): the second is served here.
-    last = {}
+    # One entry, replaced by one assignment: two threads that import at once never mix theirs.
+    last = [None]
 
     def compile_cached(pathname, source):
         import hashlib
@@ -55,39 +59,57 @@ def caching_compiler(directory, compile_source):
         import _imp
         from importlib._bootstrap_external import MAGIC_NUMBER
 
-        key = hashlib.sha256(MAGIC_NUMBER + source).hexdigest()
-        if last.get('key') == (key, pathname):
-            return last['code']
+        key = hashlib.sha256(MAGIC_NUMBER + b'%d:' % level + source).hexdigest()
+        entry = last[0]
+        if entry is not None and entry[0] == key and entry[1] == pathname:
+            return entry[2]
         path = os.path.join(directory, key)
+        code = None
         try:
             with open(path, 'rb') as handle:
                 code = marshal.loads(handle.read())
-            if not hasattr(code, 'co_filename'):
-                raise ValueError('not a code object')
+        except Exception:  # a missing or damaged entry (of any kind): compile it (below)
+            code = None
+        if hasattr(code, 'co_filename'):
             _imp._fix_co_filename(code, pathname)
-        except (OSError, ValueError, EOFError, TypeError):
+        else:
+            # Outside the except clause: a source that does not compile raises its own error, unchained.
             code = compile_source(pathname, source)
-            try:
-                os.makedirs(directory, exist_ok=True)
-                temporary = '%s.%d.tmp' % (path, os.getpid())
-                with open(temporary, 'wb') as handle:
-                    handle.write(marshal.dumps(code))
-                os.replace(temporary, path)
-            except OSError:
-                pass
-        last['key'] = (key, pathname)
-        last['code'] = code
+            _store(directory, path, marshal.dumps(code))
+        last[0] = (key, pathname, code)
         return code
 
     return compile_cached
 
 
+def _store(directory, path, data):
+    """Write ``data`` to ``path`` whole or not at all (a temporary file, then a rename); a failure is ignored."""
+    import tempfile
+    temporary = None
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix='.tmp')
+        with os.fdopen(handle, 'wb') as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
 def install():
-    """Replace zipimport's compiler with the caching one, unless the cache is off (called from the .pth file)."""
+    """Replace zipimport's compiler with the caching one, unless the cache is off (called from the .pth file).
+
+    Nothing happens on a Python whose zipimport has no ``_compile_source`` (3.11 to 3.13 have it)."""
+    original = getattr(zipimport, '_compile_source', None)
     directory = cache_directory()
-    if directory and not getattr(zipimport._compile_source, 'zip_bytecode_cache', None):
-        compile_cached = caching_compiler(directory, zipimport._compile_source)
+    if directory and original is not None and not getattr(original, 'zip_bytecode_cache', None):
+        compile_cached = caching_compiler(directory, original)
         compile_cached.zip_bytecode_cache = directory
+        compile_cached.original = original
         zipimport._compile_source = compile_cached
 
 

@@ -4,6 +4,7 @@ imported; a cache entry that cannot be read is compiled again; ``off`` turns the
 Python of a venv use it.
 """
 
+import marshal
 import os
 import subprocess
 import sys
@@ -35,6 +36,10 @@ def cache():
     return load_module(SCRIPT, 'zip_bytecode_cache')
 
 
+# zipimport's own compiler (in a venv that make created, the Python running these tests has the cache installed).
+ZIPIMPORT_COMPILE = getattr(zipimport._compile_source, 'original', zipimport._compile_source)  # pylint: disable=protected-access
+
+
 class CountingCompiler:
     """zipimport's own compiler, counting its calls."""
 
@@ -43,7 +48,7 @@ class CountingCompiler:
 
     def __call__(self, pathname, source):
         self.calls += 1
-        return zipimport._compile_source(pathname, source)  # pylint: disable=protected-access
+        return ZIPIMPORT_COMPILE(pathname, source)
 
 
 def run(code):
@@ -65,6 +70,7 @@ def filenames(code):
 def test_the_cache_is_in_the_venv_unless_the_environment_names_another_directory_or_turns_it_off(cache):
     assert cache.cache_directory({}, '/venv') == os.path.join('/venv', 'zip-bytecode-cache')
     assert cache.cache_directory({cache.ENV: '/elsewhere'}, '/venv') == '/elsewhere'
+    assert cache.cache_directory({cache.ENV: 'relative'}, '/venv') == os.path.abspath('relative')
     for off in ('off', 'OFF', '', '0', 'false', 'no'):
         assert cache.cache_directory({cache.ENV: off}, '/venv') is None
 
@@ -81,7 +87,8 @@ def test_a_source_is_compiled_once_and_each_import_gets_code_named_after_its_own
     cached = cache.caching_compiler(str(tmp_path), next_process)('/tmp/b/payload.zip/pkg/mod.py', SOURCE)
     assert next_process.calls == 0
     assert filenames(cached) == {'/tmp/b/payload.zip/pkg/mod.py'}
-    assert cached.co_code == code.co_code
+    compiled_there = ZIPIMPORT_COMPILE('/tmp/b/payload.zip/pkg/mod.py', SOURCE)
+    assert marshal.dumps(cached) == marshal.dumps(compiled_there)
 
     namespace = run(cached)
     assert namespace['Thing']().method() == 42
@@ -109,7 +116,28 @@ def test_an_entry_that_cannot_be_read_is_compiled_again_and_replaced(cache, tmp_
         assert compiler.calls == 1
         assert run(code)['Thing']().method() == 42
     assert [path.name for path in tmp_path.iterdir()] == [entry.name]  # replaced, no temporary file left
-    assert cache.caching_compiler(str(tmp_path), CountingCompiler())('/r.zip/mod.py', SOURCE).co_filename == '/r.zip/mod.py'
+    compiler = CountingCompiler()
+    code = cache.caching_compiler(str(tmp_path), compiler)('/r.zip/mod.py', SOURCE)
+    assert (compiler.calls, code.co_filename) == (0, '/r.zip/mod.py')  # the replaced entry is read
+
+
+def test_code_compiled_at_another_optimization_level_is_never_served(cache, tmp_path):
+    source = b'def check():\n    assert False, "asserts run"\n    return __debug__\n'
+    optimized = cache.caching_compiler(str(tmp_path), lambda path, text: compile(text, path, 'exec', optimize=1), 1)
+    assert run(optimized('/p.zip/mod.py', source))['check']() is False   # -O: no assert, __debug__ False
+    compiler = CountingCompiler()
+    plain = cache.caching_compiler(str(tmp_path), compiler, 0)('/p.zip/mod.py', source)
+    assert compiler.calls == 1 and len(os.listdir(tmp_path)) == 2
+    with pytest.raises(AssertionError):
+        run(plain)['check']()
+
+
+def test_a_source_that_does_not_compile_raises_its_own_syntax_error_and_stores_nothing(cache, tmp_path):
+    compile_cached = cache.caching_compiler(str(tmp_path / 'cache'), CountingCompiler())
+    with pytest.raises(SyntaxError) as raised:
+        compile_cached('/p.zip/broken.py', b'def broken(:\n')
+    assert raised.value.__context__ is None and raised.value.filename == '/p.zip/broken.py'
+    assert not (tmp_path / 'cache').exists()
 
 
 def test_a_directory_that_cannot_be_written_only_costs_the_compiling(cache, tmp_path):
@@ -149,7 +177,27 @@ def test_install_makes_python_use_the_cache_at_start_up_and_off_turns_it_off(cac
     directory = tmp_path / 'cache'
     (active, value, filename), payload = installed_python(tmp_path, site_packages, str(directory))
     assert (active, value, filename) == (str(directory), '42', str(payload / 'zipped_pkg' / 'mod.py'))
-    assert len(os.listdir(directory)) == 2  # __init__.py and mod.py
+    entries = {path.name: path.stat().st_mtime_ns for path in directory.iterdir()}
+    assert len(entries) == 2  # __init__.py and mod.py
+
+    # The next process reads those entries (it writes none) and gets code named after its own zip file.
+    moved = tmp_path / 'moved'
+    moved.mkdir()
+    (active, value, filename), payload = installed_python(moved, site_packages, str(directory))
+    assert (active, value, filename) == (str(directory), '42', str(payload / 'zipped_pkg' / 'mod.py'))
+    assert {path.name: path.stat().st_mtime_ns for path in directory.iterdir()} == entries
 
     (active, value, _filename), _payload = installed_python(tmp_path, site_packages, 'off')
     assert (active, value) == ('None', '42')
+
+
+def test_the_installed_cache_keeps_zipimports_own_compiler(cache, tmp_path):
+    site_packages = tmp_path / 'site-packages'
+    site_packages.mkdir()
+    cache.install_into(str(site_packages))
+    program = ('import site, zipimport; original = zipimport._compile_source; site.addsitedir(%r); '
+               'print(zipimport._compile_source is not original and zipimport._compile_source.original is original)'
+               % str(site_packages))
+    env = dict(os.environ, DRS_ZIP_BYTECODE_CACHE=str(tmp_path / 'cache'))
+    done = subprocess.run([sys.executable, '-S', '-c', program], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == 'True'
