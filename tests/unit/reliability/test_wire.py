@@ -9,7 +9,11 @@ import pytest
 from bad_reply_stub import DEEP, JOB_ID as STUB_JOB, PRECHECK_RESULT_STRING, BadReplyStub
 from reliability_helpers import aksk_auth, local_play, run_playbook, write_playbook
 
-OUTAGE_SECONDS = 40     # longer than 8 attempts can last (0.5 + 1 + 2 + 4 + 8 + 10 + 10 = 35.5 s of backoff at most)
+# Longer than 9 attempts can last (0.5 + 1 + 2 + 4 + 8 + 10 + 10 + 10 = 45.5 s of backoff at most), plus the time the
+# playbook takes to send its first request: the window opens when the faults are set, before ansible-playbook starts.
+# With 40 s, a run on a loaded 2-core machine (make test) sent its first request late and got through on the 9th
+# attempt, after 8 errors.
+OUTAGE_SECONDS = 60
 
 
 def module_task(name, module, options):
